@@ -99,8 +99,10 @@ public sealed unsafe class StateVector : IDisposable
         }
     }
 
-    internal static string FormatBytes(long bytes) => bytes switch
+    /// <summary>A byte count for people: "4 GiB", "512 MiB".</summary>
+    public static string FormatBytes(long bytes) => bytes switch
     {
+        >= 1L << 40 => $"{bytes / (double)(1L << 40):0.##} TiB",
         >= 1L << 30 => $"{bytes / (double)(1L << 30):0.##} GiB",
         >= 1L << 20 => $"{bytes / (double)(1L << 20):0.##} MiB",
         >= 1L << 10 => $"{bytes / (double)(1L << 10):0.##} KiB",

@@ -1,0 +1,85 @@
+using System.Numerics;
+using VnQuantum.Circuits.Gates;
+using VnQuantum.Circuits.Ir;
+using VnQuantum.Simulation;
+
+namespace VnQuantum.Circuits.Execution;
+
+/// <summary>An operation lowered once to the engine call that runs it, with its matrix already built.</summary>
+internal sealed class CompiledOperation
+{
+    private readonly GateAction _action;
+    private readonly int[] _targets;
+    private readonly int[] _controls;
+    private readonly Complex[] _matrix;
+
+    private CompiledOperation(Operation source, GateAction action, int[] targets, int[] controls, Complex[] matrix)
+    {
+        Source = source;
+        _action = action;
+        _targets = targets;
+        _controls = controls;
+        _matrix = matrix;
+    }
+
+    public Operation Source { get; }
+
+    public static CompiledOperation Compile(Operation op, Circuit circuit)
+    {
+        switch (op)
+        {
+            case GateOperation gate:
+                {
+                    var standard = StandardGates.Find(gate.GateName)
+                        ?? throw new CircuitExecutionException($"gate '{gate.GateName}' has no built-in definition");
+                    int c = standard.ControlCount;
+                    return new CompiledOperation(op, standard.Action, gate.Qubits[c..].ToArray(), gate.Qubits[..c].ToArray(), standard.TargetMatrix(gate.Parameters));
+                }
+
+            case UnitaryOperation unitary:
+                return new CompiledOperation(op, GateAction.Matrix, [.. unitary.Qubits], [], [.. unitary.Matrix]);
+            case OpaqueOperation opaque:
+                throw new CircuitExecutionException(
+                    $"opaque gate '{opaque.GateName}' on {string.Join(",", opaque.Qubits.Select(circuit.QubitName))} has no definition, so it cannot be simulated; define it with 'gate'");
+            default:
+                return new CompiledOperation(op, GateAction.Identity, [], [], []);
+        }
+    }
+
+    /// <summary>Applies a unitary operation to the state (non-unitary ones are handled by the executor).</summary>
+    public void ApplyUnitary(StateVector state)
+    {
+        switch (_action)
+        {
+            case GateAction.Identity:
+                break;
+            case GateAction.Flip:
+                state.ApplyX(_targets[0], _controls);
+                break;
+            case GateAction.Swap:
+                state.ApplySwap(_targets[0], _targets[1], _controls);
+                break;
+            case GateAction.Phase:
+                state.ApplyPhase(_targets[0], _matrix[3], _controls);
+                break;
+            case GateAction.Diagonal:
+                state.ApplyDiagonal1(_targets[0], _matrix[0], _matrix[3], _controls);
+                break;
+            default:
+                if (_targets.Length == 1)
+                {
+                    state.ApplyMatrix1(_targets[0], _matrix, _controls);
+                }
+                else if (_targets.Length == 2)
+                {
+                    state.ApplyMatrix2(_targets[0], _targets[1], _matrix, _controls);
+                }
+                else
+                {
+                    state.ApplyMatrix(_targets, _matrix, _controls);
+                }
+
+                break;
+        }
+    }
+}

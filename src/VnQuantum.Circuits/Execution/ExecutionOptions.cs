@@ -1,0 +1,52 @@
+using VnQuantum.Simulation;
+
+namespace VnQuantum.Circuits.Execution;
+
+/// <summary>How to run a circuit. Every option has a sane default.</summary>
+public sealed record ExecutionOptions
+{
+    /// <summary>Number of shots. <value>Default 1024.</value></summary>
+    public int Shots { get; init; } = 1024;
+
+    /// <summary>Seed of every random choice; null draws one and reports it in the metadata. <value>Default null.</value></summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>Threads per gate; 0 means one per processor. Results do not depend on it. <value>Default 0.</value></summary>
+    public int Threads { get; init; }
+
+    /// <summary>Amplitude precision. <value>Default <see cref="Precision.Double"/>.</value></summary>
+    public Precision Precision { get; init; } = Precision.Double;
+
+    /// <summary>Kernel instruction set. <value>Default <see cref="KernelPath.Auto"/>.</value></summary>
+    public KernelPath KernelPath { get; init; } = KernelPath.Auto;
+
+    /// <summary>Largest fused block in qubits (1–5); 0 turns fusion off. <value>Default 2, as qsim.</value></summary>
+    public int FusionMaxQubits { get; init; } = 2;
+
+    /// <summary>Return the final state vector (at most 27 qubits). <value>Default false.</value></summary>
+    public bool IncludeStatevector { get; init; }
+
+    /// <summary>Return the probabilities of all basis states of the final state (at most 27 qubits). <value>Default false.</value></summary>
+    public bool IncludeProbabilities { get; init; }
+
+    /// <summary>Receives the fraction done (0 to 1) now and then during long runs.</summary>
+    public IProgress<double>? Progress { get; init; }
+
+    internal void Validate()
+    {
+        if (Shots < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Shots), Shots, "Shots must be zero or more.");
+        }
+
+        if (FusionMaxQubits is < 0 or > Passes.GateFusion.MaxFusedQubits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FusionMaxQubits), FusionMaxQubits, $"Fusion takes 0 (off) to {Passes.GateFusion.MaxFusedQubits} qubits.");
+        }
+
+        if (Threads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be zero (one per processor) or more.");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using System.Numerics;
+
+namespace VnQuantum.Circuits.Ir;
+
+/// <summary>OpenQASM 2's <c>if (creg == value)</c>: the operation runs only when the register reads <see cref="Value"/>.</summary>
+public sealed record Condition(Register Register, ulong Value);
+
+/// <summary>One step of a circuit.</summary>
+public abstract record Operation
+{
+    private protected Operation(Condition? condition) => Condition = condition;
+
+    /// <summary>The name Qiskit's <c>count_ops</c> would use.</summary>
+    public abstract string Name { get; }
+
+    public abstract ImmutableArray<int> Qubits { get; }
+
+    public virtual IEnumerable<int> Clbits => [];
+
+    public Condition? Condition { get; }
+}
+
+/// <summary>A built-in gate applied to qubits, with its parameters already evaluated (radians).</summary>
+public sealed record GateOperation : Operation
+{
+    public GateOperation(string gateName, ImmutableArray<double> parameters, ImmutableArray<int> qubits, Condition? condition = null)
+        : base(condition)
+    {
+        GateName = gateName;
+        Parameters = parameters;
+        QubitList = qubits;
+    }
+
+    public string GateName { get; }
+
+    public ImmutableArray<double> Parameters { get; }
+
+    private ImmutableArray<int> QubitList { get; }
+
+    public override string Name => GateName;
+
+    public override ImmutableArray<int> Qubits => QubitList;
+}
+
+/// <summary>An application of a declared opaque gate: it has no definition, so it cannot be simulated.</summary>
+public sealed record OpaqueOperation : Operation
+{
+    public OpaqueOperation(string gateName, ImmutableArray<double> parameters, ImmutableArray<int> qubits, Condition? condition = null)
+        : base(condition)
+    {
+        GateName = gateName;
+        Parameters = parameters;
+        QubitList = qubits;
+    }
+
+    public string GateName { get; }
+
+    public ImmutableArray<double> Parameters { get; }
+
+    private ImmutableArray<int> QubitList { get; }
+
+    public override string Name => GateName;
+
+    public override ImmutableArray<int> Qubits => QubitList;
+}
+
+/// <summary>A dense unitary on a few qubits (matrix index bit i is Qubits[i]), as produced by gate fusion.</summary>
+public sealed record UnitaryOperation : Operation
+{
+    public UnitaryOperation(ImmutableArray<int> qubits, ImmutableArray<Complex> matrix, int fusedGateCount)
+        : base((Condition?)null)
+    {
+        QubitList = qubits;
+        Matrix = matrix;
+        FusedGateCount = fusedGateCount;
+    }
+
+    public ImmutableArray<Complex> Matrix { get; }
+
+    public int FusedGateCount { get; }
+
+    private ImmutableArray<int> QubitList { get; }
+
+    public override string Name => "unitary";
+
+    public override ImmutableArray<int> Qubits => QubitList;
+}
+
+/// <summary>A Z-basis measurement of one qubit into one classical bit.</summary>
+public sealed record MeasureOperation : Operation
+{
+    public MeasureOperation(int qubit, int clbit, Condition? condition = null)
+        : base(condition)
+    {
+        Qubit = qubit;
+        Clbit = clbit;
+    }
+
+    public int Qubit { get; }
+
+    public int Clbit { get; }
+
+    public override string Name => "measure";
+
+    public override ImmutableArray<int> Qubits => [Qubit];
+
+    public override IEnumerable<int> Clbits => [Clbit];
+}
+
+/// <summary>Resets one qubit to |0⟩.</summary>
+public sealed record ResetOperation : Operation
+{
+    public ResetOperation(int qubit, Condition? condition = null)
+        : base(condition) => Qubit = qubit;
+
+    public int Qubit { get; }
+
+    public override string Name => "reset";
+
+    public override ImmutableArray<int> Qubits => [Qubit];
+}
+
+/// <summary>A barrier: no effect on the state, a fence for optimisation passes.</summary>
+public sealed record BarrierOperation : Operation
+{
+    public BarrierOperation(ImmutableArray<int> qubits)
+        : base((Condition?)null) => QubitList = qubits;
+
+    private ImmutableArray<int> QubitList { get; }
+
+    public override string Name => "barrier";
+
+    public override ImmutableArray<int> Qubits => QubitList;
+}

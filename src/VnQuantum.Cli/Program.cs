@@ -1,0 +1,3 @@
+using VnQuantum.Cli;
+
+return VnqApp.Run(args, Console.Out, Console.Error);

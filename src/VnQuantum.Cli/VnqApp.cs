@@ -1,0 +1,19 @@
+using System.CommandLine;
+using VnQuantum.Cli.Commands;
+
+namespace VnQuantum.Cli;
+
+/// <summary>The <c>vnq</c> command tree. A thin shell: it parses arguments, calls the libraries and renders results.</summary>
+public static class VnqApp
+{
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("VnQuantum: quantum circuit simulation from the command line.")
+        {
+            RunCommand.Create(output, error),
+            InfoCommand.Create(output, error),
+        };
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+}
