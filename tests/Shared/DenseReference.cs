@@ -238,4 +238,45 @@ internal static class DenseReference
 
         return max;
     }
+
+    /// <summary>Applies a small matrix (index bit i = targets[i]) to a state vector, index by index, without building the full operator.</summary>
+    public static Complex[] ApplySmall(int[] targets, Complex[] small, Complex[] v)
+    {
+        int k = targets.Length, gdim = 1 << k;
+        var result = new Complex[v.Length];
+        int mask = targets.Sum(t => 1 << t);
+        for (int col = 0; col < v.Length; col++)
+        {
+            if (v[col] == Complex.Zero)
+            {
+                continue;
+            }
+
+            int s = 0;
+            for (int b = 0; b < k; b++)
+            {
+                s |= ((col >> targets[b]) & 1) << b;
+            }
+
+            for (int r = 0; r < gdim; r++)
+            {
+                int row = col & ~mask;
+                for (int b = 0; b < k; b++)
+                {
+                    row |= ((r >> b) & 1) << targets[b];
+                }
+
+                result[row] += small[(r * gdim) + s] * v[col];
+            }
+        }
+
+        return result;
+    }
+
+    public static Complex[] BasisState(int n, int index)
+    {
+        var v = new Complex[1 << n];
+        v[index] = 1;
+        return v;
+    }
 }
