@@ -919,19 +919,34 @@ internal sealed class Parser
     /// <summary>"— did you mean 'cx'?" for the closest known name within edit distance 2, else nothing.</summary>
     private static string Suggest(string name, IEnumerable<string> candidates)
     {
+        // Ties go to the longer common prefix: 'cxx' suggests 'cx' rather than 'c3x'.
         string? best = null;
         int bestDistance = 3;
+        int bestPrefix = -1;
         foreach (var candidate in candidates.Distinct().Order(StringComparer.Ordinal))
         {
-            int d = EditDistance(name, candidate, bestDistance);
-            if (d < bestDistance)
+            int d = EditDistance(name, candidate, bestDistance + 1);
+            int prefix = CommonPrefix(name, candidate);
+            if (d < bestDistance || (d == bestDistance && best is not null && prefix > bestPrefix))
             {
                 best = candidate;
                 bestDistance = d;
+                bestPrefix = prefix;
             }
         }
 
         return best is null ? string.Empty : $" — did you mean '{best}'?";
+    }
+
+    private static int CommonPrefix(string a, string b)
+    {
+        int n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n])
+        {
+            n++;
+        }
+
+        return n;
     }
 
     private static int EditDistance(string a, string b, int cap)
