@@ -241,16 +241,16 @@ internal sealed class Parser
             throw Error(keyword, $"includes nested more than {MaxIncludeDepth} deep");
         }
 
-        string directory = _file.StartsWith('<') ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(_file)) ?? ".";
-        string path = Path.GetFullPath(Path.Combine(directory, name.Text));
-        if (_includeStack.Contains(path) || path == SafeFullPath(_file))
-        {
-            throw Error(name, $"include cycle: '{name.Text}' is already being included");
-        }
-
-        string source;
+        string path, source;
         try
         {
+            string directory = _file.StartsWith('<') ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(_file)) ?? ".";
+            path = Path.GetFullPath(Path.Combine(directory, name.Text));
+            if (_includeStack.Contains(path) || path == SafeFullPath(_file))
+            {
+                throw Error(name, $"include cycle: '{name.Text}' is already being included");
+            }
+
             source = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

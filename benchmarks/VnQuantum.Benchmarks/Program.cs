@@ -1,0 +1,11 @@
+using BenchmarkDotNet.Running;
+using VnQuantum.Benchmarks;
+
+// `ratios` (the default): the side-by-side table of docs/benchmarks.md. `bdn`: the BenchmarkDotNet suite.
+if (args.Length > 0 && args[0] == "bdn")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(GateBenchmarks).Assembly).Run(args[1..]);
+    return 0;
+}
+
+return RatioBench.Run(args.Length > 0 && args[0] == "ratios" ? args[1..] : args);
