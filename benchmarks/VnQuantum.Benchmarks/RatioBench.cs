@@ -27,6 +27,11 @@ internal static class RatioBench
         report.AppendLine(CultureInfo.InvariantCulture, $"# VnQuantum ratios: {qubits} qubits, {threads} threads, median of {reps} (after one warm-up); {Environment.ProcessorCount} cores, {RuntimeLabel()}");
         var peer = qulacs is null ? new Dictionary<string, double>() : RunQulacs(qulacs, qubits, threads, reps);
 
+        if (args.Contains("--sweep"))
+        {
+            Sweep(report, qubits, threads, reps);
+        }
+
         if (!skipGates)
         {
             GateTable(report, qubits, threads, reps, peer);
@@ -101,6 +106,25 @@ internal static class RatioBench
         var u8 = Random8(random);
         Row("8×8", $"0,{mid},{n - 1}", "dense 8×8", () => state.ApplyMatrix([0, mid, n - 1], u8), null);
         _ = random;
+    }
+
+    /// <summary>H and X on every target, and the engine's own full pass (Scale), to see where a kernel leaves the floor.</summary>
+    private static void Sweep(StringBuilder report, int n, int threads, int reps)
+    {
+        using var state = StateVector.Create(n, threads: threads);
+        double scale = Median(reps, () => state.Scale(Complex.One));
+        report.AppendLine(CultureInfo.InvariantCulture, $"engine full pass (Scale): {scale:0.00} ms");
+        report.AppendLine("| target | H ms | X ms | RZ ms |");
+        report.AppendLine("|---:|---:|---:|---:|");
+        var rz0 = Complex.FromPolarCoordinates(1, -0.2);
+        var rz1 = Complex.FromPolarCoordinates(1, 0.2);
+        for (int q = 0; q < n; q++)
+        {
+            double h = Median(reps, () => state.ApplyMatrix1(q, Hadamard));
+            double x = Median(reps, () => state.ApplyX(q));
+            double rz = Median(reps, () => state.ApplyDiagonal1(q, rz0, rz1));
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {q} | {h:0.00} | {x:0.00} | {rz:0.00} |");
+        }
     }
 
     private static void CircuitTable(StringBuilder report, int[] sizes, int threads, Dictionary<string, double> peer)

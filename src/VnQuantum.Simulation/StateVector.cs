@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using VnQuantum.Simulation.Kernels;
 
 namespace VnQuantum.Simulation;
@@ -205,6 +206,11 @@ public sealed unsafe class StateVector : IDisposable
         RequireLength(matrix, 4);
         Span<int> positions = stackalloc int[controls.Length + 1];
         long setMask = Positions(controls, [target], positions);
+        if (TryLanes([target], matrix, controls))
+        {
+            return;
+        }
+
         if (Precision == Precision.Double)
         {
             Dense1<double>(target, matrix, positions, setMask);
@@ -224,6 +230,11 @@ public sealed unsafe class StateVector : IDisposable
         RequireLength(matrix, 16);
         Span<int> positions = stackalloc int[controls.Length + 2];
         long setMask = Positions(controls, [q0, q1], positions);
+        if (TryLanes([q0, q1], matrix, controls))
+        {
+            return;
+        }
+
         if (Precision == Precision.Double)
         {
             Dense2<double>(q0, q1, matrix, positions, setMask);
@@ -254,6 +265,11 @@ public sealed unsafe class StateVector : IDisposable
 
         Span<int> positions = stackalloc int[controls.Length + targets.Length];
         long setMask = Positions(controls, targets, positions);
+        if (TryLanes(targets, matrix, controls))
+        {
+            return;
+        }
+
         if (Precision == Precision.Double)
         {
             DenseK<double>(targets, matrix, positions, setMask);
@@ -275,6 +291,11 @@ public sealed unsafe class StateVector : IDisposable
 
         Span<int> positions = stackalloc int[controls.Length + 1];
         long setMask = Positions(controls, [target], positions);
+        if (TryLanes([target], [d0, 0, 0, d1], controls))
+        {
+            return;
+        }
+
         if (Precision == Precision.Double)
         {
             Diagonal1<double>(target, d0, d1, positions, setMask);
@@ -293,6 +314,11 @@ public sealed unsafe class StateVector : IDisposable
     {
         Span<int> positions = stackalloc int[controls.Length + 1];
         long setMask = Positions(controls, [target], positions) | (1L << target);
+        if (TryLanes([target], [1, 0, 0, phase], controls))
+        {
+            return;
+        }
+
         if (Precision == Precision.Double)
         {
             Scale<double>(phase, positions, setMask);
@@ -308,6 +334,11 @@ public sealed unsafe class StateVector : IDisposable
     {
         Span<int> positions = stackalloc int[controls.Length + 1];
         long setMask = Positions(controls, [target], positions);
+        if (TryLanes([target], [0, 1, 1, 0], controls))
+        {
+            return;
+        }
+
         SwapRuns(0, 1L << target, positions, setMask);
     }
 
@@ -316,6 +347,11 @@ public sealed unsafe class StateVector : IDisposable
     {
         Span<int> positions = stackalloc int[controls.Length + 2];
         long setMask = Positions(controls, [a, b], positions);
+        if (TryLanes([a, b], [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1], controls))
+        {
+            return;
+        }
+
         SwapRuns(1L << a, 1L << b, positions, setMask);
     }
 
@@ -607,6 +643,68 @@ public sealed unsafe class StateVector : IDisposable
         }
 
         return used | (1L << qubit);
+    }
+
+    /// <summary>
+    /// Runs the gate with <see cref="LaneKernel{T}"/> when a vector path is active and the gate touches a qubit below
+    /// the vector width (whose amplitude pairs sit inside one vector); returns false to use the pair kernels.
+    /// </summary>
+    private bool TryLanes(ReadOnlySpan<int> targets, ReadOnlySpan<Complex> matrix, ReadOnlySpan<int> controls) =>
+        Precision == Precision.Double ? TryLanes<double>(targets, matrix, controls) : TryLanes<float>(targets, matrix, controls);
+
+    private bool TryLanes<T>(ReadOnlySpan<int> targets, ReadOnlySpan<Complex> matrix, ReadOnlySpan<int> controls)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int laneBits = LanePlan.LaneBits<T>(_width);
+        if (_width == 0 || QubitCount < laneBits || !LaneKernel<T>.Supported(_width))
+        {
+            return false;
+        }
+
+        int lowControls = 0, lowTargets = 0;
+        foreach (int c in controls)
+        {
+            lowControls |= c < laneBits ? 1 << c : 0;
+        }
+
+        foreach (int t in targets)
+        {
+            lowTargets += t < laneBits ? 1 : 0;
+        }
+
+        if (lowControls == 0 && lowTargets == 0)
+        {
+            return false;
+        }
+
+        int highTargets = targets.Length - lowTargets;
+        Span<int> positions = stackalloc int[targets.Length + controls.Length];
+        int count = 0;
+        long setMask = 0;
+        foreach (int t in targets)
+        {
+            if (t >= laneBits)
+            {
+                positions[count++] = t;
+            }
+        }
+
+        foreach (int c in controls)
+        {
+            if (c >= laneBits)
+            {
+                positions[count++] = c;
+                setMask |= 1L << c;
+            }
+        }
+
+        var offsets = stackalloc long[LaneKernel<T>.MaxVectors];
+        var permutations = stackalloc Vector512<int>[LaneKernel<T>.MaxPatterns];
+        var coefficients = stackalloc Vector512<T>[LanePlan.CoefficientCount(highTargets, lowTargets)];
+        var kernel = new LaneKernel<T> { Data = (T*)_data, Width = _width, Offsets = offsets, Permutations = permutations, Coefficients = coefficients };
+        LanePlan.Fill(ref kernel, targets, matrix, laneBits, lowControls);
+        GroupLoop.Run(_pool, kernel, QubitCount, positions[..count], setMask);
+        return true;
     }
 
     private void Dense1<T>(int target, ReadOnlySpan<Complex> m, ReadOnlySpan<int> positions, long setMask)

@@ -154,7 +154,7 @@ public class StateVectorTests
     [Theory]
     [InlineData(Precision.Double)]
     [InlineData(Precision.Single)]
-    public void VectorKernels_AreBitIdenticalToTheirScalarTwin(Precision precision)
+    public void VectorKernels_EqualTheirScalarTwin_ToRounding(Precision precision)
     {
         // Large enough that runs are long and the thread pool splits the work.
         const int n = 16;
@@ -184,13 +184,15 @@ public class StateVectorTests
             return state.ToArray();
         }
 
+        // Pair kernels add in the scalar order (bit-identical); lane kernels add the same terms in another order.
+        double tolerance = precision == Precision.Double ? 1e-15 : 1e-7;
         var scalar = Run(KernelPath.Scalar);
         foreach (var path in AvailablePaths().Where(p => p != KernelPath.Scalar))
         {
             var vector = Run(path);
             for (int i = 0; i < scalar.Length; i++)
             {
-                Assert.Equal(scalar[i], vector[i]);
+                Assert.True((scalar[i] - vector[i]).Magnitude < tolerance, $"{path} amplitude {i}: {scalar[i]} vs {vector[i]}");
             }
         }
     }

@@ -19,17 +19,18 @@ internal unsafe struct Dense1Kernel<T> : IRunKernel
         long j = 0;
         if (Width == 512)
         {
+            // Coefficients in locals: the JIT cannot keep struct fields in registers across stores through T*.
             long step = Vector512<T>.Count / 2;
+            Vector512<T> m00r = M00.Re, m00i = M00.ImAlt, m01r = M01.Re, m01i = M01.ImAlt;
+            Vector512<T> m10r = M10.Re, m10i = M10.ImAlt, m11r = M11.Re, m11i = M11.ImAlt;
             for (; j + step <= length; j += step)
             {
                 var a0 = Vector512.Load(p0 + (2 * j));
                 var a1 = Vector512.Load(p1 + (2 * j));
                 var s0 = ComplexLanes.Swap(a0);
                 var s1 = ComplexLanes.Swap(a1);
-                var r0 = ((M00.Re * a0) + (M00.ImAlt * s0)) + ((M01.Re * a1) + (M01.ImAlt * s1));
-                var r1 = ((M10.Re * a0) + (M10.ImAlt * s0)) + ((M11.Re * a1) + (M11.ImAlt * s1));
-                r0.Store(p0 + (2 * j));
-                r1.Store(p1 + (2 * j));
+                ComplexFma.Next(ComplexFma.First(m00r, m00i, a0, s0), m01r, m01i, a1, s1).Store(p0 + (2 * j));
+                ComplexFma.Next(ComplexFma.First(m10r, m10i, a0, s0), m11r, m11i, a1, s1).Store(p1 + (2 * j));
             }
         }
         else if (Width == 256)
@@ -45,10 +46,8 @@ internal unsafe struct Dense1Kernel<T> : IRunKernel
                 var a1 = Vector256.Load(p1 + (2 * j));
                 var s0 = ComplexLanes.Swap(a0);
                 var s1 = ComplexLanes.Swap(a1);
-                var r0 = ((m00r * a0) + (m00i * s0)) + ((m01r * a1) + (m01i * s1));
-                var r1 = ((m10r * a0) + (m10i * s0)) + ((m11r * a1) + (m11i * s1));
-                r0.Store(p0 + (2 * j));
-                r1.Store(p1 + (2 * j));
+                ComplexFma.Next(ComplexFma.First(m00r, m00i, a0, s0), m01r, m01i, a1, s1).Store(p0 + (2 * j));
+                ComplexFma.Next(ComplexFma.First(m10r, m10i, a0, s0), m11r, m11i, a1, s1).Store(p1 + (2 * j));
             }
         }
 
@@ -57,10 +56,10 @@ internal unsafe struct Dense1Kernel<T> : IRunKernel
             T* x0 = p0 + (2 * j);
             T* x1 = p1 + (2 * j);
             T ar0 = x0[0], ai0 = x0[1], ar1 = x1[0], ai1 = x1[1];
-            x0[0] = ((M00.R * ar0) - (M00.I * ai0)) + ((M01.R * ar1) - (M01.I * ai1));
-            x0[1] = ((M00.R * ai0) + (M00.I * ar0)) + ((M01.R * ai1) + (M01.I * ar1));
-            x1[0] = ((M10.R * ar0) - (M10.I * ai0)) + ((M11.R * ar1) - (M11.I * ai1));
-            x1[1] = ((M10.R * ai0) + (M10.I * ar0)) + ((M11.R * ai1) + (M11.I * ar1));
+            var r0 = ComplexFma.Next(ComplexFma.First(M00.R, M00.I, ar0, ai0), M01.R, M01.I, ar1, ai1);
+            var r1 = ComplexFma.Next(ComplexFma.First(M10.R, M10.I, ar0, ai0), M11.R, M11.I, ar1, ai1);
+            (x0[0], x0[1]) = r0;
+            (x1[0], x1[1]) = r1;
         }
     }
 }
@@ -98,10 +97,11 @@ internal unsafe struct ScaleKernel<T> : IRunKernel
         if (width == 512)
         {
             long step = Vector512<T>.Count / 2;
+            Vector512<T> re = c.Re, im = c.ImAlt;
             for (; j + step <= length; j += step)
             {
                 var a = Vector512.Load(p + (2 * j));
-                ((c.Re * a) + (c.ImAlt * ComplexLanes.Swap(a))).Store(p + (2 * j));
+                ComplexFma.First(re, im, a, ComplexLanes.Swap(a)).Store(p + (2 * j));
             }
         }
         else if (width == 256)
@@ -112,16 +112,14 @@ internal unsafe struct ScaleKernel<T> : IRunKernel
             for (; j + step <= length; j += step)
             {
                 var a = Vector256.Load(p + (2 * j));
-                ((re * a) + (im * ComplexLanes.Swap(a))).Store(p + (2 * j));
+                ComplexFma.First(re, im, a, ComplexLanes.Swap(a)).Store(p + (2 * j));
             }
         }
 
         for (; j < length; j++)
         {
             T* x = p + (2 * j);
-            T ar = x[0], ai = x[1];
-            x[0] = (c.R * ar) - (c.I * ai);
-            x[1] = (c.R * ai) + (c.I * ar);
+            (x[0], x[1]) = ComplexFma.First(c.R, c.I, x[0], x[1]);
         }
     }
 }

@@ -68,16 +68,28 @@ internal unsafe struct Dense2Kernel<T> : IRunKernel
         }
     }
 
-    private static Vector512<T> Row512(Coefficient<T>* m, Vector512<T> a0, Vector512<T> s0, Vector512<T> a1, Vector512<T> s1, Vector512<T> a2, Vector512<T> s2, Vector512<T> a3, Vector512<T> s3) =>
-        ((((m[0].Re * a0) + (m[0].ImAlt * s0)) + ((m[1].Re * a1) + (m[1].ImAlt * s1))) + ((m[2].Re * a2) + (m[2].ImAlt * s2))) + ((m[3].Re * a3) + (m[3].ImAlt * s3));
+    private static Vector512<T> Row512(Coefficient<T>* m, Vector512<T> a0, Vector512<T> s0, Vector512<T> a1, Vector512<T> s1, Vector512<T> a2, Vector512<T> s2, Vector512<T> a3, Vector512<T> s3)
+    {
+        var acc = ComplexFma.First(m[0].Re, m[0].ImAlt, a0, s0);
+        acc = ComplexFma.Next(acc, m[1].Re, m[1].ImAlt, a1, s1);
+        acc = ComplexFma.Next(acc, m[2].Re, m[2].ImAlt, a2, s2);
+        return ComplexFma.Next(acc, m[3].Re, m[3].ImAlt, a3, s3);
+    }
 
-    private static Vector256<T> Row256(Coefficient<T>* m, Vector256<T> a0, Vector256<T> s0, Vector256<T> a1, Vector256<T> s1, Vector256<T> a2, Vector256<T> s2, Vector256<T> a3, Vector256<T> s3) =>
-        ((((m[0].Re.GetLower() * a0) + (m[0].ImAlt.GetLower() * s0)) + ((m[1].Re.GetLower() * a1) + (m[1].ImAlt.GetLower() * s1))) + ((m[2].Re.GetLower() * a2) + (m[2].ImAlt.GetLower() * s2))) + ((m[3].Re.GetLower() * a3) + (m[3].ImAlt.GetLower() * s3));
+    private static Vector256<T> Row256(Coefficient<T>* m, Vector256<T> a0, Vector256<T> s0, Vector256<T> a1, Vector256<T> s1, Vector256<T> a2, Vector256<T> s2, Vector256<T> a3, Vector256<T> s3)
+    {
+        var acc = ComplexFma.First(m[0].Re.GetLower(), m[0].ImAlt.GetLower(), a0, s0);
+        acc = ComplexFma.Next(acc, m[1].Re.GetLower(), m[1].ImAlt.GetLower(), a1, s1);
+        acc = ComplexFma.Next(acc, m[2].Re.GetLower(), m[2].ImAlt.GetLower(), a2, s2);
+        return ComplexFma.Next(acc, m[3].Re.GetLower(), m[3].ImAlt.GetLower(), a3, s3);
+    }
 
     private static void RowScalar(Coefficient<T>* m, T r0, T i0, T r1, T i1, T r2, T i2, T r3, T i3, T* output)
     {
-        output[0] = ((((m[0].R * r0) - (m[0].I * i0)) + ((m[1].R * r1) - (m[1].I * i1))) + ((m[2].R * r2) - (m[2].I * i2))) + ((m[3].R * r3) - (m[3].I * i3));
-        output[1] = ((((m[0].R * i0) + (m[0].I * r0)) + ((m[1].R * i1) + (m[1].I * r1))) + ((m[2].R * i2) + (m[2].I * r2))) + ((m[3].R * i3) + (m[3].I * r3));
+        var acc = ComplexFma.First(m[0].R, m[0].I, r0, i0);
+        acc = ComplexFma.Next(acc, m[1].R, m[1].I, r1, i1);
+        acc = ComplexFma.Next(acc, m[2].R, m[2].I, r2, i2);
+        (output[0], output[1]) = ComplexFma.Next(acc, m[3].R, m[3].I, r3, i3);
     }
 }
 
@@ -118,10 +130,10 @@ internal unsafe struct DenseKernel<T> : IRunKernel
                 for (int r = 0; r < dim; r++)
                 {
                     Coefficient<T>* row = M + (r * dim);
-                    var acc = (row[0].Re * a[0]) + (row[0].ImAlt * s[0]);
+                    var acc = ComplexFma.First(row[0].Re, row[0].ImAlt, a[0], s[0]);
                     for (int c = 1; c < dim; c++)
                     {
-                        acc += (row[c].Re * a[c]) + (row[c].ImAlt * s[c]);
+                        acc = ComplexFma.Next(acc, row[c].Re, row[c].ImAlt, a[c], s[c]);
                     }
 
                     acc.Store(p + (2 * (Offsets[r] + j)));
@@ -144,10 +156,10 @@ internal unsafe struct DenseKernel<T> : IRunKernel
                 for (int r = 0; r < dim; r++)
                 {
                     Coefficient<T>* row = M + (r * dim);
-                    var acc = (row[0].Re.GetLower() * a[0]) + (row[0].ImAlt.GetLower() * s[0]);
+                    var acc = ComplexFma.First(row[0].Re.GetLower(), row[0].ImAlt.GetLower(), a[0], s[0]);
                     for (int c = 1; c < dim; c++)
                     {
-                        acc += (row[c].Re.GetLower() * a[c]) + (row[c].ImAlt.GetLower() * s[c]);
+                        acc = ComplexFma.Next(acc, row[c].Re.GetLower(), row[c].ImAlt.GetLower(), a[c], s[c]);
                     }
 
                     acc.Store(p + (2 * (Offsets[r] + j)));
@@ -171,17 +183,14 @@ internal unsafe struct DenseKernel<T> : IRunKernel
                 for (int r = 0; r < dim; r++)
                 {
                     Coefficient<T>* row = M + (r * dim);
-                    T accRe = (row[0].R * re[0]) - (row[0].I * im[0]);
-                    T accIm = (row[0].R * im[0]) + (row[0].I * re[0]);
+                    var acc = ComplexFma.First(row[0].R, row[0].I, re[0], im[0]);
                     for (int c = 1; c < dim; c++)
                     {
-                        accRe += (row[c].R * re[c]) - (row[c].I * im[c]);
-                        accIm += (row[c].R * im[c]) + (row[c].I * re[c]);
+                        acc = ComplexFma.Next(acc, row[c].R, row[c].I, re[c], im[c]);
                     }
 
                     T* x = p + (2 * (Offsets[r] + j));
-                    x[0] = accRe;
-                    x[1] = accIm;
+                    (x[0], x[1]) = acc;
                 }
             }
         }
