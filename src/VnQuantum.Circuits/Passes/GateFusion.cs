@@ -142,14 +142,17 @@ public static class GateFusion
         };
     }
 
-    /// <summary>Cost of one dense k-qubit sweep: memory-bound up to k = 3, then arithmetic grows as 2^k per amplitude.</summary>
+    /// <summary>
+    /// Cost of one dense k-qubit sweep, from the 28-qubit ratio table in docs/benchmarks.md: 1 and 2 qubits stay
+    /// near the memory floor; from 3 qubits on the 2^k complex multiply-adds per amplitude dominate.
+    /// </summary>
     internal static double DenseCost(int k) => k switch
     {
         1 => 1.0,
-        2 => 1.15,
-        3 => 1.6,
-        4 => 3.0,
-        _ => 6.0,
+        2 => 1.25,
+        3 => 5.0,
+        4 => 12.0,
+        _ => 30.0,
     };
 
     private static void Emit(Block block, ImmutableArray<Operation>.Builder operations)
