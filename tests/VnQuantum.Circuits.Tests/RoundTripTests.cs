@@ -61,12 +61,7 @@ public class RoundTripTests
 
     private static string Describe(Operation op)
     {
-        var parameters = op switch
-        {
-            GateOperation g => g.Parameters,
-            OpaqueOperation o => o.Parameters,
-            _ => [],
-        };
+        var parameters = op is GateCallOperation g ? g.Parameters : [];
         string clbits = string.Join(",", op.Clbits);
         string condition = op.Condition is { } c ? $"{c.Register.Name}=={c.Value}" : string.Empty;
         return $"{op.GetType().Name} {op.Name} ({string.Join(",", parameters.Select(p => BitConverter.DoubleToInt64Bits(p)))}) [{string.Join(",", op.Qubits)}] [{clbits}] {condition}";

@@ -13,6 +13,22 @@ public class VnqAppTests
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Writes <paramref name="source"/> to a temporary .qasm file, runs <c>vnq run</c> on it, and deletes it.</summary>
+    private static (int Code, string Out, string Err, string File) RunProgram(string source)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-test-{Guid.NewGuid():N}.qasm");
+        File.WriteAllText(file, source);
+        try
+        {
+            var (code, output, error) = Vnq("run", file);
+            return (code, output, error, file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static string Sample(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -83,19 +99,10 @@ public class VnqAppTests
     [Fact]
     public void ParseError_ExitsWith2_AndNamesFileLineColumn()
     {
-        string file = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.qasm");
-        File.WriteAllText(file, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncxx q[0],q[1];\n");
-        try
-        {
-            var (code, output, error) = Vnq("run", file);
-            Assert.Equal(2, code);
-            Assert.Equal(string.Empty, output);
-            Assert.Contains($"{file}:4:1: unknown gate 'cxx' — did you mean 'cx'?", error);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, output, error, file) = RunProgram("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncxx q[0],q[1];\n");
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"{file}:4:1: unknown gate 'cxx' — did you mean 'cx'?", error);
     }
 
     [Fact]
@@ -118,35 +125,17 @@ public class VnqAppTests
     [Fact]
     public void TooLarge_IsAResourceError_ThatSaysHowMuchMemory()
     {
-        string file = Path.Combine(Path.GetTempPath(), $"big-{Guid.NewGuid():N}.qasm");
-        File.WriteAllText(file, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[36];\nh q[0];\n");
-        try
-        {
-            var (code, _, error) = Vnq("run", file);
-            Assert.Equal(3, code);
-            Assert.Contains("needs 1 TiB", error);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, _, error, _) = RunProgram("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[36];\nh q[0];\n");
+        Assert.Equal(3, code);
+        Assert.Contains("needs 1 TiB", error);
     }
 
     [Fact]
     public void Opaque_IsAnInputError()
     {
-        string file = Path.Combine(Path.GetTempPath(), $"opaque-{Guid.NewGuid():N}.qasm");
-        File.WriteAllText(file, "OPENQASM 2.0;\nopaque magic a;\nqreg q[1];\nmagic q[0];\n");
-        try
-        {
-            var (code, _, error) = Vnq("run", file);
-            Assert.Equal(2, code);
-            Assert.Contains("opaque gate 'magic'", error);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var (code, _, error, _) = RunProgram("OPENQASM 2.0;\nopaque magic a;\nqreg q[1];\nmagic q[0];\n");
+        Assert.Equal(2, code);
+        Assert.Contains("opaque gate 'magic'", error);
     }
 
     [Fact]

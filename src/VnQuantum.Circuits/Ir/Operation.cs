@@ -21,10 +21,10 @@ public abstract record Operation
     public Condition? Condition { get; }
 }
 
-/// <summary>A built-in gate applied to qubits, with its parameters already evaluated (radians).</summary>
-public sealed record GateOperation : Operation
+/// <summary>A named gate applied to qubits with its parameters already evaluated (radians).</summary>
+public abstract record GateCallOperation : Operation
 {
-    public GateOperation(string gateName, ImmutableArray<double> parameters, ImmutableArray<int> qubits, Condition? condition = null)
+    private protected GateCallOperation(string gateName, ImmutableArray<double> parameters, ImmutableArray<int> qubits, Condition? condition)
         : base(condition)
     {
         GateName = gateName;
@@ -43,26 +43,22 @@ public sealed record GateOperation : Operation
     public override ImmutableArray<int> Qubits => QubitList;
 }
 
+/// <summary>A built-in gate (qelib1.inc, U or CX) applied to qubits.</summary>
+public sealed record GateOperation : GateCallOperation
+{
+    public GateOperation(string gateName, ImmutableArray<double> parameters, ImmutableArray<int> qubits, Condition? condition = null)
+        : base(gateName, parameters, qubits, condition)
+    {
+    }
+}
+
 /// <summary>An application of a declared opaque gate: it has no definition, so it cannot be simulated.</summary>
-public sealed record OpaqueOperation : Operation
+public sealed record OpaqueOperation : GateCallOperation
 {
     public OpaqueOperation(string gateName, ImmutableArray<double> parameters, ImmutableArray<int> qubits, Condition? condition = null)
-        : base(condition)
+        : base(gateName, parameters, qubits, condition)
     {
-        GateName = gateName;
-        Parameters = parameters;
-        QubitList = qubits;
     }
-
-    public string GateName { get; }
-
-    public ImmutableArray<double> Parameters { get; }
-
-    private ImmutableArray<int> QubitList { get; }
-
-    public override string Name => GateName;
-
-    public override ImmutableArray<int> Qubits => QubitList;
 }
 
 /// <summary>A dense unitary on a few qubits (matrix index bit i is Qubits[i]), as produced by gate fusion.</summary>

@@ -50,11 +50,8 @@ internal static class QasmWriter
                 case BarrierOperation b:
                     text.Append("barrier ").Append(string.Join(",", b.Qubits.Select(circuit.QubitName)));
                     break;
-                case GateOperation g:
+                case GateCallOperation g:
                     AppendCall(text, circuit, g.GateName, g.Parameters, g.Qubits);
-                    break;
-                case OpaqueOperation o:
-                    AppendCall(text, circuit, o.GateName, o.Parameters, o.Qubits);
                     break;
                 default:
                     throw new NotSupportedException($"'{op.Name}' operations have no OpenQASM 2 form; write the circuit before fusion.");
