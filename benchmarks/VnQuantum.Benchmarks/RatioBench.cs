@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using VnQuantum.Circuits.Execution;
+using VnQuantum.Circuits.Gates;
 using VnQuantum.Circuits.OpenQasm;
 using VnQuantum.Simulation;
 
@@ -81,7 +82,7 @@ internal static class RatioBench
         }
 
         int mid = n / 2;
-        var u3 = U3(0.3, 0.5, 0.7);
+        var u3 = StandardGates.U3(0.3, 0.5, 0.7);
         foreach (int q in new[] { 0, mid, n - 1 })
         {
             Row("H", $"{q}", "dense 2×2", () => state.ApplyMatrix1(q, Hadamard), $"H {q}");
@@ -91,7 +92,8 @@ internal static class RatioBench
             Row("RZ", $"{q}", "diagonal", () => state.ApplyDiagonal1(q, Complex.FromPolarCoordinates(1, -0.2), Complex.FromPolarCoordinates(1, 0.2)), null);
         }
 
-        var u4 = Kron(U3(0.3, 0.5, 0.7), U3(1.1, 0.2, -0.4));
+        // Any 4×4 costs the same to apply; the controlled-U of qelib1 is a convenient one.
+        var u4 = StandardGates.Find("cu")!.FullMatrix([0.3, 0.5, 0.7, 0.2]);
         foreach (var (c, t) in new[] { (0, n - 1), (n - 1, 0), (mid - 1, mid) })
         {
             Row("CX", $"{c},{t}", "flip, 1 control", () => state.ApplyX(t, [c]), $"CNOT {c} {t}");
@@ -256,26 +258,6 @@ internal static class RatioBench
     }
 
     private static readonly Complex[] Hadamard = [1 / Math.Sqrt(2), 1 / Math.Sqrt(2), 1 / Math.Sqrt(2), -1 / Math.Sqrt(2)];
-
-    private static Complex[] U3(double theta, double phi, double lambda)
-    {
-        double c = Math.Cos(theta / 2), s = Math.Sin(theta / 2);
-        return [c, -Complex.Exp(Complex.ImaginaryOne * lambda) * s, Complex.Exp(Complex.ImaginaryOne * phi) * s, Complex.Exp(Complex.ImaginaryOne * (phi + lambda)) * c];
-    }
-
-    private static Complex[] Kron(Complex[] high, Complex[] low)
-    {
-        var m = new Complex[16];
-        for (int r = 0; r < 4; r++)
-        {
-            for (int c = 0; c < 4; c++)
-            {
-                m[(r * 4) + c] = high[((r >> 1) * 2) + (c >> 1)] * low[((r & 1) * 2) + (c & 1)];
-            }
-        }
-
-        return m;
-    }
 
     private static Complex[] Random8(Random random)
     {
