@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace VnQuantum.Simulation.Kernels;
@@ -68,6 +69,7 @@ internal unsafe struct Dense2Kernel<T> : IRunKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Row512(Coefficient<T>* m, Vector512<T> a0, Vector512<T> s0, Vector512<T> a1, Vector512<T> s1, Vector512<T> a2, Vector512<T> s2, Vector512<T> a3, Vector512<T> s3)
     {
         var acc = ComplexFma.First(m[0].Re, m[0].ImAlt, a0, s0);
@@ -76,6 +78,7 @@ internal unsafe struct Dense2Kernel<T> : IRunKernel
         return ComplexFma.Next(acc, m[3].Re, m[3].ImAlt, a3, s3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<T> Row256(Coefficient<T>* m, Vector256<T> a0, Vector256<T> s0, Vector256<T> a1, Vector256<T> s1, Vector256<T> a2, Vector256<T> s2, Vector256<T> a3, Vector256<T> s3)
     {
         var acc = ComplexFma.First(m[0].Re.GetLower(), m[0].ImAlt.GetLower(), a0, s0);
@@ -84,6 +87,7 @@ internal unsafe struct Dense2Kernel<T> : IRunKernel
         return ComplexFma.Next(acc, m[3].Re.GetLower(), m[3].ImAlt.GetLower(), a3, s3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowScalar(Coefficient<T>* m, T r0, T i0, T r1, T i1, T r2, T i2, T r3, T i3, T* output)
     {
         var acc = ComplexFma.First(m[0].R, m[0].I, r0, i0);
