@@ -52,7 +52,7 @@ public sealed class FiniteKeyDecoyBb84Tests(ITestOutputHelper output)
         var s = new DecoySettings(0.8, 0.5, 0.1, 2e-4, 0.7, 0.2);
         var link = QkdLink.Lim2014(50);
         Assert.Equal(0, FiniteKeyDecoyBb84.KeyLength(link, s, 100, 1e-10, 1e-15).KeyLengthBits);
-        double small = FiniteKeyDecoyBb84.KeyLength(link, s, 1e5, 1e-10, 1e-15).KeyLengthBits / 1e5;
+        double small = FiniteKeyDecoyBb84.KeyLength(link, s, 1e6, 1e-10, 1e-15).KeyLengthBits / 1e6;
         double large = FiniteKeyDecoyBb84.KeyLength(link, s, 1e8, 1e-10, 1e-15).KeyLengthBits / 1e8;
         Assert.True(large > small && small > 0);
     }
