@@ -1,0 +1,101 @@
+using VnQuantum.Qkd.PostProcessing;
+using VnQuantum.Simulation;
+
+namespace VnQuantum.Qkd.Tests.PostProcessing;
+
+public sealed class PrimitivesTests
+{
+    [Fact]
+    public void FieldMultiply_ClmulEqualsScalarTwin_AndIsAField()
+    {
+        var rng = new SeededRandom(5);
+        for (int i = 0; i < 2000; i++)
+        {
+            ulong a = rng.NextUInt64(), b = rng.NextUInt64(), c = rng.NextUInt64();
+            Assert.Equal(GaloisField64.MultiplyScalar(a, b), GaloisField64.Multiply(a, b));
+            Assert.Equal(GaloisField64.Multiply(a, b), GaloisField64.Multiply(b, a));
+            Assert.Equal(GaloisField64.Multiply(a, b ^ c), GaloisField64.Multiply(a, b) ^ GaloisField64.Multiply(a, c));
+            Assert.Equal(GaloisField64.Multiply(GaloisField64.Multiply(a, b), c), GaloisField64.Multiply(a, GaloisField64.Multiply(b, c)));
+        }
+
+        // x⁶³·x = x⁶⁴ ≡ x⁴ + x³ + x + 1.
+        Assert.Equal(0x1BUL, GaloisField64.Multiply(1UL << 63, 2));
+        Assert.Equal(12345UL, GaloisField64.Multiply(12345, 1));
+    }
+
+    [Fact]
+    public void PolynomialHash_SeparatesMessages_AndLengths()
+    {
+        byte[] m = "transfer 100 VND to account 42"u8.ToArray();
+        byte[] flipped = (byte[])m.Clone();
+        flipped[3] ^= 1;
+        ulong key = 0x9E3779B97F4A7C15;
+        Assert.NotEqual(PolynomialHash.Compute(key, m), PolynomialHash.Compute(key, flipped));
+        Assert.NotEqual(PolynomialHash.Compute(key, new byte[8]), PolynomialHash.Compute(key, new byte[16]));
+        Assert.True(PolynomialHash.CollisionProbability(1_000_000) < 1e-15);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(64, 17)]
+    [InlineData(100, 100)]
+    [InlineData(777, 300)]
+    [InlineData(4096, 2500)]
+    [InlineData(5000, 1)]
+    public void Toeplitz_FastMethodsEqualTheMatrixProduct(int n, int m)
+    {
+        using var input = TestKeys.Random(n, (ulong)n);
+        using var seed = TestKeys.Random(n + m - 1, (ulong)(n * 31 + m));
+        using var direct = ToeplitzHash.Compress(input, seed, m, ToeplitzMethod.Direct);
+        using var karatsuba = ToeplitzHash.Compress(input, seed, m, ToeplitzMethod.CarrylessKaratsuba);
+        using var fft = ToeplitzHash.Compress(input, seed, m, ToeplitzMethod.Fft);
+        Assert.True(direct.BitsEqual(karatsuba), "Karatsuba");
+        Assert.True(direct.BitsEqual(fft), "FFT");
+    }
+
+    [Fact]
+    public void Toeplitz_LargeBlock_KaratsubaEqualsFft()
+    {
+        using var input = TestKeys.Random(200_000, 1);
+        using var seed = TestKeys.Random(200_000 + 120_000 - 1, 2);
+        using var a = ToeplitzHash.Compress(input, seed, 120_000, ToeplitzMethod.CarrylessKaratsuba);
+        using var b = ToeplitzHash.Compress(input, seed, 120_000, ToeplitzMethod.Fft);
+        Assert.True(a.BitsEqual(b));
+    }
+
+    [Fact]
+    public void KeyBits_DisposeZeroesTheWords()
+    {
+        var key = TestKeys.Random(1000, 3);
+        var words = key.Words.ToArray();
+        Assert.Contains(words, w => w != 0);
+        key.Dispose();
+        Assert.Equal(0, key.Length);
+    }
+
+    [Fact]
+    public void Channel_RejectsAFlippedBit_AndCountsKey()
+    {
+        var honest = TestKeys.Channel();
+        byte[] msg = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        Assert.Equal(msg, honest.Send(Party.Alice, msg));
+        Assert.Equal(1, honest.Messages);
+
+        var tampered = TestKeys.Channel((i, bytes) =>
+        {
+            bytes[4] ^= 0x10;
+            return bytes;
+        });
+        Assert.Throws<AuthenticationFailedException>(() => tampered.Send(Party.Bob, msg));
+    }
+
+    [Fact]
+    public void KeyPool_RunsOutLoudly()
+    {
+        using var tiny = TestKeys.Random(192, 7);
+        var channel = new AuthenticatedChannel(new AuthenticationKeyPool(tiny), new AuthenticationKeyPool(tiny));
+        channel.Send(Party.Alice, [1]);
+        channel.Send(Party.Alice, [2]);
+        Assert.Throws<AuthenticationKeyExhaustedException>(() => channel.Send(Party.Alice, [3]));
+    }
+}
