@@ -59,9 +59,13 @@ public sealed class AuthenticationKeyPool : IDisposable
 }
 
 /// <summary>
-/// The public classical channel between Alice and Bob, authenticated by Wegman–Carter: every message carries the tag
-/// h_k(m) ⊕ r, with h the <see cref="PolynomialHash"/> under a long-lived secret k and r 64 fresh one-time-pad bits.
-/// A forgery succeeds with probability at most (L+1)/2⁶⁴ for an L-block message. Costs 64 bits for k, then 64 per message.
+/// The public classical channel between Alice and Bob, authenticated by Wegman–Carter. Each party keeps the transcript
+/// of what it sent and what it received; at every <see cref="Checkpoint"/> the sender of each direction sends the tag
+/// h_k(transcript) ⊕ r, with h the <see cref="PolynomialHash"/> under a long-lived secret k and r 64 fresh
+/// one-time-pad bits, and the receiver checks it against its own view. Nothing that depends on a message is used
+/// before the checkpoint that covers it (the chain places one at the end of every stage), so a forged or altered
+/// message is caught with probability ≥ 1 − (L+1)/2⁶⁴ for an L-block transcript. Costs 128 bits for the two hash
+/// keys, then 128 bits per checkpoint: far less than one tag per Cascade message.
 /// </summary>
 public sealed class AuthenticatedChannel
 {
@@ -70,6 +74,9 @@ public sealed class AuthenticatedChannel
     private readonly ulong _aliceHashKey;
     private readonly ulong _bobHashKey;
     private readonly Func<int, byte[], byte[]>? _inTransit;
+
+    // [direction, view]: direction 0 = Alice→Bob, 1 = Bob→Alice; view 0 = as sent, 1 = as received.
+    private readonly List<byte>[,] _transcripts = { { new(), new() }, { new(), new() } };
 
     /// <param name="alice">Alice's copy of the authentication key.</param>
     /// <param name="bob">Bob's copy.</param>
@@ -89,27 +96,53 @@ public sealed class AuthenticatedChannel
     /// <summary>Payload bytes sent so far.</summary>
     public long PayloadBytes { get; private set; }
 
-    /// <summary>
-    /// Sends <paramref name="message"/> from <paramref name="sender"/> and returns what the receiver accepts. Throws
-    /// <see cref="AuthenticationFailedException"/> when the tag does not verify.
-    /// </summary>
+    /// <summary>Checkpoints passed so far.</summary>
+    public int Checkpoints { get; private set; }
+
+    /// <summary>Sends <paramref name="message"/> from <paramref name="sender"/> and returns what the receiver got.
+    /// Until the next <see cref="Checkpoint"/> the receiver must treat it as unauthenticated.</summary>
     public byte[] Send(Party sender, byte[] message)
     {
-        var (senderPool, senderKey, receiverPool, receiverKey) = sender == Party.Alice
-            ? (_alice, _aliceHashKey, _bob, _bobHashKey)
-            : (_bob, _bobHashKey, _alice, _aliceHashKey);
-        ulong tag = PolynomialHash.Compute(senderKey, message) ^ senderPool.Take64();
-
         int index = Messages++;
         PayloadBytes += message.Length;
         byte[] received = _inTransit?.Invoke(index, (byte[])message.Clone()) ?? message;
-
-        ulong expected = PolynomialHash.Compute(receiverKey, received) ^ receiverPool.Take64();
-        if (expected != tag)
-        {
-            throw new AuthenticationFailedException($"message {index} from {sender} failed authentication: the chain is stopped");
-        }
-
+        int direction = sender == Party.Alice ? 0 : 1;
+        Append(_transcripts[direction, 0], message);
+        Append(_transcripts[direction, 1], received);
         return received;
+    }
+
+    /// <summary>
+    /// Authenticates everything sent since the last checkpoint, in both directions. Throws
+    /// <see cref="AuthenticationFailedException"/> when a transcript differs from what its sender sent.
+    /// </summary>
+    public void Checkpoint()
+    {
+        Checkpoints++;
+        Verify(0, _aliceHashKey, _alice, _bobHashKey, _bob, Party.Alice);
+        Verify(1, _bobHashKey, _bob, _aliceHashKey, _alice, Party.Bob);
+    }
+
+    private void Verify(int direction, ulong senderKey, AuthenticationKeyPool senderPool, ulong receiverKey, AuthenticationKeyPool receiverPool, Party sender)
+    {
+        var sent = _transcripts[direction, 0];
+        var received = _transcripts[direction, 1];
+        ulong tag = PolynomialHash.Compute(senderKey, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sent)) ^ senderPool.Take64();
+        ulong expected = PolynomialHash.Compute(receiverKey, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(received)) ^ receiverPool.Take64();
+        sent.Clear();
+        received.Clear();
+        if (tag != expected)
+        {
+            throw new AuthenticationFailedException($"the messages from {sender} before checkpoint {Checkpoints} failed authentication: the chain is stopped");
+        }
+    }
+
+    private static void Append(List<byte> transcript, byte[] message)
+    {
+        // A length prefix frames each message, so two different message sequences never give the same transcript.
+        Span<byte> length = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(length, message.Length);
+        transcript.AddRange(length);
+        transcript.AddRange(message);
     }
 }

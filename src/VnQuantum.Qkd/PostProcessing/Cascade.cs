@@ -68,11 +68,11 @@ public static class Cascade
             passes.Add(pass);
 
             // Alice announces the parity of every block of this pass.
-            byte[] announced = channel.Send(Party.Alice, PackBits(pass.BlockCount, b => pass.Parity(alice, b * pass.BlockSize, pass.BlockEnd(b))));
+            byte[] announced = channel.Send(Party.Alice, BitPacking.Pack(pass.BlockCount, b => pass.Parity(alice, b * pass.BlockSize, pass.BlockEnd(b))));
             leaked += pass.BlockCount;
             for (int b = 0; b < pass.BlockCount; b++)
             {
-                pass.AliceBlockParity[b] = ReadBit(announced, b);
+                pass.AliceBlockParity[b] = BitPacking.Read(announced, b);
                 pass.Mismatch[b] = pass.AliceBlockParity[b] != pass.Parity(bob, b * pass.BlockSize, pass.BlockEnd(b));
                 if (pass.Mismatch[b])
                 {
@@ -150,7 +150,7 @@ public static class Cascade
                 for (int i = 0; i < active.Count; i++)
                 {
                     var s = active[i];
-                    bool aliceLeft = ReadBit(answer, i);
+                    bool aliceLeft = BitPacking.Read(answer, i);
                     bool bobLeft = passes[s.Pass].Parity(bob, s.Lo, s.Mid);
                     pending.Enqueue(aliceLeft != bobLeft
                         ? new Search(s.Pass, s.Lo, s.Mid, aliceLeft)
@@ -208,7 +208,7 @@ public static class Cascade
     private static byte[] AnswerParities(KeyBits alice, List<Pass> passes, byte[] request)
     {
         int count = request.Length / 10;
-        return PackBits(count, i =>
+        return BitPacking.Pack(count, i =>
         {
             int pass = BinaryPrimitives.ReadUInt16LittleEndian(request.AsSpan(i * 10));
             int lo = BinaryPrimitives.ReadInt32LittleEndian(request.AsSpan((i * 10) + 2));
@@ -217,21 +217,7 @@ public static class Cascade
         });
     }
 
-    private static byte[] PackBits(int count, Func<int, bool> bit)
-    {
-        var bytes = new byte[(count + 7) / 8];
-        for (int i = 0; i < count; i++)
-        {
-            if (bit(i))
-            {
-                bytes[i >> 3] |= (byte)(1 << (i & 7));
-            }
-        }
 
-        return bytes;
-    }
-
-    private static bool ReadBit(byte[] bytes, int i) => ((bytes[i >> 3] >> (i & 7)) & 1) != 0;
 
     private readonly record struct Search(int Pass, int Lo, int Hi, bool AliceParity)
     {

@@ -79,23 +79,27 @@ public sealed class PrimitivesTests
         var honest = TestKeys.Channel();
         byte[] msg = [1, 2, 3, 4, 5, 6, 7, 8, 9];
         Assert.Equal(msg, honest.Send(Party.Alice, msg));
-        Assert.Equal(1, honest.Messages);
+        honest.Send(Party.Bob, msg);
+        honest.Checkpoint();
+        Assert.Equal(2, honest.Messages);
 
         var tampered = TestKeys.Channel((i, bytes) =>
         {
             bytes[4] ^= 0x10;
             return bytes;
         });
-        Assert.Throws<AuthenticationFailedException>(() => tampered.Send(Party.Bob, msg));
+        tampered.Send(Party.Bob, msg);
+        Assert.Throws<AuthenticationFailedException>(tampered.Checkpoint);
     }
 
     [Fact]
     public void KeyPool_RunsOutLoudly()
     {
-        using var tiny = TestKeys.Random(192, 7);
+        using var tiny = TestKeys.Random(256, 7);
         var channel = new AuthenticatedChannel(new AuthenticationKeyPool(tiny), new AuthenticationKeyPool(tiny));
         channel.Send(Party.Alice, [1]);
+        channel.Checkpoint();
         channel.Send(Party.Alice, [2]);
-        Assert.Throws<AuthenticationKeyExhaustedException>(() => channel.Send(Party.Alice, [3]));
+        Assert.Throws<AuthenticationKeyExhaustedException>(channel.Checkpoint);
     }
 }
