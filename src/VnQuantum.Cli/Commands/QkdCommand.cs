@@ -1,0 +1,254 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using VnQuantum.Qkd.KeyRates;
+using VnQuantum.Qkd.Links;
+using VnQuantum.Qkd.LinkSimulation;
+using VnQuantum.Qkd.PostProcessing;
+
+namespace VnQuantum.Cli.Commands;
+
+/// <summary><c>vnq qkd rate|simulate</c>: key rates against distance, and a whole link run through post-processing.</summary>
+internal static class QkdCommand
+{
+    public const string Protocols = "bb84-decoy, bb84-vacuum-weak, bb84-finite, bbm92-middle, bbm92-end, tf-sns";
+
+    public static Command Create(TextWriter output, TextWriter error) => new("qkd", "Quantum key distribution: key rates and link simulation.")
+    {
+        CreateRate(output, error),
+        CreateSimulate(output, error),
+    };
+
+    private static Command CreateRate(TextWriter output, TextWriter error)
+    {
+        var protocol = new Option<string>("--protocol", "-p") { Description = $"One of: {Protocols}.", DefaultValueFactory = _ => "bb84-decoy" };
+        protocol.AcceptOnlyFromAmong(Protocols.Split(", "));
+        var distance = new Option<string>("--distance", "-d") { Description = "Distance range in km, FROM..TO.", DefaultValueFactory = _ => "0..200" };
+        var step = new Option<double>("--step") { Description = "Distance step in km.", DefaultValueFactory = _ => 5 };
+        var finite = new Option<bool>("--finite") { Description = "Finite-key BB84 (Lim et al. 2014); same as --protocol bb84-finite." };
+        var block = new Option<double>("--block") { Description = "Finite-key block n_X: sifted key-basis bits.", DefaultValueFactory = _ => 1e8 };
+        var epsSec = new Option<double>("--eps-sec") { Description = "Finite-key secrecy ε_sec.", DefaultValueFactory = _ => 1e-10 };
+        var epsCor = new Option<double>("--eps-cor") { Description = "Finite-key correctness ε_cor.", DefaultValueFactory = _ => 1e-15 };
+        var link = new Option<string>("--link") { Description = $"Link preset: {QkdLinkLoader.Presets}.", DefaultValueFactory = _ => "gys" };
+        var config = new Option<string?>("--config") { Description = "JSON file overriding link fields (fiber.lossDbPerKm, detector.efficiency, …)." };
+        var plot = new Option<string?>("--plot") { Description = "Write a rate-vs-distance plot with the PLOB bound (.png or .svg)." };
+
+        var command = new Command("rate", "Secret key rate against distance, with the repeaterless (PLOB) bound.")
+        {
+            protocol, distance, step, finite, block, epsSec, epsCor, link, config, plot,
+        };
+        command.SetAction(parse =>
+        {
+            if (!TryRange(parse.GetValue(distance)!, out double from, out double to) || parse.GetValue(step) <= 0)
+            {
+                error.WriteLine("vnq: --distance takes FROM..TO in km (e.g. 0..200) and --step a positive number of km");
+                return ExitCodes.Usage;
+            }
+
+            string name = parse.GetValue(finite) ? "bb84-finite" : parse.GetValue(protocol)!;
+            double n = parse.GetValue(block);
+            if (name == "bb84-finite" && n < 1e3)
+            {
+                error.WriteLine($"vnq: --block {n:G} is too small for the finite-key bound: use 10^3 sifted bits or more");
+                return ExitCodes.InputError;
+            }
+
+            var baseLink = QkdLinkLoader.Load(parse.GetValue(link)!, parse.GetValue(config), 0, error);
+            if (baseLink is null)
+            {
+                return ExitCodes.InputError;
+            }
+
+            var rows = new List<(double Km, double Rate, double Plob, string Detail)>();
+            for (double km = from; km <= to + 1e-9; km += parse.GetValue(step))
+            {
+                var l = baseLink.WithLength(km);
+                var (rate, detail) = Evaluate(name, l, n, parse.GetValue(epsSec), parse.GetValue(epsCor));
+                rows.Add((km, rate, RepeaterlessBound.Plob(l.Fiber.Transmittance), detail));
+            }
+
+            var console = Consoles.For(output);
+            var table = new Table().Title($"{name} on the {parse.GetValue(link)} link ({baseLink.Fiber.LossDbPerKm} dB/km, η_Bob {baseLink.Detector.Efficiency}, {baseLink.RepetitionRateHz / 1e6:G} MHz)");
+            table.AddColumns("km", "bits/pulse", "bits/s", "PLOB bits/pulse", "parameters");
+            foreach (var r in rows)
+            {
+                table.AddRow(F(r.Km, "0.#"), F(r.Rate, "E3"), F(r.Rate * baseLink.RepetitionRateHz, "E3"), F(r.Plob, "E3"), r.Detail);
+            }
+
+            console.Write(table);
+            if (parse.GetValue(plot) is string plotPath)
+            {
+                RatePlot.Write(plotPath, name, rows.Select(r => (r.Km, r.Rate, r.Plob)).ToList());
+                output.WriteLine($"plot written to {plotPath}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static (double Rate, string Detail) Evaluate(string protocol, QkdLink link, double block, double epsSec, double epsCor)
+    {
+        switch (protocol)
+        {
+            case "bb84-decoy":
+                {
+                    var (mu, rate) = DecoyStateBb84.OptimalInfiniteDecoy(link);
+                    return (rate, $"μ={mu:F3}");
+                }
+
+            case "bb84-vacuum-weak":
+                {
+                    var (mu, rate) = DecoyStateBb84.OptimalVacuumWeakDecoy(link, 0.05);
+                    return (rate, $"μ={mu:F3} ν=0.05");
+                }
+
+            case "bb84-finite":
+                {
+                    var (s, r) = FiniteKeyDecoyBb84.Optimize(link, block, epsSec, epsCor);
+                    return (r.RatePerPulse, r.RatePerPulse > 0 ? $"q_x={s.KeyBasisProbability:F2} μ1={s.Mu1:F2} μ2={s.Mu2:F3}" : "no key");
+                }
+
+            case "bbm92-middle":
+            case "bbm92-end":
+                {
+                    var (mu, rate) = EntanglementBasedBb84.Optimal(link, protocol == "bbm92-middle" ? SourcePosition.Middle : SourcePosition.AtAlice);
+                    return (rate, $"pairs μ={mu:F4}");
+                }
+
+            default:
+                {
+                    var (eps, mu, rate) = SendingOrNotSendingTfQkd.Optimal(link);
+                    return (rate, $"ε={eps:E2} μ={mu:F3}");
+                }
+        }
+    }
+
+    private static Command CreateSimulate(TextWriter output, TextWriter error)
+    {
+        var distance = new Option<double>("--distance", "-d") { Description = "Fibre length in km.", DefaultValueFactory = _ => 50 };
+        var pulses = new Option<double>("--pulses", "-n") { Description = "Pulses Alice sends (e.g. 1e9).", DefaultValueFactory = _ => 1e8 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => 7 };
+        var eve = new Option<double>("--eve") { Description = "Fraction of pulses an intercept–resend eavesdropper attacks.", DefaultValueFactory = _ => 0 };
+        var link = new Option<string>("--link") { Description = $"Link preset: {QkdLinkLoader.Presets}.", DefaultValueFactory = _ => "gys" };
+        var config = new Option<string?>("--config") { Description = "JSON file overriding link fields." };
+        var cascade = new Option<string>("--cascade") { Description = "Cascade schedule: yan, option7, original.", DefaultValueFactory = _ => "yan" };
+        cascade.AcceptOnlyFromAmong("yan", "option7", "original");
+        var threads = new Option<int>("--threads", "-t") { Description = "Threads for the link simulation; 0 = all.", DefaultValueFactory = _ => 0 };
+        var keyOut = new Option<string?>("--key-out") { Description = "Write the final key (raw bytes) to this file." };
+
+        var command = new Command("simulate", "Run a decoy-BB84 link pulse by pulse and the whole post-processing chain.")
+        {
+            distance, pulses, seed, eve, link, config, cascade, threads, keyOut,
+        };
+        command.SetAction(parse =>
+        {
+            double km = parse.GetValue(distance), n = parse.GetValue(pulses), eveFraction = parse.GetValue(eve);
+            if (n is < 1 or > 1e12 || eveFraction is < 0 or > 1)
+            {
+                error.WriteLine("vnq: --pulses must be in [1, 1e12] and --eve in [0, 1]");
+                return ExitCodes.Usage;
+            }
+
+            var l = QkdLinkLoader.Load(parse.GetValue(link)!, parse.GetValue(config), km, error);
+            if (l is null)
+            {
+                return ExitCodes.InputError;
+            }
+
+            // Choose intensities and basis bias for the block this run will give (one refinement of the estimate).
+            var (settings, expected) = FiniteKeyDecoyBb84.Optimize(l, 1e6, 1e-10, 1e-15);
+            double nX = n / expected.PulsesSent * 1e6;
+            if (nX < 1e3)
+            {
+                error.WriteLine($"vnq: {n:G} pulses give about {nX:F0} sifted key bits at {km} km: too few for a finite-key block; send more pulses");
+                return ExitCodes.InputError;
+            }
+
+            (settings, _) = FiniteKeyDecoyBb84.Optimize(l, nX, 1e-10, 1e-15, start: settings);
+            var console = Consoles.For(output);
+            var errConsole = Consoles.For(error);
+            var clock = Stopwatch.StartNew();
+            LinkRecord record = null!;
+            var linkOptions = new LinkSimulationOptions(l, settings, (long)n, parse.GetValue(seed), eveFraction, parse.GetValue(threads));
+            if (errConsole.Profile.Capabilities.Interactive)
+            {
+                errConsole.Progress().Start(ctx =>
+                {
+                    var task = ctx.AddTask("link", maxValue: 1.0);
+                    record = LinkSimulator.Run(linkOptions, new Progress<double>(f => task.Value = f));
+                    task.Value = 1.0;
+                });
+            }
+            else
+            {
+                record = LinkSimulator.Run(linkOptions);
+            }
+
+            var linkTime = clock.Elapsed;
+            var variant = parse.GetValue(cascade) switch { "option7" => CascadeVariant.Option7, "original" => CascadeVariant.Original, _ => CascadeVariant.Yan };
+            using var preShared = new KeyBits(1 << 14);
+            System.Security.Cryptography.RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(preShared.Words));
+            using var alicePool = new AuthenticationKeyPool(preShared);
+            using var bobPool = new AuthenticationKeyPool(preShared);
+            using var result = PostProcessingChain.Run(record, settings, new ChainOptions(variant, Seed: parse.GetValue(seed)), alicePool, bobPool);
+
+            var table = new Table().Title($"decoy BB84, {km} km on the {parse.GetValue(link)} link, {n:G} pulses, seed {parse.GetValue(seed)}{(eveFraction > 0 ? $", Eve on {eveFraction:P0}" : "")}");
+            table.AddColumns("quantity", "value");
+            table.AddRow("intensities μ1 / μ2 / μ3", $"{settings.Mu1:F3} / {settings.Mu2:F3} / {settings.Mu3:G2}, q_x = {settings.KeyBasisProbability:F3}");
+            table.AddRow("detections", result.Detections.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("sifted key bits (X)", result.SiftedKeyBits.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("test bits (Z)", result.TestBits.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("QBER (test basis)", result.TestQber.ToString("P3", CultureInfo.InvariantCulture));
+            table.AddRow("QBER (key basis, before EC)", result.KeyQber.ToString("P3", CultureInfo.InvariantCulture));
+            table.AddRow("leaked by EC + verification", result.LeakedBits.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("reconciliation f", double.IsNaN(result.ReconciliationEfficiency) ? "-" : result.ReconciliationEfficiency.ToString("F3", CultureInfo.InvariantCulture));
+            table.AddRow("final key bits", result.FinalKeyBits.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("authentication key used", $"{result.AuthenticationBitsConsumed:N0} bits ({result.Messages} messages)");
+            table.AddRow("net key bits", result.NetKeyBits.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("link simulation", $"{linkTime.TotalSeconds:F2} s");
+            foreach (var t in result.Timings)
+            {
+                table.AddRow(t.Stage, $"{t.Elapsed.TotalSeconds:F3} s");
+            }
+
+            console.Write(table);
+            if (result.Aborted)
+            {
+                output.WriteLine($"aborted: {result.AbortReason}");
+                return ExitCodes.Ok;
+            }
+
+            if (parse.GetValue(keyOut) is string path)
+            {
+                byte[] bytes = result.AliceKey!.ToBytes();
+                try
+                {
+                    File.WriteAllBytes(path, bytes);
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+                }
+
+                output.WriteLine($"final key ({result.FinalKeyBits} bits) written to {path}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static bool TryRange(string text, out double from, out double to)
+    {
+        from = to = 0;
+        var parts = text.Split("..");
+        return parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out from)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out to)
+            && from >= 0 && to >= from;
+    }
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}
