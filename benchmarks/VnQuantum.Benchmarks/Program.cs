@@ -1,11 +1,17 @@
 using BenchmarkDotNet.Running;
 using VnQuantum.Benchmarks;
 
-// `ratios` (the default): the side-by-side table of docs/benchmarks.md. `bdn`: the BenchmarkDotNet suite.
+// `ratios` (the default): the side-by-side table of docs/benchmarks.md. `qkd`: the QKD post-processing tables.
+// `bdn`: the BenchmarkDotNet suite.
 if (args.Length > 0 && args[0] == "bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(GateBenchmarks).Assembly).Run(args[1..]);
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "qkd")
+{
+    return QkdBench.Run(args[1..]);
 }
 
 return RatioBench.Run(args.Length > 0 && args[0] == "ratios" ? args[1..] : args);

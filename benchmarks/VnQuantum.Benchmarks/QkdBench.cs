@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using VnQuantum.Qkd.KeyRates;
+using VnQuantum.Qkd.Links;
+using VnQuantum.Qkd.LinkSimulation;
+using VnQuantum.Qkd.PostProcessing;
+using VnQuantum.Simulation;
+
+namespace VnQuantum.Benchmarks;
+
+/// <summary>
+/// <c>qkd</c>: Cascade efficiency and throughput, Toeplitz privacy amplification by both methods, and the whole
+/// chain against the sifted-key rate of a 1 GHz source. Prints the tables of docs/benchmarks.md.
+/// </summary>
+internal static class QkdBench
+{
+    public static int Run(string[] args)
+    {
+        bool large = args.Contains("--large");
+        Cascade();
+        PrivacyAmplification(large ? [1_000_000, 10_000_000, 100_000_000] : [1_000_000, 10_000_000]);
+        Chain();
+        return 0;
+    }
+
+    private static void Cascade()
+    {
+        Console.WriteLine("| variant | QBER | block | runs | mean f | frames with errors | Mbit/s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var variant in new[] { CascadeVariant.Original, CascadeVariant.Yan, CascadeVariant.Option7 })
+        {
+            foreach (double qber in new[] { 0.01, 0.02, 0.05 })
+            {
+                foreach (int n in new[] { 10_000, 1_000_000 })
+                {
+                    int runs = n <= 10_000 ? 100 : 3;
+                    double fSum = 0;
+                    int failures = 0;
+                    var clock = new Stopwatch();
+                    for (int r = 0; r < runs; r++)
+                    {
+                        using var alice = RandomKey(n, (ulong)(r + 1));
+                        using var bob = Noisy(alice, qber, (ulong)(r + 7777));
+                        double actual = bob.HammingDistance(alice) / (double)n;
+                        var channel = NewChannel();
+                        clock.Start();
+                        var result = VnQuantum.Qkd.PostProcessing.Cascade.Reconcile(alice, bob, qber, variant, (ulong)r, channel);
+                        clock.Stop();
+                        fSum += result.Efficiency(n, actual);
+                        failures += bob.BitsEqual(alice) ? 0 : 1;
+                    }
+
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {variant} | {qber:P0} | {n:N0} | {runs} | {fSum / runs:F3} | {failures} | {n * (double)runs / clock.Elapsed.TotalSeconds / 1e6:F1} |"));
+                }
+            }
+        }
+
+        Console.WriteLine();
+    }
+
+    private static void PrivacyAmplification(int[] sizes)
+    {
+        Console.WriteLine("| input bits | output bits | method | ms | input Mbit/s |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (int n in sizes)
+        {
+            int m = n / 2;
+            using var input = RandomKey(n, 1);
+            using var seed = RandomKey(n + m - 1, 2);
+            foreach (var method in new[] { ToeplitzMethod.CarrylessKaratsuba, ToeplitzMethod.Fft })
+            {
+                if (method == ToeplitzMethod.Fft && n > 20_000_000)
+                {
+                    Console.WriteLine($"| {n:N0} | {m:N0} | {method} | skipped: needs {(long)BitOpsRound(n + n + m) * 32 / 1e9:F0} GB of complex buffers | |");
+                    continue;
+                }
+
+                ToeplitzHash.Compress(input, seed, m, method).Dispose();
+                int reps = n <= 1_000_000 ? 5 : 1;
+                var clock = Stopwatch.StartNew();
+                for (int r = 0; r < reps; r++)
+                {
+                    ToeplitzHash.Compress(input, seed, m, method).Dispose();
+                }
+
+                double ms = clock.Elapsed.TotalMilliseconds / reps;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {n:N0} | {m:N0} | {method} | {ms:F1} | {n / ms / 1e3:F1} |"));
+            }
+        }
+
+        Console.WriteLine();
+    }
+
+    private static void Chain()
+    {
+        Console.WriteLine("| link | km | pulses | sifted bits | final bits | chain s | chain sifted Mbit/s | sifted Mbit/s of a 1 GHz source | keeps up |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var (name, link) in new[] { ("GYS detectors", QkdLink.Gys(50) with { RepetitionRateHz = 1e9 }), ("SNSPD", QkdLink.Snspd(50)) })
+        {
+            const long pulses = 1_000_000_000;
+            var (settings, _) = FiniteKeyDecoyBb84.Optimize(link, 1e6, 1e-10, 1e-15);
+            var record = LinkSimulator.Run(new LinkSimulationOptions(link, settings, pulses, 7));
+            using var pre = RandomKey(1 << 14, 5);
+            var clock = Stopwatch.StartNew();
+            using var result = PostProcessingChain.Run(record, settings, new ChainOptions(), new AuthenticationKeyPool(pre), new AuthenticationKeyPool(pre));
+            double seconds = clock.Elapsed.TotalSeconds;
+            double chainRate = result.SiftedKeyBits / seconds / 1e6;
+            double sourceRate = result.SiftedKeyBits / (double)pulses * 1e9 / 1e6;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | 50 | {pulses:E0} | {result.SiftedKeyBits:N0} | {result.FinalKeyBits:N0}{(result.Aborted ? " (" + result.AbortReason + ")" : "")} | {seconds:F2} | {chainRate:F2} | {sourceRate:F2} | {(chainRate >= sourceRate ? "yes" : "no")} |"));
+        }
+    }
+
+    private static long BitOpsRound(long x) => (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)x);
+
+    private static KeyBits RandomKey(int bits, ulong seed)
+    {
+        var rng = new SeededRandom(seed);
+        var key = new KeyBits(bits);
+        for (int i = 0; i < key.Words.Length; i++)
+        {
+            key.Words[i] = rng.NextUInt64();
+        }
+
+        key.ClearTail();
+        return key;
+    }
+
+    private static KeyBits Noisy(KeyBits key, double qber, ulong seed)
+    {
+        var rng = new SeededRandom(seed);
+        var copy = key.Clone();
+        for (int i = 0; i < copy.Length; i++)
+        {
+            if (rng.NextDouble() < qber)
+            {
+                copy.Flip(i);
+            }
+        }
+
+        return copy;
+    }
+
+    private static AuthenticatedChannel NewChannel()
+    {
+        using var pre = RandomKey(4096, 99);
+        return new AuthenticatedChannel(new AuthenticationKeyPool(pre), new AuthenticationKeyPool(pre));
+    }
+}
