@@ -7,8 +7,12 @@ namespace VnQuantum.Qkd.PostProcessing;
 /// <summary>How <see cref="ToeplitzHash"/> computes the product.</summary>
 public enum ToeplitzMethod
 {
-    /// <summary>Pick the faster of the two below (carry-less Karatsuba here; see docs/benchmarks.md).</summary>
+    /// <summary>The fastest here: <see cref="ToeplitzKaratsuba"/> (see docs/benchmarks.md).</summary>
     Auto,
+
+    /// <summary>The Toeplitz matrix–vector form of Karatsuba: three half-size products per level, only the output
+    /// bits computed, carry-less multiply at the leaves, column blocks in parallel.</summary>
+    ToeplitzKaratsuba,
 
     /// <summary>Polynomial product over GF(2) by Karatsuba on 64-bit words, carry-less multiply at the leaves.</summary>
     CarrylessKaratsuba,
@@ -30,7 +34,8 @@ public static class ToeplitzHash
     private const int SchoolbookWords = 32;
 
     /// <summary>Hashes <paramref name="input"/> (n bits) down to <paramref name="outputBits"/> bits with a seed of n+m−1 bits.</summary>
-    public static KeyBits Compress(KeyBits input, KeyBits seed, int outputBits, ToeplitzMethod method = ToeplitzMethod.Auto)
+    /// <param name="threads">Threads for <see cref="ToeplitzMethod.ToeplitzKaratsuba"/>; 0 = all processors.</param>
+    public static KeyBits Compress(KeyBits input, KeyBits seed, int outputBits, ToeplitzMethod method = ToeplitzMethod.Auto, int threads = 0)
     {
         int n = input.Length, m = outputBits;
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -40,6 +45,7 @@ public static class ToeplitzHash
             throw new ArgumentException($"a Toeplitz seed for {n} → {m} bits has {n + m - 1} bits, not {seed.Length}", nameof(seed));
         }
 
+        threads = threads > 0 ? threads : Environment.ProcessorCount;
         var output = new KeyBits(m);
         if (m == 0)
         {
@@ -54,8 +60,11 @@ public static class ToeplitzHash
             case ToeplitzMethod.Fft:
                 ByFft(input, seed, output);
                 break;
-            default:
+            case ToeplitzMethod.CarrylessKaratsuba:
                 ByKaratsuba(input, seed, output);
+                break;
+            default:
+                ToeplitzProduct.Multiply(input, seed, output, threads);
                 break;
         }
 

@@ -42,6 +42,8 @@ public sealed class PrimitivesTests
     [InlineData(777, 300)]
     [InlineData(4096, 2500)]
     [InlineData(5000, 1)]
+    [InlineData(1000, 640)]
+    [InlineData(3000, 1100)]
     public void Toeplitz_FastMethodsEqualTheMatrixProduct(int n, int m)
     {
         using var input = TestKeys.Random(n, (ulong)n);
@@ -49,6 +51,8 @@ public sealed class PrimitivesTests
         using var direct = ToeplitzHash.Compress(input, seed, m, ToeplitzMethod.Direct);
         using var karatsuba = ToeplitzHash.Compress(input, seed, m, ToeplitzMethod.CarrylessKaratsuba);
         using var fft = ToeplitzHash.Compress(input, seed, m, ToeplitzMethod.Fft);
+        using var tmvp = ToeplitzHash.Compress(input, seed, m, ToeplitzMethod.ToeplitzKaratsuba);
+        Assert.True(direct.BitsEqual(tmvp), "Toeplitz Karatsuba");
         Assert.True(direct.BitsEqual(karatsuba), "Karatsuba");
         Assert.True(direct.BitsEqual(fft), "FFT");
     }
@@ -60,7 +64,12 @@ public sealed class PrimitivesTests
         using var seed = TestKeys.Random(200_000 + 120_000 - 1, 2);
         using var a = ToeplitzHash.Compress(input, seed, 120_000, ToeplitzMethod.CarrylessKaratsuba);
         using var b = ToeplitzHash.Compress(input, seed, 120_000, ToeplitzMethod.Fft);
+        using var c = ToeplitzHash.Compress(input, seed, 120_000, ToeplitzMethod.ToeplitzKaratsuba, threads: 1);
+        using var d = ToeplitzHash.Compress(input, seed.Prefix(200_000 + 3_000 - 1), 3_000, ToeplitzMethod.ToeplitzKaratsuba, threads: 2);
+        using var e = ToeplitzHash.Compress(input, seed.Prefix(200_000 + 3_000 - 1), 3_000, ToeplitzMethod.CarrylessKaratsuba);
         Assert.True(a.BitsEqual(b));
+        Assert.True(a.BitsEqual(c));
+        Assert.True(d.BitsEqual(e));
     }
 
     [Fact]
