@@ -135,12 +135,14 @@ internal static class QkdCommand
         var config = new Option<string?>("--config") { Description = "JSON file overriding link fields." };
         var cascade = new Option<string>("--cascade") { Description = "Cascade schedule: yan, option7, original.", DefaultValueFactory = _ => "yan" };
         cascade.AcceptOnlyFromAmong("yan", "option7", "original");
+        var reconciliation = new Option<string>("--reconciliation") { Description = "Error correction: cascade or ldpc.", DefaultValueFactory = _ => "cascade" };
+        reconciliation.AcceptOnlyFromAmong("cascade", "ldpc");
         var threads = new Option<int>("--threads", "-t") { Description = "Threads for the link simulation; 0 = all.", DefaultValueFactory = _ => 0 };
         var keyOut = new Option<string?>("--key-out") { Description = "Write the final key (raw bytes) to this file." };
 
         var command = new Command("simulate", "Run a decoy-BB84 link pulse by pulse and the whole post-processing chain.")
         {
-            distance, pulses, seed, eve, link, config, cascade, threads, keyOut,
+            distance, pulses, seed, eve, link, config, cascade, reconciliation, threads, keyOut,
         };
         command.SetAction(parse =>
         {
@@ -192,7 +194,7 @@ internal static class QkdCommand
             System.Security.Cryptography.RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(preShared.Words));
             using var alicePool = new AuthenticationKeyPool(preShared);
             using var bobPool = new AuthenticationKeyPool(preShared);
-            using var result = PostProcessingChain.Run(record, settings, new ChainOptions(variant, Seed: parse.GetValue(seed)), alicePool, bobPool);
+            using var result = PostProcessingChain.Run(record, settings, new ChainOptions(variant, Seed: parse.GetValue(seed), Method: parse.GetValue(reconciliation) == "ldpc" ? Reconciliation.Ldpc : Reconciliation.Cascade), alicePool, bobPool);
 
             var table = new Table().Title($"decoy BB84, {km} km on the {parse.GetValue(link)} link, {n:G} pulses, seed {parse.GetValue(seed)}{(eveFraction > 0 ? $", Eve on {eveFraction:P0}" : "")}");
             table.AddColumns("quantity", "value");

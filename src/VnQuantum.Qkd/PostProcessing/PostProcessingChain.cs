@@ -5,8 +5,18 @@ using VnQuantum.Simulation;
 
 namespace VnQuantum.Qkd.PostProcessing;
 
+/// <summary>Error-correction method of the chain.</summary>
+public enum Reconciliation
+{
+    /// <summary>Interactive Cascade (<see cref="ChainOptions.Cascade"/> schedule).</summary>
+    Cascade,
+
+    /// <summary>Rate-adaptive LDPC with blind retries: one syndrome per frame, few round trips.</summary>
+    Ldpc,
+}
+
 /// <summary>Settings of the classical post-processing.</summary>
-/// <param name="Cascade">Error-correction schedule. Default <see cref="CascadeVariant.Yan"/>, the most efficient here.</param>
+/// <param name="Cascade">Cascade schedule. Default <see cref="CascadeVariant.Yan"/>, the most efficient here.</param>
 /// <param name="QberAbortThreshold">Abort when the test-basis QBER exceeds this. Default 0.11, the one-way BB84 limit
 /// (Shor–Preskill), not a tuned value.</param>
 /// <param name="EpsilonSecrecy">ε_sec of the finite-key bound. Default 10⁻¹⁰.</param>
@@ -14,13 +24,19 @@ namespace VnQuantum.Qkd.PostProcessing;
 /// <param name="FrameBits">Cascade frame size in bits. Default 2²⁰.</param>
 /// <param name="Seed">Seed of the public random choices (shuffles, hash keys, Toeplitz seed); a deployment draws these
 /// from a hardware generator.</param>
+/// <param name="Method">Cascade (default) or LDPC.</param>
+/// <param name="LdpcCodeLength">LDPC mother-code length n. Default 2¹⁶.</param>
+/// <param name="LdpcTargetEfficiency">The f* the LDPC rate is chosen for; blind retries cover frames that fail.</param>
 public sealed record ChainOptions(
     CascadeVariant Cascade = CascadeVariant.Yan,
     double QberAbortThreshold = 0.11,
     double EpsilonSecrecy = 1e-10,
     double EpsilonCorrectness = 1e-15,
     int FrameBits = 1 << 20,
-    ulong Seed = 1);
+    ulong Seed = 1,
+    Reconciliation Method = Reconciliation.Cascade,
+    int LdpcCodeLength = 1 << 16,
+    double LdpcTargetEfficiency = 1.1);
 
 /// <summary>Time spent in one stage.</summary>
 public sealed record StageTiming(string Stage, TimeSpan Elapsed);
@@ -171,18 +187,9 @@ public static class PostProcessingChain
         }
 
         // 3. Error correction, frame by frame.
-        long leaked = 0;
-        for (int start = 0; start < keyIndex.Count; start += options.FrameBits)
-        {
-            int len = Math.Min(options.FrameBits, keyIndex.Count - start);
-            using var aliceFrame = Slice(aliceKey, start, len);
-            using var bobFrame = Slice(bobKey, start, len);
-            leaked += Cascade.Reconcile(aliceFrame, bobFrame, testQber, options.Cascade, publicRandom.NextUInt64(), channel).LeakedBits;
-            for (int j = 0; j < len; j++)
-            {
-                bobKey[start + j] = bobFrame[j];
-            }
-        }
+        long leaked = options.Method == Reconciliation.Ldpc
+            ? CorrectByLdpc(aliceKey, bobKey, testQber, options, publicRandom, channel)
+            : CorrectByCascade(aliceKey, bobKey, testQber, options, publicRandom, channel);
 
         channel.Checkpoint();
         double efficiency = keyQberTrue > 0 ? leaked / (keyIndex.Count * BinaryEntropy.Of(keyQberTrue)) : double.NaN;
@@ -235,6 +242,59 @@ public static class PostProcessingChain
 
         return new ChainResult(null, record.PulsesSent, det.Length, keyIndex.Count, testIndex.Count, testQber, keyQberTrue, leaked, efficiency,
             finalBits, consumed, channel.Messages, bound, timings, aliceFinal, bobFinal);
+    }
+
+    private static long CorrectByCascade(KeyBits aliceKey, KeyBits bobKey, double qber, ChainOptions options, SeededRandom publicRandom, AuthenticatedChannel channel)
+    {
+        long leaked = 0;
+        for (int start = 0; start < aliceKey.Length; start += options.FrameBits)
+        {
+            int len = Math.Min(options.FrameBits, aliceKey.Length - start);
+            using var aliceFrame = Slice(aliceKey, start, len);
+            using var bobFrame = Slice(bobKey, start, len);
+            leaked += Cascade.Reconcile(aliceFrame, bobFrame, qber, options.Cascade, publicRandom.NextUInt64(), channel).LeakedBits;
+            for (int j = 0; j < len; j++)
+            {
+                bobKey[start + j] = bobFrame[j];
+            }
+        }
+
+        return leaked;
+    }
+
+    private static long CorrectByLdpc(KeyBits aliceKey, KeyBits bobKey, double qber, ChainOptions options, SeededRandom publicRandom, AuthenticatedChannel channel)
+    {
+        var ensemble = Ldpc.RateAdaptiveLdpc.ChooseEnsemble(qber, options.LdpcTargetEfficiency, Ldpc.DegreeDistribution.Published);
+        var code = new Ldpc.RateAdaptiveLdpc(ensemble, options.LdpcCodeLength, seed: publicRandom.NextUInt64());
+        long leaked = 0;
+        var alice = new byte[code.PayloadBits];
+        var bob = new byte[code.PayloadBits];
+        try
+        {
+            for (int start = 0; start < aliceKey.Length; start += code.PayloadBits)
+            {
+                int len = Math.Min(code.PayloadBits, aliceKey.Length - start);
+                for (int j = 0; j < len; j++)
+                {
+                    alice[j] = (byte)(aliceKey[start + j] ? 1 : 0);
+                    bob[j] = (byte)(bobKey[start + j] ? 1 : 0);
+                }
+
+                // A frame that still fails after every blind retry keeps its errors; verification then stops the chain.
+                leaked += code.Reconcile(alice.AsSpan(0, len), bob.AsSpan(0, len), Math.Max(qber, 1e-3), options.LdpcTargetEfficiency, publicRandom.NextUInt64(), channel).LeakedBits;
+                for (int j = 0; j < len; j++)
+                {
+                    bobKey[start + j] = bob[j] != 0;
+                }
+            }
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(alice);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bob);
+        }
+
+        return leaked;
     }
 
     private static KeyBits Slice(KeyBits key, int start, int length)

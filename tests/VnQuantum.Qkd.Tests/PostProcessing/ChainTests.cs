@@ -8,11 +8,21 @@ namespace VnQuantum.Qkd.Tests.PostProcessing;
 
 public sealed class ChainTests(ITestOutputHelper output)
 {
-    private static ChainResult RunChain(double eve, ulong seed = 7, Func<int, byte[], byte[]>? inTransit = null, long pulses = 120_000_000)
+    private static ChainResult RunChain(double eve, ulong seed = 7, Func<int, byte[], byte[]>? inTransit = null, long pulses = 120_000_000, Reconciliation method = Reconciliation.Cascade)
     {
         var record = LinkSimulator.Run(new LinkSimulationOptions(QkdLink.Lim2014(25), LinkSimulatorTests.Settings, pulses, seed, eve));
         using var preShared = TestKeys.Random(1 << 16, 1234);
-        return PostProcessingChain.Run(record, LinkSimulatorTests.Settings, new ChainOptions(Seed: seed), new AuthenticationKeyPool(preShared), new AuthenticationKeyPool(preShared), inTransit);
+        return PostProcessingChain.Run(record, LinkSimulatorTests.Settings, new ChainOptions(Seed: seed, Method: method), new AuthenticationKeyPool(preShared), new AuthenticationKeyPool(preShared), inTransit);
+    }
+
+    [Fact]
+    public void HonestLink_WithLdpc_GivesIdenticalKeys()
+    {
+        using var result = RunChain(0, method: Reconciliation.Ldpc);
+        output.WriteLine($"LDPC: sifted {result.SiftedKeyBits}, QBER {result.KeyQber:P2}, leaked {result.LeakedBits}, f {result.ReconciliationEfficiency:F3}, final {result.FinalKeyBits}, messages {result.Messages}");
+        Assert.False(result.Aborted, result.AbortReason);
+        Assert.True(result.AliceKey!.BitsEqual(result.BobKey!));
+        Assert.InRange(result.ReconciliationEfficiency, 1.0, 1.4);
     }
 
     [Fact]
