@@ -17,10 +17,15 @@ internal static class QkdBench
     public static int Run(string[] args)
     {
         bool large = args.Contains("--large");
-        bool all = !args.Any(a => a is "cascade" or "pa" or "chain");
+        bool all = !args.Any(a => a is "cascade" or "ldpc" or "pa" or "chain");
         if (all || args.Contains("cascade"))
         {
             Cascade();
+        }
+
+        if (all || args.Contains("ldpc"))
+        {
+            Ldpc(large ? [1 << 14, 1 << 17, 1 << 20] : [1 << 14, 1 << 17]);
         }
 
         if (all || args.Contains("pa"))
@@ -66,6 +71,58 @@ internal static class QkdBench
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {variant} | {qber:P0} | {n:N0} | {runs} | {fSum / runs:F3} | {failures} | {n * (double)runs / clock.Elapsed.TotalSeconds / 1e6:F1} |"));
                 }
+            }
+        }
+
+        Console.WriteLine();
+    }
+
+    private static void Ldpc(int[] codeLengths)
+    {
+        Console.WriteLine("| QBER | code n | payload bits | mother rate | frames | mean f | frames failed | mean BP iterations | Mbit/s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (double qber in new[] { 0.01, 0.02, 0.05 })
+        {
+            foreach (int n in codeLengths)
+            {
+                var ensemble = VnQuantum.Qkd.PostProcessing.Ldpc.RateAdaptiveLdpc.ChooseEnsemble(qber, 1.1, VnQuantum.Qkd.PostProcessing.Ldpc.DegreeDistribution.Published);
+                var code = new VnQuantum.Qkd.PostProcessing.Ldpc.RateAdaptiveLdpc(ensemble, n, seed: 11);
+                int frames = n <= 1 << 14 ? 30 : n <= 1 << 17 ? 4 : 1;
+                double fSum = 0;
+                long iterations = 0;
+                int failures = 0;
+                var clock = new Stopwatch();
+                for (int r = 0; r < frames; r++)
+                {
+                    var rng = new SeededRandom((ulong)(r + 100));
+                    var alice = new byte[code.PayloadBits];
+                    var bob = new byte[code.PayloadBits];
+                    int errors = 0;
+                    for (int i = 0; i < alice.Length; i++)
+                    {
+                        alice[i] = (byte)(rng.NextUInt64() & 1);
+                        bool flip = rng.NextDouble() < qber;
+                        bob[i] = (byte)(alice[i] ^ (flip ? 1 : 0));
+                        errors += flip ? 1 : 0;
+                    }
+
+                    clock.Start();
+                    var result = code.Reconcile(alice, bob, qber, 1.1, (ulong)r, NewChannel());
+                    clock.Stop();
+                    iterations += result.Iterations;
+                    if (result.Success && alice.AsSpan().SequenceEqual(bob))
+                    {
+                        fSum += result.Efficiency(errors / (double)alice.Length);
+                    }
+                    else
+                    {
+                        failures++;
+                    }
+                }
+
+                int ok = Math.Max(1, frames - failures);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {qber:P0} | {n:N0} | {code.PayloadBits:N0} | {code.MotherRate:F2} | {frames} | {fSum / ok:F3} | {failures} | {iterations / (double)frames:F0} | {code.PayloadBits * (double)frames / clock.Elapsed.TotalSeconds / 1e6:F2} |"));
             }
         }
 

@@ -7,8 +7,9 @@ namespace VnQuantum.Qkd.PostProcessing.Ldpc;
 public sealed record DegreeDistribution(double DesignRate, IReadOnlyDictionary<int, double> Variable, IReadOnlyDictionary<int, double> Check)
 {
     /// <summary>
-    /// The ensembles of Martinez-Mateo, Elkouss and Martin, "Blind reconciliation", QIC 12 (2012), App. B, optimised
-    /// for the binary symmetric channel at rates 0.5, 0.6, 0.7 and 0.8 (BSC thresholds 0.1026, 0.0745, 0.0502, 0.0289).
+    /// Ensembles optimised for the binary symmetric channel: rates 0.5, 0.6, 0.7 and 0.8 from Martinez-Mateo, Elkouss
+    /// and Martin, "Blind reconciliation", QIC 12 (2012), App. B (BSC thresholds 0.1026, 0.0745, 0.0502, 0.0289), and
+    /// rate 0.9 from Elkouss et al., ISIT 2009, Table I (threshold 0.0109).
     /// </summary>
     public static IReadOnlyList<DegreeDistribution> Published { get; } =
     [
@@ -24,6 +25,11 @@ public sealed record DegreeDistribution(double DesignRate, IReadOnlyDictionary<i
         new(0.8,
             new Dictionary<int, double> { [2] = 0.0667948, [3] = 0.194832, [4] = 0.0570523, [5] = 0.0645024, [9] = 0.204606, [15] = 0.0964409, [29] = 0.23872, [35] = 0.0770523 },
             new Dictionary<int, double> { [30] = 0.708874, [31] = 0.291126 }),
+
+        // Elkouss, Leverrier, Alléaume, Boutros, ISIT 2009 (arXiv:0901.2140), Table I: rate 0.9, BSC threshold 0.0109.
+        new(0.9,
+            new Dictionary<int, double> { [2] = 0.07689, [3] = 0.28096, [5] = 0.08933, [9] = 0.19620, [12] = 0.30631, [21] = 0.05031 },
+            new Dictionary<int, double> { [50] = 0.95025, [51] = 0.04975 }),
     ];
 
     /// <summary>How many of <paramref name="nodes"/> nodes get each degree (node perspective, Λᵢ ∝ λᵢ/i), largest

@@ -79,7 +79,7 @@ public sealed class RateAdaptiveLdpc
     /// estimated QBER <paramref name="qber"/>, aiming at efficiency <paramref name="targetEfficiency"/>.
     /// <paramref name="frameSeed"/> draws the shortened values (public) and the punctured bits (Alice's secret).
     /// </summary>
-    public LdpcFrameResult Reconcile(ReadOnlySpan<byte> alice, Span<byte> bob, double qber, double targetEfficiency, ulong frameSeed, AuthenticatedChannel channel, int maxIterations = 200)
+    public LdpcFrameResult Reconcile(ReadOnlySpan<byte> alice, Span<byte> bob, double qber, double targetEfficiency, ulong frameSeed, AuthenticatedChannel channel, int maxIterations = 100)
     {
         int n = CodeLength, d = Modulated;
         if (alice.Length != bob.Length || alice.Length > PayloadBits || alice.Length == 0)
