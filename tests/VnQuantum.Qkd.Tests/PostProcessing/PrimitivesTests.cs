@@ -58,6 +58,28 @@ public sealed class PrimitivesTests
     }
 
     [Fact]
+    public void Toeplitz_VectorLeavesEqualTheScalarTwin()
+    {
+        using var input = TestKeys.Random(70_000, 4);
+        using var seed = TestKeys.Random(70_000 + 33_333 - 1, 5);
+        bool saved = ToeplitzProduct.UseVector512;
+        try
+        {
+            ToeplitzProduct.UseVector512 = false;
+            using var scalar = ToeplitzHash.Compress(input, seed, 33_333, ToeplitzMethod.ToeplitzKaratsuba);
+            ToeplitzProduct.UseVector512 = saved;
+            using var vector = ToeplitzHash.Compress(input, seed, 33_333, ToeplitzMethod.ToeplitzKaratsuba);
+            using var direct = ToeplitzHash.Compress(input, seed, 33_333, ToeplitzMethod.CarrylessKaratsuba);
+            Assert.True(scalar.BitsEqual(direct));
+            Assert.True(vector.BitsEqual(direct));
+        }
+        finally
+        {
+            ToeplitzProduct.UseVector512 = saved;
+        }
+    }
+
+    [Fact]
     public void Toeplitz_LargeBlock_KaratsubaEqualsFft()
     {
         using var input = TestKeys.Random(200_000, 1);
