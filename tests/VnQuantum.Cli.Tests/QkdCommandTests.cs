@@ -55,6 +55,22 @@ public sealed class QkdCommandTests
     }
 
     [Fact]
+    public void Rate_FiniteBlockTooSmallForEpsilon_SaysSo()
+    {
+        var (code, _, stderr) = Vnq("qkd", "rate", "--finite", "--block", "2000", "--eps-sec", "1e-30", "--link", "lim2014");
+        Assert.Equal(2, code);
+        Assert.Contains("too small for ε_sec", stderr);
+    }
+
+    [Fact]
+    public void Rate_Finite_PrintsItsSettings()
+    {
+        var (code, stdout, stderr) = Vnq("qkd", "rate", "--finite", "--block", "1e6", "--link", "lim2014", "--distance", "50..100", "--step", "50");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("q_x=", stdout);
+    }
+
+    [Fact]
     public void Simulate_RunsTheChain_AndWritesTheKey()
     {
         string keyFile = Path.Combine(Path.GetTempPath(), $"vnq-key-{Guid.NewGuid():N}.bin");

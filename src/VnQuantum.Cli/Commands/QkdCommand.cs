@@ -60,6 +60,12 @@ internal static class QkdCommand
                 return ExitCodes.InputError;
             }
 
+            if (name == "bb84-finite" && FiniteKeyDecoyBb84.Optimize(baseLink, n, parse.GetValue(epsSec), parse.GetValue(epsCor)).Result.KeyLengthBits <= 0)
+            {
+                error.WriteLine($"vnq: --block {n:G} is too small for ε_sec = {parse.GetValue(epsSec):G} and ε_cor = {parse.GetValue(epsCor):G}: the finite-key bound leaves no key even at 0 km");
+                return ExitCodes.InputError;
+            }
+
             var rows = new List<(double Km, double Rate, double Plob, string Detail)>();
             for (double km = from; km <= to + 1e-9; km += parse.GetValue(step))
             {
