@@ -1,0 +1,160 @@
+using System.Numerics;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VnQuantum.Kms.Etsi014;
+using VnQuantum.Kms.Pki;
+using VnQuantum.Kms.Storage;
+
+namespace VnQuantum.Kms.Host;
+
+/// <summary>
+/// One KME as an HTTPS service: ETSI GS QKD 014 V1.1.1 on <c>/api/v1/keys/…</c>, its contract on
+/// <c>/api/v1/openapi.json</c>. TLS 1.2/1.3 with a client certificate required: a client without one, with a chain
+/// that does not end at the configured CA, expired, or on the CRL is refused in the handshake; a valid certificate that
+/// maps to no SAE gets 401 with the Error body.
+/// </summary>
+public sealed class KmeHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IKeyStore _store;
+    private readonly KeyEncryption _encryption;
+
+    private KmeHost(WebApplication app, IKeyStore store, KeyEncryption encryption)
+    {
+        _app = app;
+        _store = store;
+        _encryption = encryption;
+    }
+
+    /// <summary>The store, for key sources that feed it.</summary>
+    public IKeyStore Store => _store;
+
+    /// <summary>The base address once started, e.g. https://127.0.0.1:8443.</summary>
+    public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>Builds the host from validated options (throws <see cref="ArgumentException"/> naming each bad field).</summary>
+    public static KmeHost Create(KmsOptions options, KeyEncryption? encryption = null)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("invalid KME configuration: " + string.Join("; ", problems));
+        }
+
+        encryption ??= KeyEncryption.FromFileOrEnvironment(options.KekFile);
+        var store = new SqliteKeyStore(options.StorePath, encryption);
+        var service = new KeyService(options, store);
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.ClientCaCertificate));
+        var server = X509Certificate2.CreateFromPemFile(options.ServerCertificate, options.ServerKey);
+        IReadOnlyCollection<BigInteger> revoked = options.ClientCrl is null ? [] : CertificateRevocationList.RevokedSerials(File.ReadAllText(options.ClientCrl)).ToHashSet();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Parse(options.ListenAddress), options.Port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = server,
+                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                ClientCertificateValidation = (cert, _, _) => IsTrusted(cert, ca, revoked),
+            }));
+        });
+
+        var app = builder.Build();
+        MapEndpoints(app, options, service);
+        return new KmeHost(app, store, encryption);
+    }
+
+    public Task StartAsync(CancellationToken cancel = default) => _app.StartAsync(cancel);
+
+    public Task WaitForShutdownAsync(CancellationToken cancel = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, cancel);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _store.Dispose();
+        _encryption.Dispose();
+    }
+
+    /// <summary>The chain must end at the configured CA (and only it), be within its validity, and not be revoked.</summary>
+    internal static bool IsTrusted(X509Certificate2 cert, X509Certificate2 ca, IReadOnlyCollection<BigInteger> revoked)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
+        return chain.Build(cert) && !CertificateRevocationList.IsRevoked(cert, revoked);
+    }
+
+    private static void MapEndpoints(WebApplication app, KmsOptions options, KeyService service)
+    {
+        var keys = app.MapGroup("/api/v1/keys");
+        keys.MapGet("/{slave}/status", (HttpContext http, string slave) =>
+            WithCaller(http, options, caller => Reply(service.GetStatus(caller, slave))));
+        keys.MapGet("/{slave}/enc_keys", (HttpContext http, string slave, string? number, string? size) =>
+            WithCaller(http, options, caller =>
+            {
+                var (request, problem) = KeyRequestReader.FromQuery(number, size);
+                return request is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(service.GetEncKeys(caller, slave, request));
+            }));
+        keys.MapPost("/{slave}/enc_keys", async (HttpContext http, string slave) =>
+        {
+            byte[] body = await ReadBody(http);
+            return WithCaller(http, options, caller =>
+            {
+                var (request, problem) = KeyRequestReader.FromJson(body);
+                return request is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(service.GetEncKeys(caller, slave, request));
+            });
+        });
+        keys.MapGet("/{master}/dec_keys", (HttpContext http, string master, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "key_ID")] string? keyId) =>
+            WithCaller(http, options, caller =>
+            {
+                var (ids, problem) = KeyRequestReader.KeyIdFromQuery(keyId);
+                return ids is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(service.GetDecKeys(caller, master, ids));
+            }));
+        keys.MapPost("/{master}/dec_keys", async (HttpContext http, string master) =>
+        {
+            byte[] body = await ReadBody(http);
+            return WithCaller(http, options, caller =>
+            {
+                var (ids, problem) = KeyRequestReader.KeyIdsFromJson(body);
+                return ids is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(service.GetDecKeys(caller, master, ids));
+            });
+        });
+        app.MapGet("/api/v1/openapi.json", () => Results.Stream(typeof(KmeHost).Assembly.GetManifestResourceStream("openapi.json")!, "application/json"));
+        app.MapFallback(() => Results.Json(new Error("no such endpoint: see /api/v1/openapi.json"), statusCode: 404));
+    }
+
+    private static IResult WithCaller(HttpContext http, KmsOptions options, Func<string, IResult> handle)
+    {
+        var cert = http.Connection.ClientCertificate;
+        if (cert is null || !options.SaeCertificates.TryGetValue(DemoPki.Thumbprint(cert), out string? sae))
+        {
+            return Results.Json(new Error("the client certificate is not registered to any SAE"), statusCode: 401);
+        }
+
+        return handle(sae);
+    }
+
+    private static IResult Reply<T>(ApiResult<T> result) =>
+        result.IsSuccess ? Results.Json(result.Value) : Results.Json(result.Error, statusCode: result.StatusCode);
+
+    private static async Task<byte[]> ReadBody(HttpContext http)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,105 @@
+namespace VnQuantum.Kms;
+
+/// <summary>
+/// Configuration of one KME (the <c>kme-a.json</c> of <c>vnq kms serve --config</c>), validated with messages that
+/// name the field.
+/// </summary>
+public sealed class KmsOptions
+{
+    /// <summary>This KME's ID, reported as source_KME_ID.</summary>
+    public string KmeId { get; set; } = "KME-A";
+
+    /// <summary>The KME at the other end of the QKD link, reported as target_KME_ID.</summary>
+    public string PeerKmeId { get; set; } = "KME-B";
+
+    /// <summary>Host name or address to listen on. Default loopback.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>HTTPS port; 0 picks a free one.</summary>
+    public int Port { get; set; } = 8443;
+
+    /// <summary>SQLite file of the key store.</summary>
+    public string StorePath { get; set; } = "kme.db";
+
+    /// <summary>File with the 32-byte key-encryption key (raw or Base64). Null: the VNQ_KMS_KEK environment variable.</summary>
+    public string? KekFile { get; set; }
+
+    /// <summary>PEM of the CA that issues SAE client certificates; the only trust anchor for clients.</summary>
+    public string ClientCaCertificate { get; set; } = "ca.crt";
+
+    /// <summary>Optional PEM CRL of that CA; certificates on it are refused at the handshake.</summary>
+    public string? ClientCrl { get; set; }
+
+    /// <summary>PEM certificate and key of this KME's HTTPS endpoint.</summary>
+    public string ServerCertificate { get; set; } = "kme.crt";
+
+    public string ServerKey { get; set; } = "kme.key";
+
+    /// <summary>
+    /// Client certificate → SAE ID: SHA-256 thumbprint (hex, upper case) of each SAE's certificate and the ID it
+    /// authenticates. The SAE ID of a request comes only from here, never from the URL or body.
+    /// </summary>
+    public Dictionary<string, string> SaeCertificates { get; set; } = [];
+
+    /// <summary>Default key size in bits. Default 256.</summary>
+    public int KeySize { get; set; } = 256;
+
+    public int MinKeySize { get; set; } = 64;
+
+    public int MaxKeySize { get; set; } = 1024;
+
+    public int MaxKeyPerRequest { get; set; } = 128;
+
+    /// <summary>Largest number of SAEs one key may be shared with (the slave plus additional slaves). Default 4.</summary>
+    public int MaxSaeIdCount { get; set; } = 4;
+
+    /// <summary>Keys the store may hold, reported as max_key_count. Default 100000.</summary>
+    public int MaxKeyCount { get; set; } = 100_000;
+
+    /// <summary>Every problem, naming the field; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(KmeId))
+        {
+            problems.Add("kmeId must not be empty");
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            problems.Add($"port must be 0–65535 (got {Port})");
+        }
+
+        if (MinKeySize <= 0 || MinKeySize % 8 != 0)
+        {
+            problems.Add($"minKeySize must be a positive multiple of 8 bits (got {MinKeySize})");
+        }
+
+        if (MaxKeySize < MinKeySize || MaxKeySize % 8 != 0)
+        {
+            problems.Add($"maxKeySize must be a multiple of 8 bits ≥ minKeySize (got {MaxKeySize})");
+        }
+
+        if (KeySize < MinKeySize || KeySize > MaxKeySize || KeySize % 8 != 0)
+        {
+            problems.Add($"keySize must be a multiple of 8 bits within [minKeySize, maxKeySize] (got {KeySize})");
+        }
+
+        if (MaxKeyPerRequest <= 0)
+        {
+            problems.Add($"maxKeyPerRequest must be positive (got {MaxKeyPerRequest})");
+        }
+
+        if (MaxSaeIdCount < 1)
+        {
+            problems.Add($"maxSaeIdCount must be at least 1 (got {MaxSaeIdCount})");
+        }
+
+        if (SaeCertificates.Count == 0)
+        {
+            problems.Add("saeCertificates must map at least one client certificate thumbprint to an SAE ID");
+        }
+
+        return problems;
+    }
+}

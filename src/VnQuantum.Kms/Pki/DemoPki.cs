@@ -1,0 +1,126 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace VnQuantum.Kms.Pki;
+
+/// <summary>
+/// A small local PKI for demos and tests, made with System.Security.Cryptography only: a CA, KME server certificates
+/// and SAE client certificates (ECDSA P-256, PEM files), and CRLs. Production deployments use the institution's PKI.
+/// </summary>
+public static class DemoPki
+{
+    /// <summary>Creates (or reuses) <c>ca.crt</c>/<c>ca.key</c> in <paramref name="dir"/>, a server certificate per KME
+    /// (<c>{kme}.crt</c>/<c>.key</c>, valid for localhost and 127.0.0.1) and a client certificate per SAE
+    /// (<c>{sae}.crt</c>/<c>.key</c>, subject CN = the SAE ID). Returns each SAE's SHA-256 thumbprint.</summary>
+    public static IReadOnlyDictionary<string, string> Init(string dir, IEnumerable<string> kmes, IEnumerable<string> saes, TimeSpan? validity = null)
+    {
+        Directory.CreateDirectory(dir);
+        using var ca = LoadOrCreateCa(dir);
+        foreach (string kme in kmes)
+        {
+            Issue(ca, dir, kme, server: true, validity ?? TimeSpan.FromDays(365));
+        }
+
+        var thumbprints = new Dictionary<string, string>();
+        foreach (string sae in saes)
+        {
+            using var cert = Issue(ca, dir, sae, server: false, validity ?? TimeSpan.FromDays(365));
+            thumbprints[sae] = Thumbprint(cert);
+        }
+
+        return thumbprints;
+    }
+
+    /// <summary>Issues one certificate signed by the CA in <paramref name="dir"/> (tests use it for expired ones).</summary>
+    public static X509Certificate2 Issue(string dir, string name, bool server, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var ca = LoadOrCreateCa(dir);
+        return IssueBetween(ca, dir, name, server, notBefore, notAfter);
+    }
+
+    /// <summary>Writes <c>ca.crl</c>, revoking the certificates in <paramref name="revoked"/> (PEM paths).</summary>
+    public static string Revoke(string dir, IEnumerable<string> revoked)
+    {
+        using var ca = LoadOrCreateCa(dir);
+        var builder = new CertificateRevocationListBuilder();
+        string crlPath = Path.Combine(dir, "ca.crl");
+        foreach (string path in revoked)
+        {
+            using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+            builder.AddEntry(cert, DateTimeOffset.UtcNow, X509RevocationReason.KeyCompromise);
+        }
+
+        if (File.Exists(crlPath))
+        {
+            foreach (var serial in CertificateRevocationList.RevokedSerials(File.ReadAllText(crlPath)))
+            {
+                builder.AddEntry(serial.ToByteArray(isUnsigned: true, isBigEndian: true));
+            }
+        }
+
+        byte[] crl = builder.Build(ca, new BigInteger(DateTimeOffset.UtcNow.ToUnixTimeSeconds()), DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256);
+        File.WriteAllText(crlPath, PemEncoding.WriteString("X509 CRL", crl));
+        return crlPath;
+    }
+
+    /// <summary>SHA-256 thumbprint, upper-case hex: the key of <see cref="KmsOptions.SaeCertificates"/>.</summary>
+    public static string Thumbprint(X509Certificate2 cert) => cert.GetCertHashString(HashAlgorithmName.SHA256);
+
+    private static X509Certificate2 LoadOrCreateCa(string dir)
+    {
+        string crt = Path.Combine(dir, "ca.crt"), key = Path.Combine(dir, "ca.key");
+        if (File.Exists(crt) && File.Exists(key))
+        {
+            return X509Certificate2.CreateFromPemFile(crt, key);
+        }
+
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=VnQuantum demo CA", ecdsa, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));
+        File.WriteAllText(crt, cert.ExportCertificatePem());
+        WritePrivate(key, ecdsa.ExportPkcs8PrivateKeyPem());
+        return cert;
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string dir, string name, bool server, TimeSpan validity) =>
+        IssueBetween(ca, dir, name, server, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.Add(validity));
+
+    private static X509Certificate2 IssueBetween(X509Certificate2 ca, string dir, string name, bool server, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", ecdsa, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [server ? new Oid("1.3.6.1.5.5.7.3.1") : new Oid("1.3.6.1.5.5.7.3.2")], false));
+        if (server)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddDnsName("localhost");
+            san.AddIpAddress(System.Net.IPAddress.Loopback);
+            request.CertificateExtensions.Add(san.Build());
+        }
+
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        byte[] serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var signed = request.Create(ca, notBefore, notAfter, serial);
+        var withKey = signed.CopyWithPrivateKey(ecdsa);
+        File.WriteAllText(Path.Combine(dir, name + ".crt"), withKey.ExportCertificatePem());
+        WritePrivate(Path.Combine(dir, name + ".key"), ecdsa.ExportPkcs8PrivateKeyPem());
+        return withKey;
+    }
+
+    private static void WritePrivate(string path, string pem)
+    {
+        File.WriteAllText(path, pem);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}
