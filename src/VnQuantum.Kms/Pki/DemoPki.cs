@@ -80,7 +80,8 @@ public static class DemoPki
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));
+        // Backdated so that tests can issue certificates that have already expired.
+        var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddYears(10));
         File.WriteAllText(crt, cert.ExportCertificatePem());
         WritePrivate(key, ecdsa.ExportPkcs8PrivateKeyPem());
         return cert;
