@@ -8,11 +8,13 @@ public static class VnqApp
 {
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("VnQuantum: quantum circuit simulation and quantum key distribution from the command line.")
+        var root = new RootCommand("VnQuantum: quantum circuit simulation, quantum key distribution and key management from the command line.")
         {
             RunCommand.Create(output, error),
             InfoCommand.Create(output, error),
             QkdCommand.Create(output, error),
+            KmsCommand.Create(output, error),
+            PkiCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });

@@ -56,6 +56,9 @@ public sealed class KmsOptions
     /// <summary>Keys the store may hold, reported as max_key_count. Default 100000.</summary>
     public int MaxKeyCount { get; set; } = 100_000;
 
+    /// <summary>Where the pool's key material comes from when the KME starts.</summary>
+    public KeySourceOptions KeySource { get; set; } = new();
+
     /// <summary>Every problem, naming the field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -95,6 +98,11 @@ public sealed class KmsOptions
             problems.Add($"maxSaeIdCount must be at least 1 (got {MaxSaeIdCount})");
         }
 
+        if (KeySource.QkdLink is { } q && (q.DistanceKm < 0 || q.Pulses < 1e6))
+        {
+            problems.Add($"keySource.qkdLink needs distanceKm ≥ 0 and pulses ≥ 1e6 (got {q.DistanceKm} km, {q.Pulses:G} pulses)");
+        }
+
         if (SaeCertificates.Count == 0)
         {
             problems.Add("saeCertificates must map at least one client certificate thumbprint to an SAE ID");
@@ -102,4 +110,27 @@ public sealed class KmsOptions
 
         return problems;
     }
+}
+
+/// <summary>The key source of a KME: a file to replay, or the simulated QKD link and chain of VnQuantum.Qkd.</summary>
+public sealed class KeySourceOptions
+{
+    /// <summary>A file of raw key bytes added to the pool at start.</summary>
+    public string? File { get; set; }
+
+    /// <summary>Run the simulated link once at start and add the final key to the pool.</summary>
+    public QkdLinkSourceOptions? QkdLink { get; set; }
+}
+
+/// <summary>A simulated link run (presets of <c>VnQuantum.Qkd.Links.QkdLink</c>).</summary>
+public sealed class QkdLinkSourceOptions
+{
+    /// <summary>gys, lim2014 or snspd. Default lim2014.</summary>
+    public string Preset { get; set; } = "lim2014";
+
+    public double DistanceKm { get; set; } = 25;
+
+    public double Pulses { get; set; } = 1.2e8;
+
+    public ulong Seed { get; set; } = 7;
 }

@@ -96,3 +96,54 @@ public sealed class QkdCommandTests
         Assert.Contains("aborted: QBER", stdout);
     }
 }
+
+public sealed class KmsCommandTests
+{
+    private static (int Code, string Out, string Err) Vnq(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = VnqApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void PkiInit_WritesTheCertificates_AndPrintsThumbprints()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"vnq-pki-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, _) = Vnq("pki", "init", "--dir", dir, "--kme", "kme-a", "--sae", "sae-a", "sae-b");
+            Assert.Equal(0, code);
+            Assert.Contains("\"SAE-B\"", stdout);
+            foreach (string f in new[] { "ca.crt", "ca.key", "kme-a.crt", "kme-a.key", "sae-a.crt", "sae-b.key" })
+            {
+                Assert.True(File.Exists(Path.Combine(dir, f)), f);
+            }
+
+            Assert.Equal(0, Vnq("pki", "revoke", "--dir", dir, Path.Combine(dir, "sae-b.crt")).Code);
+            Assert.True(File.Exists(Path.Combine(dir, "ca.crl")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void KmsServe_BadConfiguration_NamesTheField()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-kme-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "kmeId": "KME-A", "keySize": 100, "saeCertificates": { "AB": "SAE-A" } }""");
+        try
+        {
+            var (code, _, stderr) = Vnq("kms", "serve", "--config", file);
+            Assert.Equal(2, code);
+            Assert.Contains("keySize", stderr);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text.Json;
+using VnQuantum.Kms;
+using VnQuantum.Kms.Host;
+using VnQuantum.Kms.KeySources;
+using VnQuantum.Qkd.Links;
+
+namespace VnQuantum.Cli.Commands;
+
+/// <summary><c>vnq kms serve</c>: run one KME with its ETSI GS QKD 014 API.</summary>
+internal static class KmsCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var config = new Option<string>("--config", "-c") { Description = "KME configuration (JSON, see docs/kms.md).", Required = true };
+        var serve = new Command("serve", "Start a KME: HTTPS with client certificates, keys from the configured source.") { config };
+        serve.SetAction(async (parse, cancel) =>
+        {
+            string path = parse.GetValue(config)!;
+            KmsOptions? options;
+            try
+            {
+                options = JsonSerializer.Deserialize<KmsOptions>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"vnq: cannot read {path}: {e.Message}");
+                return ExitCodes.InputError;
+            }
+            catch (JsonException e)
+            {
+                error.WriteLine($"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: {e.Message}");
+                return ExitCodes.InputError;
+            }
+
+            var problems = options?.Validate() ?? ["the configuration is empty"];
+            if (problems.Count > 0)
+            {
+                foreach (string p in problems)
+                {
+                    error.WriteLine($"{path}: {p}");
+                }
+
+                return ExitCodes.InputError;
+            }
+
+            // Paths in the configuration are relative to the configuration file.
+            string baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            string Resolve(string p) => Path.IsPathRooted(p) ? p : Path.Combine(baseDir, p);
+            options!.StorePath = Resolve(options.StorePath);
+            options.ClientCaCertificate = Resolve(options.ClientCaCertificate);
+            options.ServerCertificate = Resolve(options.ServerCertificate);
+            options.ServerKey = Resolve(options.ServerKey);
+            options.ClientCrl = options.ClientCrl is null ? null : Resolve(options.ClientCrl);
+            options.KekFile = options.KekFile is null ? null : Resolve(options.KekFile);
+
+            await using var host = KmeHost.Create(options);
+            if (options.KeySource.File is string file)
+            {
+                QkdKeySources.ReplayFile(Resolve(file), host.Store);
+            }
+
+            if (options.KeySource.QkdLink is { } q)
+            {
+                var link = q.Preset switch { "gys" => QkdLink.Gys(q.DistanceKm), "snspd" => QkdLink.Snspd(q.DistanceKm), _ => QkdLink.Lim2014(q.DistanceKm) };
+                int bytes = QkdKeySources.RunLink(link, (long)q.Pulses, q.Seed, host.Store);
+                output.WriteLine($"{options.KmeId}: the simulated {q.Preset} link at {q.DistanceKm} km gave {bytes} key bytes");
+            }
+
+            await host.StartAsync(cancel);
+            output.WriteLine($"{options.KmeId} serving ETSI GS QKD 014 on {host.BaseAddress} ({host.Store.AvailableBytes()} key bytes in the pool); Ctrl+C stops");
+            await host.WaitForShutdownAsync(cancel);
+            return ExitCodes.Ok;
+        });
+
+        return new Command("kms", "Key management: ETSI GS QKD 014 key delivery.") { serve };
+    }
+}

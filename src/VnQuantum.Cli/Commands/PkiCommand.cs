@@ -1,0 +1,49 @@
+using System.CommandLine;
+using VnQuantum.Kms.Pki;
+
+namespace VnQuantum.Cli.Commands;
+
+/// <summary><c>vnq pki init|revoke</c>: a local CA with KME and SAE certificates for demos and tests.</summary>
+internal static class PkiCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var dir = new Option<string>("--dir", "-d") { Description = "Directory of the CA and certificates.", DefaultValueFactory = _ => "pki" };
+        var kmes = new Option<string[]>("--kme") { Description = "KME server certificates to issue (repeatable).", DefaultValueFactory = _ => ["kme-a", "kme-b"], AllowMultipleArgumentsPerToken = true };
+        var saes = new Option<string[]>("--sae") { Description = "SAE client certificates to issue (repeatable).", DefaultValueFactory = _ => ["sae-a", "sae-b"], AllowMultipleArgumentsPerToken = true };
+        var init = new Command("init", "Create a CA (if DIR has none), KME server certificates and SAE client certificates as PEM files.") { dir, kmes, saes };
+        init.SetAction(parse =>
+        {
+            string d = parse.GetValue(dir)!;
+            var thumbprints = DemoPki.Init(d, parse.GetValue(kmes)!, parse.GetValue(saes)!);
+            output.WriteLine($"CA and certificates in {d}/ (private keys readable by you only). SAE certificate thumbprints (SHA-256) for saeCertificates:");
+            foreach (var (sae, thumbprint) in thumbprints)
+            {
+                output.WriteLine($"  \"{thumbprint}\": \"{sae.ToUpperInvariant()}\"");
+            }
+
+            return ExitCodes.Ok;
+        });
+
+        var revokeDir = new Option<string>("--dir", "-d") { Description = "Directory of the CA.", DefaultValueFactory = _ => "pki" };
+        var certificates = new Argument<string[]>("certificate") { Description = "PEM certificates to revoke.", Arity = ArgumentArity.OneOrMore };
+        var revoke = new Command("revoke", "Add certificates to the CA's CRL (ca.crl); a KME with clientCrl set refuses them at the handshake.") { revokeDir, certificates };
+        revoke.SetAction(parse =>
+        {
+            foreach (string path in parse.GetValue(certificates)!)
+            {
+                if (!File.Exists(path))
+                {
+                    error.WriteLine($"vnq: no such certificate: {path}");
+                    return ExitCodes.InputError;
+                }
+            }
+
+            string crl = DemoPki.Revoke(parse.GetValue(revokeDir)!, parse.GetValue(certificates)!);
+            output.WriteLine($"CRL written to {crl}; restart the KME (or point clientCrl at it) to load it");
+            return ExitCodes.Ok;
+        });
+
+        return new Command("pki", "A local certificate authority for KMEs and SAEs.") { init, revoke };
+    }
+}

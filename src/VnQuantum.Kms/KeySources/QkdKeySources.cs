@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using VnQuantum.Qkd.KeyRates;
+using VnQuantum.Qkd.Links;
+using VnQuantum.Qkd.LinkSimulation;
+using VnQuantum.Qkd.PostProcessing;
+
+namespace VnQuantum.Kms.KeySources;
+
+/// <summary>Where a KME's pool gets its key material.</summary>
+public static class QkdKeySources
+{
+    /// <summary>Replays a file of raw key bytes (for tests and for links whose chain runs elsewhere).</summary>
+    public static void ReplayFile(string path, Storage.IKeyStore store)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        try
+        {
+            store.AddToPool(bytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    /// <summary>
+    /// Runs the simulated QKD link and the whole post-processing chain of <c>VnQuantum.Qkd</c> once and feeds Alice's
+    /// end of the final key to <paramref name="aliceStore"/> and Bob's (identical) end to <paramref name="bobStore"/>
+    /// when given. Returns the number of key bytes added (0 when the chain aborted).
+    /// </summary>
+    public static int RunLink(QkdLink link, long pulses, ulong seed, Storage.IKeyStore aliceStore, Storage.IKeyStore? bobStore = null)
+    {
+        var (settings, expected) = FiniteKeyDecoyBb84.Optimize(link, 1e6, 1e-10, 1e-15);
+        double blockBits = pulses / expected.PulsesSent * 1e6;
+        if (blockBits > 1e3)
+        {
+            (settings, _) = FiniteKeyDecoyBb84.Optimize(link, blockBits, 1e-10, 1e-15, start: settings);
+        }
+
+        var record = LinkSimulator.Run(new LinkSimulationOptions(link, settings, pulses, seed));
+        using var preShared = new KeyBits(1 << 12);
+        RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(preShared.Words));
+        using var alicePool = new AuthenticationKeyPool(preShared);
+        using var bobPool = new AuthenticationKeyPool(preShared);
+        using var result = PostProcessingChain.Run(record, settings, new ChainOptions(Seed: seed), alicePool, bobPool);
+        if (result.Aborted || result.NetKeyBits < 8)
+        {
+            return 0;
+        }
+
+        // The first bits repay authentication (PostProcessingChain refilled the pools from them); the rest is key.
+        int skip = (int)(((result.AuthenticationBitsConsumed + 63) / 64) * 8);
+        byte[] alice = result.AliceKey!.ToBytes();
+        byte[] bob = result.BobKey!.ToBytes();
+        try
+        {
+            int usable = ((result.FinalKeyBits / 8) - skip) & ~7;
+            if (usable <= 0)
+            {
+                return 0;
+            }
+
+            aliceStore.AddToPool(alice.AsSpan(skip, usable));
+            bobStore?.AddToPool(bob.AsSpan(skip, usable));
+            return usable;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(alice);
+            CryptographicOperations.ZeroMemory(bob);
+        }
+    }
+}
