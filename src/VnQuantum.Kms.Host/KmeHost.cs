@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Numerics;
 using System.Security.Authentication;
 using System.Security.Cryptography;
@@ -27,12 +28,16 @@ public sealed class KmeHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly IKeyStore _store;
     private readonly KeyEncryption _encryption;
+    private readonly PeerClient _peers;
+    private readonly KeyService _service;
 
-    private KmeHost(WebApplication app, IKeyStore store, KeyEncryption encryption)
+    private KmeHost(WebApplication app, IKeyStore store, KeyEncryption encryption, PeerClient peers, KeyService service)
     {
         _app = app;
         _store = store;
         _encryption = encryption;
+        _peers = peers;
+        _service = service;
     }
 
     /// <summary>The store, for key sources that feed it.</summary>
@@ -52,9 +57,10 @@ public sealed class KmeHost : IAsyncDisposable
 
         encryption ??= KeyEncryption.FromFileOrEnvironment(options.KekFile);
         var store = new SqliteKeyStore(options.StorePath, encryption);
-        var service = new KeyService(options, store);
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.ClientCaCertificate));
         var server = X509Certificate2.CreateFromPemFile(options.ServerCertificate, options.ServerKey);
+        var peers = new PeerClient(options, server, ca);
+        var service = new KeyService(options, store, peers.SendReservationAsync);
         IReadOnlyCollection<BigInteger> revoked = options.ClientCrl is null ? [] : CertificateRevocationList.RevokedSerials(File.ReadAllText(options.ClientCrl)).ToHashSet();
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -72,10 +78,17 @@ public sealed class KmeHost : IAsyncDisposable
 
         var app = builder.Build();
         MapEndpoints(app, options, service);
-        return new KmeHost(app, store, encryption);
+        MapPeerEndpoints(app, options, service, store);
+        return new KmeHost(app, store, encryption, peers, service);
     }
 
-    public Task StartAsync(CancellationToken cancel = default) => _app.StartAsync(cancel);
+    /// <summary>Burns keys a crash left pending (never confirmed to a master), here and at the peers, then listens.</summary>
+    public async Task StartAsync(CancellationToken cancel = default)
+    {
+        var pending = _service.BurnPending();
+        await _app.StartAsync(cancel);
+        await _peers.BurnEverywhereAsync(pending, cancel);
+    }
 
     public Task WaitForShutdownAsync(CancellationToken cancel = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, cancel);
 
@@ -83,6 +96,7 @@ public sealed class KmeHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _peers.Dispose();
         _store.Dispose();
         _encryption.Dispose();
     }
@@ -104,18 +118,18 @@ public sealed class KmeHost : IAsyncDisposable
         keys.MapGet("/{slave}/status", (HttpContext http, string slave) =>
             WithCaller(http, options, caller => Reply(service.GetStatus(caller, slave))));
         keys.MapGet("/{slave}/enc_keys", (HttpContext http, string slave, string? number, string? size) =>
-            WithCaller(http, options, caller =>
+            WithCallerAsync(http, options, async caller =>
             {
                 var (request, problem) = KeyRequestReader.FromQuery(number, size);
-                return request is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(service.GetEncKeys(caller, slave, request));
+                return request is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(await service.GetEncKeys(caller, slave, request, http.RequestAborted));
             }));
         keys.MapPost("/{slave}/enc_keys", async (HttpContext http, string slave) =>
         {
             byte[] body = await ReadBody(http);
-            return WithCaller(http, options, caller =>
+            return await WithCallerAsync(http, options, async caller =>
             {
                 var (request, problem) = KeyRequestReader.FromJson(body);
-                return request is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(service.GetEncKeys(caller, slave, request));
+                return request is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(await service.GetEncKeys(caller, slave, request, http.RequestAborted));
             });
         });
         keys.MapGet("/{master}/dec_keys", (HttpContext http, string master, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "key_ID")] string? keyId) =>
@@ -135,6 +149,67 @@ public sealed class KmeHost : IAsyncDisposable
         });
         app.MapGet("/api/v1/openapi.json", () => Results.Stream(typeof(KmeHost).Assembly.GetManifestResourceStream("openapi.json")!, "application/json"));
         app.MapFallback(() => Results.Json(new Error("no such endpoint: see /api/v1/openapi.json"), statusCode: 404));
+    }
+
+    /// <summary>KME-to-KME: a peer (identified by its pinned certificate) records its reservations here, or burns keys.</summary>
+    private static void MapPeerEndpoints(WebApplication app, KmsOptions options, KeyService service, IKeyStore store)
+    {
+        string? PeerOf(HttpContext http)
+        {
+            var cert = http.Connection.ClientCertificate;
+            if (cert is null)
+            {
+                return null;
+            }
+
+            string thumbprint = DemoPki.Thumbprint(cert);
+            return options.Peers.FirstOrDefault(p => p.Value.CertificateThumbprint.Equals(thumbprint, StringComparison.OrdinalIgnoreCase)).Key;
+        }
+
+        app.MapPost("/api/v1/kme/reservations", async (HttpContext http) =>
+        {
+            string? peer = PeerOf(http);
+            if (peer is null)
+            {
+                return Results.Json(new Error("the client certificate is not a configured peer KME"), statusCode: 401);
+            }
+
+            PeerReservation? message;
+            try
+            {
+                message = await http.Request.ReadFromJsonAsync<PeerReservation>(http.RequestAborted);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return Results.Json(new Error($"malformed reservation: {e.Message}"), statusCode: 400);
+            }
+
+            return message is not null && service.RecordPeerReservation(peer, message.ToReservation())
+                ? Results.Json(new { recorded = message.Keys.Count })
+                : Results.Json(new Error("the reservation does not match this KME's copy of the key stream"), statusCode: 409);
+        });
+        app.MapPost("/api/v1/kme/burn", async (HttpContext http) =>
+        {
+            if (PeerOf(http) is null)
+            {
+                return Results.Json(new Error("the client certificate is not a configured peer KME"), statusCode: 401);
+            }
+
+            var message = await http.Request.ReadFromJsonAsync<PeerBurn>(http.RequestAborted);
+            store.Burn(message?.KeyIds ?? []);
+            return Results.Json(new { burned = message?.KeyIds.Count ?? 0 });
+        });
+    }
+
+    private static async Task<IResult> WithCallerAsync(HttpContext http, KmsOptions options, Func<string, Task<IResult>> handle)
+    {
+        var cert = http.Connection.ClientCertificate;
+        if (cert is null || !options.SaeCertificates.TryGetValue(DemoPki.Thumbprint(cert), out string? sae))
+        {
+            return Results.Json(new Error("the client certificate is not registered to any SAE"), statusCode: 401);
+        }
+
+        return await handle(sae);
     }
 
     private static IResult WithCaller(HttpContext http, KmsOptions options, Func<string, IResult> handle)

@@ -8,29 +8,55 @@ namespace VnQuantum.Kms;
 /// The three ETSI GS QKD 014 operations for SAEs attached to this KME. The caller's SAE ID is an argument the host
 /// takes from the client certificate; this class trusts it and checks everything else.
 /// </summary>
-public sealed class KeyService(KmsOptions options, IKeyStore store)
+/// <remarks>
+/// Keys for a slave attached to a peer KME are reserved as pending, sent to the peer, and confirmed only once the
+/// peer has durably recorded them; then the master gets its 200. If the peer cannot be reached the keys are burned
+/// and the master gets 503. A key whose 200 was lost on the way is burned by nobody and fetched by nobody but its
+/// slaves: it is never handed to another SAE.
+/// </remarks>
+public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string, Reservation, CancellationToken, Task<bool>>? notifyPeer = null)
 {
+    /// <summary>The link name of keys whose master and slaves are all attached to this KME.</summary>
+    public const string LocalLink = "local";
+
     private readonly HashSet<string> _saes = [.. options.SaeCertificates.Values];
+
+    // Reservations sent to a peer but not yet acknowledged, by their first segment. Concurrent notifications can
+    // arrive out of order, so a message tells the peer the lowest segment still in flight, not this side's cursor:
+    // the peer may drop this side's segments below it and no earlier one.
+    private readonly Lock _inFlightGate = new();
+    private readonly List<(string Link, long Segment)> _inFlight = [];
+
+    /// <summary>Which segments of a link's stream <paramref name="self"/> reserves from: the KME whose ID sorts first
+    /// takes the even ones. Both ends compute the same answer, so they never cut the same bytes.</summary>
+    public static int ParityFor(string self, string peer) => string.CompareOrdinal(self, peer) < 0 ? 0 : 1;
+
+    private bool IsKnown(string sae) => _saes.Contains(sae) || options.RemoteSaes.ContainsKey(sae);
+
+    private (string Link, int? Parity) LinkTo(string sae) =>
+        options.RemoteSaes.TryGetValue(sae, out string? kme) ? (kme, ParityFor(options.KmeId, kme)) : (LocalLink, null);
 
     /// <summary>GET status (Section 5.1): the link from the calling master to <paramref name="slave"/>.</summary>
     public ApiResult<Status> GetStatus(string caller, string slave)
     {
-        if (!_saes.Contains(slave))
+        if (!IsKnown(slave))
         {
             return ApiResult<Status>.BadRequest($"unknown slave_SAE_ID '{slave}'");
         }
 
-        long keys = store.AvailableBytes() / (options.KeySize / 8);
-        return ApiResult<Status>.Ok(new Status(options.KmeId, options.PeerKmeId, caller, slave, options.KeySize,
+        var (link, parity) = LinkTo(slave);
+        long keys = store.AvailableBytes(link, parity) / (options.KeySize / 8);
+        string target = link == LocalLink ? options.KmeId : link;
+        return ApiResult<Status>.Ok(new Status(options.KmeId, target, caller, slave, options.KeySize,
             (int)Math.Min(keys, options.MaxKeyCount), options.MaxKeyCount, options.MaxKeyPerRequest, options.MaxKeySize,
             options.MinKeySize, options.MaxSaeIdCount));
     }
 
     /// <summary>Get key (Section 5.2): new keys for the calling master, shared with <paramref name="slave"/> and the
     /// additional slaves.</summary>
-    public ApiResult<KeyContainer> GetEncKeys(string caller, string slave, KeyRequest request)
+    public async Task<ApiResult<KeyContainer>> GetEncKeys(string caller, string slave, KeyRequest request, CancellationToken cancel = default)
     {
-        if (!_saes.Contains(slave))
+        if (!IsKnown(slave))
         {
             return ApiResult<KeyContainer>.BadRequest($"unknown slave_SAE_ID '{slave}'");
         }
@@ -60,7 +86,7 @@ public sealed class KeyService(KmsOptions options, IKeyStore store)
         var slaves = new List<string> { slave };
         foreach (string extra in request.AdditionalSlaveSaeIds)
         {
-            if (!_saes.Contains(extra))
+            if (!IsKnown(extra))
             {
                 return ApiResult<KeyContainer>.BadRequest($"unknown SAE '{extra}' in additional_slave_SAE_IDs");
             }
@@ -78,10 +104,67 @@ public sealed class KeyService(KmsOptions options, IKeyStore store)
             return ApiResult<KeyContainer>.BadRequest($"{slaves.Count} slave SAEs exceed max_SAE_ID_count {options.MaxSaeIdCount}");
         }
 
-        var keys = store.Reserve(caller, slaves, request.Number, size / 8);
-        if (keys is null)
+        // Keys live on one link: every slave is on this KME or on one peer KME.
+        var peers = slaves.Select(LinkTo).Where(l => l.Link != LocalLink).Distinct().ToList();
+        if (peers.Count > 1)
+        {
+            return ApiResult<KeyContainer>.BadRequest($"the slaves are attached to different KMEs ({string.Join(", ", peers.Select(p => p.Link))}); one key stream reaches one of them");
+        }
+
+        var (link, parity) = peers.Count == 1 ? peers[0] : (LocalLink, (int?)null);
+        bool remote = link != LocalLink;
+        (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? reserved;
+        (string, long) token = default;
+        lock (_inFlightGate)
+        {
+            reserved = store.Reserve(link, parity, caller, slaves, request.Number, size / 8, pending: remote);
+            if (reserved is not null && remote)
+            {
+                token = (link, reserved.Value.Reservation.Keys[0].Segment);
+                _inFlight.Add(token);
+                long lowWater = _inFlight.Where(f => f.Link == link).Min(f => f.Segment);
+                reserved = (reserved.Value.Reservation with { NextSegment = lowWater }, reserved.Value.Keys);
+            }
+        }
+
+        if (reserved is null)
         {
             return ApiResult<KeyContainer>.Unavailable($"not enough key material for {request.Number} keys of {size} bits; try again later");
+        }
+
+        var (reservation, keys) = reserved.Value;
+        if (remote)
+        {
+            var ids = keys.Select(k => k.Id).ToList();
+            bool recorded = false;
+            try
+            {
+                recorded = notifyPeer is not null && await notifyPeer(link, reservation, cancel);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            {
+                recorded = false;
+            }
+            finally
+            {
+                lock (_inFlightGate)
+                {
+                    _inFlight.Remove(token);
+                }
+            }
+
+            if (!recorded)
+            {
+                store.Burn(ids);
+                foreach (var k in keys)
+                {
+                    CryptographicOperations.ZeroMemory(k.Material);
+                }
+
+                return ApiResult<KeyContainer>.Unavailable($"the peer KME '{link}' did not acknowledge the keys; none were handed out, try again");
+            }
+
+            store.Confirm(ids);
         }
 
         return ApiResult<KeyContainer>.Ok(ToContainer(keys));
@@ -91,7 +174,7 @@ public sealed class KeyService(KmsOptions options, IKeyStore store)
     /// obtained for it. Any ID that is not the caller's to fetch gives 401 and nothing is delivered.</summary>
     public ApiResult<KeyContainer> GetDecKeys(string caller, string master, IReadOnlyList<Guid> keyIds)
     {
-        if (!_saes.Contains(master))
+        if (!IsKnown(master))
         {
             return ApiResult<KeyContainer>.BadRequest($"unknown master_SAE_ID '{master}'");
         }
@@ -105,6 +188,19 @@ public sealed class KeyService(KmsOptions options, IKeyStore store)
         return keys is null
             ? ApiResult<KeyContainer>.Unauthorized("one or more key_IDs are not available to this SAE: unknown, of another SAE pair, or already delivered")
             : ApiResult<KeyContainer>.Ok(ToContainer(keys));
+    }
+
+    /// <summary>Records a reservation the peer KME <paramref name="peer"/> made (the KME-to-KME call).</summary>
+    public bool RecordPeerReservation(string peer, Reservation reservation) =>
+        store.RecordPeerReservation(peer, ParityFor(peer, options.KmeId), reservation);
+
+    /// <summary>After a restart: keys left pending were never confirmed to a master, so they are burned here; the
+    /// returned IDs should be burned at the peers too.</summary>
+    public IReadOnlyList<Guid> BurnPending()
+    {
+        var pending = store.Pending();
+        store.Burn(pending);
+        return pending;
     }
 
     /// <summary>Base64 for the wire; the KMS's own copies are zeroed (the Base64 strings cannot be).</summary>

@@ -9,9 +9,6 @@ public sealed class KmsOptions
     /// <summary>This KME's ID, reported as source_KME_ID.</summary>
     public string KmeId { get; set; } = "KME-A";
 
-    /// <summary>The KME at the other end of the QKD link, reported as target_KME_ID.</summary>
-    public string PeerKmeId { get; set; } = "KME-B";
-
     /// <summary>Host name or address to listen on. Default loopback.</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 
@@ -55,6 +52,15 @@ public sealed class KmsOptions
 
     /// <summary>Keys the store may hold, reported as max_key_count. Default 100000.</summary>
     public int MaxKeyCount { get; set; } = 100_000;
+
+    /// <summary>
+    /// Peer KMEs at the other ends of this KME's QKD links, by KME ID: their URL and the SHA-256 thumbprint of the
+    /// certificate they present (as server and as client).
+    /// </summary>
+    public Dictionary<string, PeerOptions> Peers { get; set; } = [];
+
+    /// <summary>SAEs attached to peer KMEs: SAE ID → KME ID. A master here may ask for keys shared with them.</summary>
+    public Dictionary<string, string> RemoteSaes { get; set; } = [];
 
     /// <summary>Where the pool's key material comes from when the KME starts.</summary>
     public KeySourceOptions KeySource { get; set; } = new();
@@ -103,6 +109,27 @@ public sealed class KmsOptions
             problems.Add($"keySource.qkdLink needs distanceKm ≥ 0 and pulses ≥ 1e6 (got {q.DistanceKm} km, {q.Pulses:G} pulses)");
         }
 
+        foreach (var (sae, kme) in RemoteSaes)
+        {
+            if (!Peers.ContainsKey(kme))
+            {
+                problems.Add($"remoteSaes.{sae} names KME '{kme}', which is not in peers");
+            }
+        }
+
+        foreach (var (kme, peer) in Peers)
+        {
+            if (!Uri.TryCreate(peer.Url, UriKind.Absolute, out var uri) || uri.Scheme != "https")
+            {
+                problems.Add($"peers.{kme}.url must be an https URL (got '{peer.Url}')");
+            }
+
+            if (string.IsNullOrWhiteSpace(peer.CertificateThumbprint))
+            {
+                problems.Add($"peers.{kme}.certificateThumbprint is required");
+            }
+        }
+
         if (SaeCertificates.Count == 0)
         {
             problems.Add("saeCertificates must map at least one client certificate thumbprint to an SAE ID");
@@ -112,9 +139,20 @@ public sealed class KmsOptions
     }
 }
 
+/// <summary>A peer KME: where it listens and the certificate it presents.</summary>
+public sealed class PeerOptions
+{
+    public string Url { get; set; } = "";
+
+    public string CertificateThumbprint { get; set; } = "";
+}
+
 /// <summary>The key source of a KME: a file to replay, or the simulated QKD link and chain of VnQuantum.Qkd.</summary>
 public sealed class KeySourceOptions
 {
+    /// <summary>The link the material belongs to: a peer KME ID, or "local" (both SAEs on this KME). Default local.</summary>
+    public string Link { get; set; } = KeyService.LocalLink;
+
     /// <summary>A file of raw key bytes added to the pool at start.</summary>
     public string? File { get; set; }
 

@@ -42,7 +42,7 @@ public sealed class HttpsApiTests : IAsyncLifetime
             },
         };
         _host = KmeHost.Create(options, new KeyEncryption(RandomNumberGenerator.GetBytes(32)));
-        _host.Store.AddToPool(RandomNumberGenerator.GetBytes(4096));
+        _host.Store.AddToPool(KeyService.LocalLink, RandomNumberGenerator.GetBytes(4096));
         await _host.StartAsync();
     }
 

@@ -17,15 +17,17 @@ public sealed class KeyServiceTests : IDisposable
         _store = new SqliteKeyStore(Path.Combine(_dir, "kme.db"), _encryption);
         var options = new KmsOptions { SaeCertificates = new() { ["A1"] = "SAE-A", ["B1"] = "SAE-B", ["C1"] = "SAE-C", ["D1"] = "SAE-D" } };
         _service = new KeyService(options, _store);
-        _store.AddToPool(RandomNumberGenerator.GetBytes(10_000));
+        _store.AddToPool(KeyService.LocalLink, RandomNumberGenerator.GetBytes(10_000));
     }
+
+    private ApiResult<KeyContainer> Enc(string caller, string slave, KeyRequest request) => _service.GetEncKeys(caller, slave, request).GetAwaiter().GetResult();
 
     private static KeyRequest Request(int number = 1, int? size = null, string[]? additional = null) => new(number, size, additional ?? [], []);
 
     [Fact]
     public void EncThenDec_GivesTheSameBytes_ToTheSlaveOnce()
     {
-        var enc = _service.GetEncKeys("SAE-A", "SAE-B", Request(3, 256));
+        var enc = Enc("SAE-A", "SAE-B", Request(3, 256));
         Assert.True(enc.IsSuccess, enc.Error?.Message);
         Assert.Equal(3, enc.Value!.Keys.Count);
         Assert.All(enc.Value.Keys, k => Assert.Equal(32, Convert.FromBase64String(k.Key).Length));
@@ -42,7 +44,7 @@ public sealed class KeyServiceTests : IDisposable
     [Fact]
     public void OtherSaes_AndTheMasterItself_Get401_AndLearnNothing()
     {
-        var enc = _service.GetEncKeys("SAE-A", "SAE-B", Request());
+        var enc = Enc("SAE-A", "SAE-B", Request());
         var id = Guid.Parse(enc.Value!.Keys[0].KeyId);
         Assert.Equal(401, _service.GetDecKeys("SAE-C", "SAE-A", [id]).StatusCode);
         Assert.Equal(401, _service.GetDecKeys("SAE-A", "SAE-A", [id]).StatusCode);
@@ -55,7 +57,7 @@ public sealed class KeyServiceTests : IDisposable
     [Fact]
     public void AdditionalSlaves_EachGetTheKeyOnce()
     {
-        var enc = _service.GetEncKeys("SAE-A", "SAE-B", Request(1, 128, ["SAE-C"]));
+        var enc = Enc("SAE-A", "SAE-B", Request(1, 128, ["SAE-C"]));
         var id = Guid.Parse(enc.Value!.Keys[0].KeyId);
         Assert.Equal(enc.Value.Keys[0].Key, _service.GetDecKeys("SAE-C", "SAE-A", [id]).Value!.Keys[0].Key);
         Assert.Equal(enc.Value.Keys[0].Key, _service.GetDecKeys("SAE-B", "SAE-A", [id]).Value!.Keys[0].Key);
@@ -66,7 +68,7 @@ public sealed class KeyServiceTests : IDisposable
     [Fact]
     public void DecKeys_IsAllOrNothing()
     {
-        var enc = _service.GetEncKeys("SAE-A", "SAE-B", Request(2));
+        var enc = Enc("SAE-A", "SAE-B", Request(2));
         var ids = enc.Value!.Keys.Select(k => Guid.Parse(k.KeyId)).ToList();
         Assert.Equal(401, _service.GetDecKeys("SAE-B", "SAE-A", [ids[0], Guid.NewGuid()]).StatusCode);
         Assert.True(_service.GetDecKeys("SAE-B", "SAE-A", ids).IsSuccess);
@@ -80,7 +82,7 @@ public sealed class KeyServiceTests : IDisposable
     [InlineData(1, 2048, "size 2048")]
     public void OutOfLimits_Is400_NamingTheProblem(int number, int size, string expected)
     {
-        var r = _service.GetEncKeys("SAE-A", "SAE-B", Request(number, size));
+        var r = Enc("SAE-A", "SAE-B", Request(number, size));
         Assert.Equal(400, r.StatusCode);
         Assert.Contains(expected, r.Error!.Message);
     }
@@ -88,13 +90,13 @@ public sealed class KeyServiceTests : IDisposable
     [Fact]
     public void UnknownSlave_UnsupportedExtension_AndEmptyPool_AreRefused()
     {
-        Assert.Equal(400, _service.GetEncKeys("SAE-A", "SAE-X", Request()).StatusCode);
-        Assert.Contains("SAE-X", _service.GetEncKeys("SAE-A", "SAE-X", Request()).Error!.Message);
+        Assert.Equal(400, Enc("SAE-A", "SAE-X", Request()).StatusCode);
+        Assert.Contains("SAE-X", Enc("SAE-A", "SAE-X", Request()).Error!.Message);
         var (request, _) = KeyRequestReader.FromJson("""{"number":1,"extension_mandatory":[{"abc_route_type":"direct"}],"extension_optional":[{"xyz":1}]}"""u8);
-        var refused = _service.GetEncKeys("SAE-A", "SAE-B", request!);
+        var refused = Enc("SAE-A", "SAE-B", request!);
         Assert.Equal(400, refused.StatusCode);
         Assert.Contains("abc_route_type", refused.Error!.Details![0]["message"]);
-        Assert.Equal(503, _service.GetEncKeys("SAE-A", "SAE-B", Request(100, 1024)).StatusCode);
+        Assert.Equal(503, Enc("SAE-A", "SAE-B", Request(100, 1024)).StatusCode);
     }
 
     [Fact]
@@ -102,7 +104,7 @@ public sealed class KeyServiceTests : IDisposable
     {
         var (request, problem) = KeyRequestReader.FromJson("""{"number":2,"size":64,"extension_optional":[{"unknown":true}]}"""u8);
         Assert.Null(problem);
-        Assert.True(_service.GetEncKeys("SAE-A", "SAE-B", request!).IsSuccess);
+        Assert.True(Enc("SAE-A", "SAE-B", request!).IsSuccess);
     }
 
     [Theory]
@@ -125,14 +127,15 @@ public sealed class KeyServiceTests : IDisposable
         var s = _service.GetStatus("SAE-A", "SAE-B").Value!;
         Assert.Equal(("SAE-A", "SAE-B", 256, 64, 1024, 128, 4), (s.MasterSaeId, s.SlaveSaeId, s.KeySize, s.MinKeySize, s.MaxKeySize, s.MaxKeyPerRequest, s.MaxSaeIdCount));
         Assert.Equal(10_000 / 32, s.StoredKeyCount);
-        _service.GetEncKeys("SAE-A", "SAE-B", Request(10, 256));
+        Assert.Equal("KME-A", s.TargetKmeId);
+        Enc("SAE-A", "SAE-B", Request(10, 256));
         Assert.Equal((10_000 / 32) - 10, _service.GetStatus("SAE-A", "SAE-B").Value!.StoredKeyCount);
     }
 
     [Fact]
     public void KeyMaterial_IsEncryptedAtRest_AndBoundToItsSaePair()
     {
-        var enc = _service.GetEncKeys("SAE-A", "SAE-B", Request(1, 1024));
+        var enc = Enc("SAE-A", "SAE-B", Request(1, 1024));
         byte[] key = Convert.FromBase64String(enc.Value!.Keys[0].Key);
         _store.Dispose();
         byte[] file = File.ReadAllBytes(Path.Combine(_dir, "kme.db"));
@@ -148,13 +151,13 @@ public sealed class KeyServiceTests : IDisposable
     [Fact]
     public void Reservations_SurviveAReopen()
     {
-        var enc = _service.GetEncKeys("SAE-A", "SAE-B", Request(2));
+        var enc = Enc("SAE-A", "SAE-B", Request(2));
         _store.Dispose();
         using var reopened = new SqliteKeyStore(Path.Combine(_dir, "kme.db"), _encryption);
         var delivered = reopened.Deliver("SAE-A", "SAE-B", enc.Value!.Keys.Select(k => Guid.Parse(k.KeyId)).ToList());
         Assert.NotNull(delivered);
         Assert.Equal(enc.Value.Keys.Select(k => k.Key), delivered!.Select(k => Convert.ToBase64String(k.Material)));
-        Assert.Equal(10_000 - 64, reopened.AvailableBytes());
+        Assert.Equal(10_000 - 64, reopened.AvailableBytes(KeyService.LocalLink, null));
     }
 
     public void Dispose()

@@ -17,10 +17,10 @@ public sealed class KeySourceTests : IDisposable
         using var b = new SqliteKeyStore(Path.Combine(_dir, "b.db"), _kek);
         int bytes = QkdKeySources.RunLink(QkdLink.Lim2014(25), 120_000_000, seed: 7, a, b);
         Assert.True(bytes > 4096, $"{bytes} bytes");
-        Assert.Equal(bytes, a.AvailableBytes());
-        Assert.Equal(bytes, b.AvailableBytes());
-        var fromA = a.Reserve("SAE-A", ["SAE-B"], 4, 32)!;
-        var fromB = b.Reserve("SAE-A", ["SAE-B"], 4, 32)!;
+        Assert.Equal(bytes, a.AvailableBytes(KeyService.LocalLink, null));
+        Assert.Equal(bytes, b.AvailableBytes(KeyService.LocalLink, null));
+        var fromA = a.Reserve(KeyService.LocalLink, null, "SAE-A", ["SAE-B"], 4, 32, pending: false)!.Value.Keys;
+        var fromB = b.Reserve(KeyService.LocalLink, null, "SAE-A", ["SAE-B"], 4, 32, pending: false)!.Value.Keys;
         Assert.Equal(fromA.Select(k => Convert.ToBase64String(k.Material)), fromB.Select(k => Convert.ToBase64String(k.Material)));
     }
 
@@ -31,7 +31,7 @@ public sealed class KeySourceTests : IDisposable
         File.WriteAllBytes(file, RandomNumberGenerator.GetBytes(1000));
         using var store = new SqliteKeyStore(Path.Combine(_dir, "c.db"), _kek);
         QkdKeySources.ReplayFile(file, store);
-        Assert.Equal(1000, store.AvailableBytes());
+        Assert.Equal(1000, store.AvailableBytes(KeyService.LocalLink, null));
     }
 
     public void Dispose()

@@ -57,18 +57,18 @@ internal static class KmsCommand
             await using var host = KmeHost.Create(options);
             if (options.KeySource.File is string file)
             {
-                QkdKeySources.ReplayFile(Resolve(file), host.Store);
+                QkdKeySources.ReplayFile(Resolve(file), host.Store, options.KeySource.Link);
             }
 
             if (options.KeySource.QkdLink is { } q)
             {
                 var link = q.Preset switch { "gys" => QkdLink.Gys(q.DistanceKm), "snspd" => QkdLink.Snspd(q.DistanceKm), _ => QkdLink.Lim2014(q.DistanceKm) };
-                int bytes = QkdKeySources.RunLink(link, (long)q.Pulses, q.Seed, host.Store);
+                int bytes = QkdKeySources.RunLink(link, (long)q.Pulses, q.Seed, host.Store, aliceLink: options.KeySource.Link);
                 output.WriteLine($"{options.KmeId}: the simulated {q.Preset} link at {q.DistanceKm} km gave {bytes} key bytes");
             }
 
             await host.StartAsync(cancel);
-            output.WriteLine($"{options.KmeId} serving ETSI GS QKD 014 on {host.BaseAddress} ({host.Store.AvailableBytes()} key bytes in the pool); Ctrl+C stops");
+            output.WriteLine($"{options.KmeId} serving ETSI GS QKD 014 on {host.BaseAddress}; Ctrl+C stops");
             await host.WaitForShutdownAsync(cancel);
             return ExitCodes.Ok;
         });

@@ -10,12 +10,12 @@ namespace VnQuantum.Kms.KeySources;
 public static class QkdKeySources
 {
     /// <summary>Replays a file of raw key bytes (for tests and for links whose chain runs elsewhere).</summary>
-    public static void ReplayFile(string path, Storage.IKeyStore store)
+    public static void ReplayFile(string path, Storage.IKeyStore store, string link = KeyService.LocalLink)
     {
         byte[] bytes = File.ReadAllBytes(path);
         try
         {
-            store.AddToPool(bytes);
+            store.AddToPool(link, bytes);
         }
         finally
         {
@@ -26,9 +26,10 @@ public static class QkdKeySources
     /// <summary>
     /// Runs the simulated QKD link and the whole post-processing chain of <c>VnQuantum.Qkd</c> once and feeds Alice's
     /// end of the final key to <paramref name="aliceStore"/> and Bob's (identical) end to <paramref name="bobStore"/>
-    /// when given. Returns the number of key bytes added (0 when the chain aborted).
+    /// when given, under the link names each KME knows the other by. Returns the number of key bytes added (0 when the
+    /// chain aborted). The simulation is deterministic, so two KMEs running it with the same seed get the same stream.
     /// </summary>
-    public static int RunLink(QkdLink link, long pulses, ulong seed, Storage.IKeyStore aliceStore, Storage.IKeyStore? bobStore = null)
+    public static int RunLink(QkdLink link, long pulses, ulong seed, Storage.IKeyStore aliceStore, Storage.IKeyStore? bobStore = null, string aliceLink = KeyService.LocalLink, string bobLink = KeyService.LocalLink)
     {
         var (settings, expected) = FiniteKeyDecoyBb84.Optimize(link, 1e6, 1e-10, 1e-15);
         double blockBits = pulses / expected.PulsesSent * 1e6;
@@ -60,8 +61,8 @@ public static class QkdKeySources
                 return 0;
             }
 
-            aliceStore.AddToPool(alice.AsSpan(skip, usable));
-            bobStore?.AddToPool(bob.AsSpan(skip, usable));
+            aliceStore.AddToPool(aliceLink, alice.AsSpan(skip, usable));
+            bobStore?.AddToPool(bobLink, bob.AsSpan(skip, usable));
             return usable;
         }
         finally

@@ -96,8 +96,14 @@ public static class DemoPki
         var request = new CertificateRequest($"CN={name}", ecdsa, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [server ? new Oid("1.3.6.1.5.5.7.3.1") : new Oid("1.3.6.1.5.5.7.3.2")], false));
+        // KMEs are servers to SAEs and clients of their peer KMEs; SAEs are clients only.
+        var usages = new OidCollection { new Oid("1.3.6.1.5.5.7.3.2") };
+        if (server)
+        {
+            usages.Add(new Oid("1.3.6.1.5.5.7.3.1"));
+        }
+
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         if (server)
         {
             var san = new SubjectAlternativeNameBuilder();

@@ -3,29 +3,57 @@ namespace VnQuantum.Kms.Storage;
 /// <summary>A key handed out: its ID and its bytes (the receiver zeroes them after use).</summary>
 public sealed record StoredKey(Guid Id, byte[] Material);
 
+/// <summary>Where a reserved key sits in a link's key stream: a segment number and a byte range in it.</summary>
+public sealed record KeyLocation(Guid Id, long Segment, int Offset, int Bytes);
+
 /// <summary>
-/// The durable store of one KME: a pool of QKD key material not yet assigned, and keys reserved for a master SAE and
-/// its slaves until each slave has fetched them once. One narrow interface with two real implementations (SQLite by
-/// default, PostgreSQL for several nodes); every method is one transaction.
+/// Keys cut from a link's stream for one master and its slaves, as the reserving KME tells its peer.
+/// <paramref name="NextSegment"/>: the reserving side's segments below it are used up and the peer may drop its copies
+/// (the store sets its cursor; <see cref="KeyService"/> lowers it to the oldest reservation still in flight).
+/// </summary>
+public sealed record Reservation(string Master, IReadOnlyList<string> Slaves, IReadOnlyList<KeyLocation> Keys, long NextSegment);
+
+/// <summary>
+/// The durable store of one KME. Per QKD link it holds the key stream (numbered segments, identical at both ends
+/// of the link) and the keys reserved from it for a master SAE and its slaves until each slave has fetched them once.
+/// The two KMEs of a link reserve from disjoint segments (<c>parity</c>: even or odd numbers) so they never cut the
+/// same bytes; a local link (both SAEs on this KME) uses every segment. One narrow interface with two real
+/// implementations in view (SQLite by default, PostgreSQL for several nodes); every method is one transaction.
 /// </summary>
 public interface IKeyStore : IDisposable
 {
-    /// <summary>Bytes in the pool that no key has taken yet.</summary>
-    long AvailableBytes();
+    /// <summary>Bytes of <paramref name="link"/>'s stream this side may still reserve (<paramref name="parity"/> null: any segment).</summary>
+    long AvailableBytes(string link, int? parity);
 
-    /// <summary>Appends QKD key material to the pool.</summary>
-    void AddToPool(ReadOnlySpan<byte> material);
+    /// <summary>Appends key material to <paramref name="link"/>'s stream, as the next segments.</summary>
+    void AddToPool(string link, ReadOnlySpan<byte> material);
 
     /// <summary>
-    /// Cuts <paramref name="count"/> keys of <paramref name="bytes"/> bytes from the pool for <paramref name="master"/>
-    /// and <paramref name="slaves"/>, durably, and returns them; null (nothing taken) when the pool is too small.
+    /// Cuts <paramref name="count"/> keys of <paramref name="bytes"/> bytes from this side's segments and records them
+    /// for <paramref name="master"/> and <paramref name="slaves"/>: confirmed at once, or pending until
+    /// <see cref="Confirm"/> when a peer must acknowledge first. Null (nothing taken) when the stream is too short.
     /// </summary>
-    IReadOnlyList<StoredKey>? Reserve(string master, IReadOnlyList<string> slaves, int count, int bytes);
+    (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserve(string link, int? parity, string master, IReadOnlyList<string> slaves, int count, int bytes, bool pending);
+
+    /// <summary>Makes pending keys deliverable.</summary>
+    void Confirm(IReadOnlyList<Guid> ids);
+
+    /// <summary>Destroys keys for good (their IDs stay known, so they are never recorded or handed out again).</summary>
+    void Burn(IReadOnlyList<Guid> ids);
+
+    /// <summary>Keys still pending (after a crash: to burn).</summary>
+    IReadOnlyList<Guid> Pending();
 
     /// <summary>
-    /// Delivers the keys <paramref name="ids"/> of <paramref name="master"/> to <paramref name="slave"/>, each at most
-    /// once, all or nothing: null (nothing delivered) when any ID is unknown, belongs to another SAE pair or was
-    /// already delivered to this slave.
+    /// Records a reservation the peer KME made on its segments of <paramref name="link"/>: cuts the same bytes from
+    /// this side's copy of the stream. Idempotent (known IDs are skipped). False when a segment is missing here.
+    /// </summary>
+    bool RecordPeerReservation(string link, int peerParity, Reservation reservation);
+
+    /// <summary>
+    /// Delivers the confirmed keys <paramref name="ids"/> of <paramref name="master"/> to <paramref name="slave"/>,
+    /// each at most once, all or nothing: null when any ID is unknown, pending, burned, of another SAE pair, or already
+    /// delivered to this slave.
     /// </summary>
     IReadOnlyList<StoredKey>? Deliver(string master, string slave, IReadOnlyList<Guid> ids);
 }

@@ -5,11 +5,15 @@ namespace VnQuantum.Kms.Storage;
 
 /// <summary>
 /// <see cref="IKeyStore"/> in one SQLite file: WAL journal, synchronous=FULL (a commit survives power loss), each
-/// operation one IMMEDIATE transaction. Key material is sealed with <see cref="KeyEncryption"/>.
+/// operation one IMMEDIATE transaction. Key material is sealed with <see cref="KeyEncryption"/>. Keys never straddle
+/// segments (the tail of a segment too short for the next key is skipped), so a key is one (segment, offset, length).
 /// </summary>
 public sealed class SqliteKeyStore : IKeyStore
 {
-    private const int SegmentBytes = 4096;
+    /// <summary>Bytes per stream segment; also the largest key (32768 bits).</summary>
+    public const int SegmentBytes = 4096;
+
+    private const int AnyParity = -1;
     private readonly SqliteConnection _db;
     private readonly KeyEncryption _encryption;
     private readonly Lock _gate = new();
@@ -22,148 +26,226 @@ public sealed class SqliteKeyStore : IKeyStore
         Execute("PRAGMA journal_mode=WAL;");
         Execute("PRAGMA synchronous=FULL;");
         Execute("""
-            CREATE TABLE IF NOT EXISTS pool_segment (seq INTEGER PRIMARY KEY AUTOINCREMENT, length INTEGER NOT NULL, sealed BLOB NOT NULL);
-            CREATE TABLE IF NOT EXISTS pool_cursor (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL, offset INTEGER NOT NULL);
-            INSERT OR IGNORE INTO pool_cursor (id, seq, offset) VALUES (0, 0, 0);
-            CREATE TABLE IF NOT EXISTS reserved_key (key_id TEXT PRIMARY KEY, master TEXT NOT NULL, slaves TEXT NOT NULL, sealed BLOB NOT NULL, created TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS pool_link (link TEXT PRIMARY KEY, next_seq INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS pool_segment (link TEXT NOT NULL, seq INTEGER NOT NULL, length INTEGER NOT NULL, sealed BLOB NOT NULL, PRIMARY KEY (link, seq));
+            CREATE TABLE IF NOT EXISTS pool_cursor (link TEXT NOT NULL, parity INTEGER NOT NULL, seq INTEGER NOT NULL, offset INTEGER NOT NULL, PRIMARY KEY (link, parity));
+            CREATE TABLE IF NOT EXISTS reserved_key (key_id TEXT PRIMARY KEY, master TEXT NOT NULL, slaves TEXT NOT NULL, status TEXT NOT NULL, sealed BLOB NOT NULL, created TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS key_slave (key_id TEXT NOT NULL, slave TEXT NOT NULL, delivered INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (key_id, slave));
             """);
     }
 
-    public long AvailableBytes()
+    public long AvailableBytes(string link, int? parity)
     {
         lock (_gate)
         {
-            using var cmd = _db.CreateCommand();
-            cmd.CommandText = """
-                SELECT COALESCE((SELECT SUM(length) FROM pool_segment), 0)
-                     - COALESCE((SELECT c.offset FROM pool_cursor c JOIN pool_segment s ON s.seq = c.seq WHERE c.id = 0), 0)
-                """;
-            return (long)cmd.ExecuteScalar()!;
+            using var tx = _db.BeginTransaction(deferred: true);
+            var (seq, offset) = Cursor(tx, link, parity);
+            using var cmd = Command(tx, """
+                SELECT COALESCE(SUM(length), 0) FROM pool_segment
+                WHERE link = $link AND seq >= $seq AND ($parity < 0 OR seq % 2 = $parity)
+                """, ("$link", link), ("$seq", seq), ("$parity", parity ?? AnyParity));
+            return (long)cmd.ExecuteScalar()! - offset;
         }
     }
 
-    public void AddToPool(ReadOnlySpan<byte> material)
+    public void AddToPool(string link, ReadOnlySpan<byte> material)
     {
         lock (_gate)
         {
             using var tx = _db.BeginTransaction(deferred: false);
-            for (int start = 0; start < material.Length; start += SegmentBytes)
+            // Segment numbers only grow, so both ends of a link that receive the same stream number it the same way.
+            using var next = Command(tx, "SELECT COALESCE((SELECT next_seq FROM pool_link WHERE link = $link), 0)", ("$link", link));
+            long seq = (long)next.ExecuteScalar()!;
+            for (int start = 0; start < material.Length; start += SegmentBytes, seq++)
             {
                 var chunk = material.Slice(start, Math.Min(SegmentBytes, material.Length - start));
-                using var insert = _db.CreateCommand();
-                insert.Transaction = tx;
-                insert.CommandText = "INSERT INTO pool_segment (length, sealed) VALUES ($length, zeroblob(0)) RETURNING seq";
-                insert.Parameters.AddWithValue("$length", chunk.Length);
-                long seq = (long)insert.ExecuteScalar()!;
-                using var update = _db.CreateCommand();
-                update.Transaction = tx;
-                update.CommandText = "UPDATE pool_segment SET sealed = $sealed WHERE seq = $seq";
-                update.Parameters.AddWithValue("$sealed", _encryption.Seal(chunk, SegmentLabel(seq)));
-                update.Parameters.AddWithValue("$seq", seq);
-                update.ExecuteNonQuery();
+                using var insert = Command(tx, "INSERT INTO pool_segment (link, seq, length, sealed) VALUES ($link, $seq, $length, $sealed)",
+                    ("$link", link), ("$seq", seq), ("$length", chunk.Length), ("$sealed", _encryption.Seal(chunk, SegmentLabel(link, seq))));
+                insert.ExecuteNonQuery();
+            }
+
+            using var advance = Command(tx, "INSERT INTO pool_link (link, next_seq) VALUES ($link, $seq) ON CONFLICT (link) DO UPDATE SET next_seq = excluded.next_seq",
+                ("$link", link), ("$seq", seq));
+            advance.ExecuteNonQuery();
+            tx.Commit();
+        }
+    }
+
+    public (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserve(string link, int? parity, string master, IReadOnlyList<string> slaves, int count, int bytes, bool pending)
+    {
+        if (bytes > SegmentBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"keys are at most {SegmentBytes} bytes");
+        }
+
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            var (cursorSeq, cursorOffset) = Cursor(tx, link, parity);
+            var opened = new List<byte[]>();
+            try
+            {
+                using var read = Command(tx, """
+                    SELECT seq, sealed FROM pool_segment
+                    WHERE link = $link AND seq >= $seq AND ($parity < 0 OR seq % 2 = $parity) ORDER BY seq
+                    """, ("$link", link), ("$seq", cursorSeq), ("$parity", parity ?? AnyParity));
+                using var reader = read.ExecuteReader();
+                var locations = new List<KeyLocation>(count);
+                var keys = new List<StoredKey>(count);
+                long seq = -1;
+                byte[]? plain = null;
+                int offset = 0;
+                while (keys.Count < count)
+                {
+                    if (plain is null || plain.Length - offset < bytes)
+                    {
+                        if (!reader.Read())
+                        {
+                            foreach (var k in keys)
+                            {
+                                CryptographicOperations.ZeroMemory(k.Material);
+                            }
+
+                            return null;
+                        }
+
+                        seq = reader.GetInt64(0);
+                        plain = _encryption.Open((byte[])reader[1], SegmentLabel(link, seq));
+                        opened.Add(plain);
+                        offset = seq == cursorSeq ? (int)cursorOffset : 0;
+                        continue;
+                    }
+
+                    var id = Guid.NewGuid();
+                    keys.Add(new StoredKey(id, plain.AsSpan(offset, bytes).ToArray()));
+                    locations.Add(new KeyLocation(id, seq, offset, bytes));
+                    offset += bytes;
+                }
+
+                reader.Close();
+                var reservation = new Reservation(master, slaves, locations, seq);
+                foreach (var key in keys)
+                {
+                    InsertKey(tx, key.Id, master, slaves, key.Material, pending ? "pending" : "confirmed");
+                }
+
+                // This side's segments below the new cursor are used up.
+                using (var delete = Command(tx, "DELETE FROM pool_segment WHERE link = $link AND seq < $seq AND ($parity < 0 OR seq % 2 = $parity)",
+                    ("$link", link), ("$seq", seq), ("$parity", parity ?? AnyParity)))
+                {
+                    delete.ExecuteNonQuery();
+                }
+
+                SetCursor(tx, link, parity, seq, offset);
+                tx.Commit();
+                return (reservation, keys);
+            }
+            finally
+            {
+                foreach (var p in opened)
+                {
+                    CryptographicOperations.ZeroMemory(p);
+                }
+            }
+        }
+    }
+
+    public void Confirm(IReadOnlyList<Guid> ids) => SetStatus(ids, "confirmed", "pending");
+
+    public void Burn(IReadOnlyList<Guid> ids)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            foreach (var id in ids)
+            {
+                using var burn = Command(tx, """
+                    UPDATE reserved_key SET status = 'burned', sealed = zeroblob(0) WHERE key_id = $id;
+                    DELETE FROM key_slave WHERE key_id = $id;
+                    """, ("$id", id.ToString("D")));
+                burn.ExecuteNonQuery();
             }
 
             tx.Commit();
         }
     }
 
-    public IReadOnlyList<StoredKey>? Reserve(string master, IReadOnlyList<string> slaves, int count, int bytes)
+    public IReadOnlyList<Guid> Pending()
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: true);
+            using var cmd = Command(tx, "SELECT key_id FROM reserved_key WHERE status = 'pending'");
+            using var reader = cmd.ExecuteReader();
+            var ids = new List<Guid>();
+            while (reader.Read())
+            {
+                ids.Add(Guid.Parse(reader.GetString(0)));
+            }
+
+            return ids;
+        }
+    }
+
+    public bool RecordPeerReservation(string link, int peerParity, Reservation reservation)
     {
         lock (_gate)
         {
             using var tx = _db.BeginTransaction(deferred: false);
-            long needed = (long)count * bytes;
-            var (cursorSeq, offset) = Cursor(tx);
-            var segments = new List<(long Seq, byte[] Plain)>();
-            long have = 0;
-            using (var read = _db.CreateCommand())
-            {
-                read.Transaction = tx;
-                read.CommandText = "SELECT seq, sealed FROM pool_segment WHERE seq >= $seq ORDER BY seq";
-                read.Parameters.AddWithValue("$seq", cursorSeq);
-                using var reader = read.ExecuteReader();
-                while (have < needed + offset && reader.Read())
-                {
-                    long seq = reader.GetInt64(0);
-                    byte[] plain = _encryption.Open((byte[])reader[1], SegmentLabel(seq));
-                    segments.Add((seq, plain));
-                    have += plain.Length;
-                }
-            }
-
+            var segments = new Dictionary<long, byte[]>();
             try
             {
-                if (segments.Count == 0 || have - (segments[0].Seq == cursorSeq ? offset : 0) < needed)
+                foreach (var key in reservation.Keys)
                 {
-                    return null;
-                }
-
-                // Walk the stream from the cursor, cutting keys.
-                int segment = 0;
-                long position = segments[0].Seq == cursorSeq ? offset : 0;
-                var keys = new List<StoredKey>(count);
-                string slaveList = string.Join(",", slaves);
-                string created = DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-                for (int k = 0; k < count; k++)
-                {
-                    var material = new byte[bytes];
-                    for (int filled = 0; filled < bytes;)
+                    using (var known = Command(tx, "SELECT 1 FROM reserved_key WHERE key_id = $id", ("$id", key.Id.ToString("D"))))
                     {
-                        var plain = segments[segment].Plain;
-                        int take = (int)Math.Min(bytes - filled, plain.Length - position);
-                        plain.AsSpan((int)position, take).CopyTo(material.AsSpan(filled));
-                        filled += take;
-                        position += take;
-                        if (position == plain.Length)
+                        if (known.ExecuteScalar() is not null)
                         {
-                            segment++;
-                            position = 0;
+                            continue;
                         }
                     }
 
-                    var id = Guid.NewGuid();
-                    using var insert = _db.CreateCommand();
-                    insert.Transaction = tx;
-                    insert.CommandText = "INSERT INTO reserved_key (key_id, master, slaves, sealed, created) VALUES ($id, $master, $slaves, $sealed, $created)";
-                    insert.Parameters.AddWithValue("$id", id.ToString("D"));
-                    insert.Parameters.AddWithValue("$master", master);
-                    insert.Parameters.AddWithValue("$slaves", slaveList);
-                    insert.Parameters.AddWithValue("$sealed", _encryption.Seal(material, KeyLabel(id, master, slaveList)));
-                    insert.Parameters.AddWithValue("$created", created);
-                    insert.ExecuteNonQuery();
-                    foreach (string slave in slaves)
+                    if (key.Segment % 2 != peerParity)
                     {
-                        using var link = _db.CreateCommand();
-                        link.Transaction = tx;
-                        link.CommandText = "INSERT INTO key_slave (key_id, slave) VALUES ($id, $slave)";
-                        link.Parameters.AddWithValue("$id", id.ToString("D"));
-                        link.Parameters.AddWithValue("$slave", slave);
-                        link.ExecuteNonQuery();
+                        return false;
                     }
 
-                    keys.Add(new StoredKey(id, material));
+                    if (!segments.TryGetValue(key.Segment, out var plain))
+                    {
+                        using var read = Command(tx, "SELECT sealed FROM pool_segment WHERE link = $link AND seq = $seq", ("$link", link), ("$seq", key.Segment));
+                        if (read.ExecuteScalar() is not byte[] sealedBytes)
+                        {
+                            return false;
+                        }
+
+                        plain = _encryption.Open(sealedBytes, SegmentLabel(link, key.Segment));
+                        segments[key.Segment] = plain;
+                    }
+
+                    if (key.Offset < 0 || key.Bytes <= 0 || key.Offset + key.Bytes > plain.Length)
+                    {
+                        return false;
+                    }
+
+                    byte[] material = plain.AsSpan(key.Offset, key.Bytes).ToArray();
+                    InsertKey(tx, key.Id, reservation.Master, reservation.Slaves, material, "confirmed");
+                    CryptographicOperations.ZeroMemory(material);
                 }
 
-                // Segments fully used are deleted; the cursor moves to where the next key starts.
-                long nextSeq = segment < segments.Count ? segments[segment].Seq : segments[^1].Seq + 1;
-                using (var delete = _db.CreateCommand())
+                using (var delete = Command(tx, "DELETE FROM pool_segment WHERE link = $link AND seq < $seq AND seq % 2 = $parity",
+                    ("$link", link), ("$seq", reservation.NextSegment), ("$parity", peerParity)))
                 {
-                    delete.Transaction = tx;
-                    delete.CommandText = "DELETE FROM pool_segment WHERE seq < $seq";
-                    delete.Parameters.AddWithValue("$seq", nextSeq);
                     delete.ExecuteNonQuery();
                 }
 
-                SetCursor(tx, nextSeq, segment < segments.Count ? position : 0);
                 tx.Commit();
-                return keys;
+                return true;
             }
             finally
             {
-                foreach (var (_, plain) in segments)
+                foreach (var p in segments.Values)
                 {
-                    CryptographicOperations.ZeroMemory(plain);
+                    CryptographicOperations.ZeroMemory(p);
                 }
             }
         }
@@ -182,15 +264,10 @@ public sealed class SqliteKeyStore : IKeyStore
 
             foreach (var id in ids)
             {
-                using var read = _db.CreateCommand();
-                read.Transaction = tx;
-                read.CommandText = """
+                using var read = Command(tx, """
                     SELECT k.slaves, k.sealed FROM reserved_key k JOIN key_slave s ON s.key_id = k.key_id
-                    WHERE k.key_id = $id AND k.master = $master AND s.slave = $slave AND s.delivered = 0
-                    """;
-                read.Parameters.AddWithValue("$id", id.ToString("D"));
-                read.Parameters.AddWithValue("$master", master);
-                read.Parameters.AddWithValue("$slave", slave);
+                    WHERE k.key_id = $id AND k.master = $master AND k.status = 'confirmed' AND s.slave = $slave AND s.delivered = 0
+                    """, ("$id", id.ToString("D")), ("$master", master), ("$slave", slave));
                 using var reader = read.ExecuteReader();
                 if (!reader.Read())
                 {
@@ -207,14 +284,12 @@ public sealed class SqliteKeyStore : IKeyStore
 
             foreach (var id in ids)
             {
-                using var mark = _db.CreateCommand();
-                mark.Transaction = tx;
-                mark.CommandText = """
+                // A key's material goes when its last slave has it; the row stays as a tombstone (status 'delivered').
+                using var mark = Command(tx, """
                     UPDATE key_slave SET delivered = 1 WHERE key_id = $id AND slave = $slave;
-                    DELETE FROM reserved_key WHERE key_id = $id AND NOT EXISTS (SELECT 1 FROM key_slave WHERE key_id = $id AND delivered = 0);
-                    """;
-                mark.Parameters.AddWithValue("$id", id.ToString("D"));
-                mark.Parameters.AddWithValue("$slave", slave);
+                    UPDATE reserved_key SET status = 'delivered', sealed = zeroblob(0)
+                    WHERE key_id = $id AND NOT EXISTS (SELECT 1 FROM key_slave WHERE key_id = $id AND delivered = 0);
+                    """, ("$id", id.ToString("D")), ("$slave", slave));
                 mark.ExecuteNonQuery();
             }
 
@@ -225,28 +300,68 @@ public sealed class SqliteKeyStore : IKeyStore
 
     public void Dispose() => _db.Dispose();
 
-    private static string SegmentLabel(long seq) => $"pool-segment:{seq}";
+    private static string SegmentLabel(string link, long seq) => $"pool:{link}:{seq}";
 
     private static string KeyLabel(Guid id, string master, string slaves) => $"key:{id:D}|master:{master}|slaves:{slaves}";
 
-    private (long Seq, long Offset) Cursor(SqliteTransaction tx)
+    private void InsertKey(SqliteTransaction tx, Guid id, string master, IReadOnlyList<string> slaves, byte[] material, string status)
     {
-        using var cmd = _db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT seq, offset FROM pool_cursor WHERE id = 0";
-        using var reader = cmd.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        string slaveList = string.Join(",", slaves);
+        using var insert = Command(tx, "INSERT INTO reserved_key (key_id, master, slaves, status, sealed, created) VALUES ($id, $master, $slaves, $status, $sealed, $created)",
+            ("$id", id.ToString("D")), ("$master", master), ("$slaves", slaveList), ("$status", status),
+            ("$sealed", _encryption.Seal(material, KeyLabel(id, master, slaveList))),
+            ("$created", DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        insert.ExecuteNonQuery();
+        foreach (string slave in slaves)
+        {
+            using var link = Command(tx, "INSERT INTO key_slave (key_id, slave) VALUES ($id, $slave)", ("$id", id.ToString("D")), ("$slave", slave));
+            link.ExecuteNonQuery();
+        }
     }
 
-    private void SetCursor(SqliteTransaction tx, long seq, long offset)
+    private void SetStatus(IReadOnlyList<Guid> ids, string status, string from)
     {
-        using var cmd = _db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "UPDATE pool_cursor SET seq = $seq, offset = $offset WHERE id = 0";
-        cmd.Parameters.AddWithValue("$seq", seq);
-        cmd.Parameters.AddWithValue("$offset", offset);
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            foreach (var id in ids)
+            {
+                using var cmd = Command(tx, "UPDATE reserved_key SET status = $status WHERE key_id = $id AND status = $from",
+                    ("$status", status), ("$id", id.ToString("D")), ("$from", from));
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
+    private (long Seq, long Offset) Cursor(SqliteTransaction tx, string link, int? parity)
+    {
+        using var cmd = Command(tx, "SELECT seq, offset FROM pool_cursor WHERE link = $link AND parity = $parity", ("$link", link), ("$parity", parity ?? AnyParity));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
+    }
+
+    private void SetCursor(SqliteTransaction tx, string link, int? parity, long seq, long offset)
+    {
+        using var cmd = Command(tx, """
+            INSERT INTO pool_cursor (link, parity, seq, offset) VALUES ($link, $parity, $seq, $offset)
+            ON CONFLICT (link, parity) DO UPDATE SET seq = excluded.seq, offset = excluded.offset
+            """, ("$link", link), ("$parity", parity ?? AnyParity), ("$seq", seq), ("$offset", offset));
         cmd.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        return cmd;
     }
 
     private void Execute(string sql)

@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VnQuantum.Kms.Pki;
+using VnQuantum.Kms.Storage;
+
+namespace VnQuantum.Kms.Host;
+
+/// <summary>One key of a KME-to-KME reservation message.</summary>
+public sealed record PeerKey(
+    [property: JsonPropertyName("key_ID")] Guid KeyId,
+    [property: JsonPropertyName("segment")] long Segment,
+    [property: JsonPropertyName("offset")] int Offset,
+    [property: JsonPropertyName("bytes")] int Bytes);
+
+/// <summary>
+/// The KME-to-KME reservation message (in the spirit of ETSI GS QKD 020's key-relay notifications): which key IDs
+/// were cut where in the shared stream, for which master and slaves.
+/// </summary>
+public sealed record PeerReservation(
+    [property: JsonPropertyName("master_SAE_ID")] string Master,
+    [property: JsonPropertyName("slave_SAE_IDs")] IReadOnlyList<string> Slaves,
+    [property: JsonPropertyName("keys")] IReadOnlyList<PeerKey> Keys,
+    [property: JsonPropertyName("next_segment")] long NextSegment)
+{
+    public static PeerReservation From(Reservation r) =>
+        new(r.Master, r.Slaves, r.Keys.Select(k => new PeerKey(k.Id, k.Segment, k.Offset, k.Bytes)).ToList(), r.NextSegment);
+
+    public Reservation ToReservation() =>
+        new(Master, Slaves, Keys.Select(k => new KeyLocation(k.KeyId, k.Segment, k.Offset, k.Bytes)).ToList(), NextSegment);
+}
+
+/// <summary>IDs to burn at a peer.</summary>
+public sealed record PeerBurn([property: JsonPropertyName("key_IDs")] IReadOnlyList<Guid> KeyIds);
+
+/// <summary>
+/// HTTPS client from this KME to its peers: mutual TLS with this KME's certificate, and the peer must present the
+/// certificate whose thumbprint the configuration pins.
+/// </summary>
+internal sealed class PeerClient : IDisposable
+{
+    private readonly Dictionary<string, HttpClient> _clients = [];
+
+    public PeerClient(KmsOptions options, X509Certificate2 own, X509Certificate2 ca)
+    {
+        foreach (var (kme, peer) in options.Peers)
+        {
+            string pinned = peer.CertificateThumbprint;
+            var ssl = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [own],
+                RemoteCertificateValidationCallback = (_, cert, _, _) =>
+                    cert is X509Certificate2 c && DemoPki.Thumbprint(c).Equals(pinned, StringComparison.OrdinalIgnoreCase) && ChainsTo(c, ca),
+            };
+            _clients[kme] = new HttpClient(new SocketsHttpHandler { SslOptions = ssl, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            {
+                BaseAddress = new Uri(peer.Url),
+                Timeout = TimeSpan.FromSeconds(5),
+            };
+        }
+    }
+
+    /// <summary>True once the peer has durably recorded the reservation.</summary>
+    public async Task<bool> SendReservationAsync(string peer, Reservation reservation, CancellationToken cancel)
+    {
+        if (!_clients.TryGetValue(peer, out var client))
+        {
+            return false;
+        }
+
+        using var response = await client.PostAsJsonAsync("/api/v1/kme/reservations", PeerReservation.From(reservation), cancel);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>Best effort: tells every peer to burn these IDs.</summary>
+    public async Task BurnEverywhereAsync(IReadOnlyList<Guid> ids, CancellationToken cancel)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var client in _clients.Values)
+        {
+            try
+            {
+                using var response = await client.PostAsJsonAsync("/api/v1/kme/burn", new PeerBurn(ids), cancel);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // The peer holds them as confirmed keys of a master that never got their IDs: nobody can ask for them.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in _clients.Values)
+        {
+            c.Dispose();
+        }
+    }
+
+    private static bool ChainsTo(X509Certificate2 cert, X509Certificate2 ca)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(cert);
+    }
+}

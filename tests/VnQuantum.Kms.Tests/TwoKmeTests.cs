@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using VnQuantum.Kms.Host;
+using VnQuantum.Kms.Pki;
+using VnQuantum.Kms.Storage;
+
+namespace VnQuantum.Kms.Tests;
+
+/// <summary>Two KMEs sharing one key stream over mutual TLS: the master on one, the slave on the other.</summary>
+public sealed class TwoKmeTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vnq-two-kme-").FullName;
+    private readonly byte[] _kek = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _stream = RandomNumberGenerator.GetBytes(64 * 1024);
+    private IReadOnlyDictionary<string, string> _thumbprints = null!;
+    private X509Certificate2 _ca = null!;
+    private int _portA, _portB;
+    private KmeHost? _a, _b;
+
+    public async Task InitializeAsync()
+    {
+        _thumbprints = DemoPki.Init(_dir, [], ["sae-a", "sae-b", "sae-c"]);
+        var kmes = DemoPki.Init(_dir, [], []);
+        _ = kmes;
+        using (var a = DemoPki.Issue(_dir, "kme-a", server: true, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30)))
+        using (var b = DemoPki.Issue(_dir, "kme-b", server: true, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30)))
+        {
+        }
+
+        _ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dir, "ca.crt")));
+        (_portA, _portB) = (FreePort(), FreePort());
+        _a = await Start("A", feed: true);
+        _b = await Start("B", feed: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_a is not null)
+        {
+            await _a.DisposeAsync();
+        }
+
+        if (_b is not null)
+        {
+            await _b.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, true);
+    }
+
+    private KmsOptions Options(string side)
+    {
+        string Thumb(string name) => DemoPki.Thumbprint(X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dir, name + ".crt"))));
+        bool isA = side == "A";
+        return new KmsOptions
+        {
+            KmeId = "KME-" + side,
+            Port = isA ? _portA : _portB,
+            StorePath = Path.Combine(_dir, $"kme-{side}.db"),
+            ClientCaCertificate = Path.Combine(_dir, "ca.crt"),
+            ServerCertificate = Path.Combine(_dir, isA ? "kme-a.crt" : "kme-b.crt"),
+            ServerKey = Path.Combine(_dir, isA ? "kme-a.key" : "kme-b.key"),
+            SaeCertificates = isA
+                ? new() { [_thumbprints["sae-a"]] = "SAE-A", [_thumbprints["sae-c"]] = "SAE-C" }
+                : new() { [_thumbprints["sae-b"]] = "SAE-B" },
+            RemoteSaes = isA ? new() { ["SAE-B"] = "KME-B" } : new() { ["SAE-A"] = "KME-A", ["SAE-C"] = "KME-A" },
+            Peers = isA
+                ? new() { ["KME-B"] = new PeerOptions { Url = $"https://127.0.0.1:{_portB}", CertificateThumbprint = Thumb("kme-b") } }
+                : new() { ["KME-A"] = new PeerOptions { Url = $"https://127.0.0.1:{_portA}", CertificateThumbprint = Thumb("kme-a") } },
+        };
+    }
+
+    private async Task<KmeHost> Start(string side, bool feed)
+    {
+        var host = KmeHost.Create(Options(side), new KeyEncryption(_kek));
+        if (feed)
+        {
+            host.Store.AddToPool(side == "A" ? "KME-B" : "KME-A", _stream);
+        }
+
+        await host.StartAsync();
+        return host;
+    }
+
+    private HttpClient Sae(string name, int port)
+    {
+        var ssl = new SslClientAuthenticationOptions
+        {
+            ClientCertificates = [X509Certificate2.CreateFromPemFile(Path.Combine(_dir, name + ".crt"), Path.Combine(_dir, name + ".key"))],
+            RemoteCertificateValidationCallback = (_, cert, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(_ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return cert is X509Certificate2 c && chain.Build(c);
+            },
+        };
+        return new HttpClient(new SocketsHttpHandler { SslOptions = ssl }) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
+    }
+
+    [Fact]
+    public async Task MasterOnA_SlaveOnB_GetTheSameKey_Once()
+    {
+        using var a = Sae("sae-a", _portA);
+        using var b = Sae("sae-b", _portB);
+        using var c = Sae("sae-c", _portA);
+        var status = await a.GetFromJsonAsync<JsonElement>("/api/v1/keys/SAE-B/status");
+        Assert.Equal("KME-B", status.GetProperty("target_KME_ID").GetString());
+
+        var enc = await a.PostAsync("/api/v1/keys/SAE-B/enc_keys", Json("""{"number":3,"size":256}"""));
+        Assert.Equal(HttpStatusCode.OK, enc.StatusCode);
+        var keys = (await enc.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys");
+        string ids = string.Join(",", keys.EnumerateArray().Select(k => $$"""{"key_ID":"{{k.GetProperty("key_ID").GetString()}}"}"""));
+
+        await AssertStatus(await c.PostAsync("/api/v1/keys/SAE-A/dec_keys", Json($$"""{"key_IDs":[{{ids}}]}""")), HttpStatusCode.Unauthorized);
+        var dec = await b.PostAsync("/api/v1/keys/SAE-A/dec_keys", Json($$"""{"key_IDs":[{{ids}}]}"""));
+        Assert.Equal(HttpStatusCode.OK, dec.StatusCode);
+        var delivered = (await dec.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys");
+        Assert.Equal(keys.EnumerateArray().Select(k => k.GetProperty("key").GetString()), delivered.EnumerateArray().Select(k => k.GetProperty("key").GetString()));
+        await AssertStatus(await b.PostAsync("/api/v1/keys/SAE-A/dec_keys", Json($$"""{"key_IDs":[{{ids}}]}""")), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task BothDirectionsAtOnce_NeverCutTheSameBytes()
+    {
+        using var a = Sae("sae-a", _portA);
+        using var b = Sae("sae-b", _portB);
+        var fromA = Enumerable.Range(0, 20).Select(_ => a.PostAsync("/api/v1/keys/SAE-B/enc_keys", Json("""{"number":4,"size":512}""")));
+        var fromB = Enumerable.Range(0, 20).Select(_ => b.PostAsync("/api/v1/keys/SAE-A/enc_keys", Json("""{"number":4,"size":512}""")));
+        var responses = await Task.WhenAll(fromA.Concat(fromB));
+        var all = new List<string>();
+        foreach (var r in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            all.AddRange((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("key").GetString()!));
+        }
+
+        Assert.Equal(160, all.Count);
+        Assert.Equal(all.Count, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task PeerDown_GivesNoKey_AndBurnsWhatItCut()
+    {
+        await _b!.DisposeAsync();
+        _b = null;
+        using var a = Sae("sae-a", _portA);
+        var enc = await a.PostAsync("/api/v1/keys/SAE-B/enc_keys", Json("""{"number":1}"""));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, enc.StatusCode);
+        Assert.Contains("did not acknowledge", await enc.Content.ReadAsStringAsync());
+        Assert.Empty(_a!.Store.Pending());
+    }
+
+    [Fact]
+    public async Task KeysLeftPendingByACrash_AreBurnedAtRestart_AndNeverDelivered()
+    {
+        // A reserved (durably, pending) but died before its peer acknowledged.
+        var reserved = _a!.Store.Reserve("KME-B", KeyService.ParityFor("KME-A", "KME-B"), "SAE-A", ["SAE-B"], 2, 32, pending: true)!.Value;
+        await _a.DisposeAsync();
+        _a = await Start("A", feed: false);
+        Assert.Empty(_a.Store.Pending());
+        var ids = reserved.Keys.Select(k => k.Id).ToList();
+        Assert.Null(_a.Store.Deliver("SAE-A", "SAE-B", ids));
+
+        // Recording it later at B (a late retry) must not resurrect it at A, and B alone cannot hand it to anyone
+        // who does not know the IDs; A's own copy stays burned.
+        Assert.Null(_a.Store.Deliver("SAE-A", "SAE-B", ids));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task AssertStatus(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("message", out _));
+    }
+}
