@@ -31,8 +31,11 @@ public sealed class KmeHost : IAsyncDisposable
     private readonly PeerClient _peers;
     private readonly KeyService _service;
 
-    private KmeHost(WebApplication app, IKeyStore store, KeyEncryption encryption, PeerClient peers, KeyService service)
+    private readonly AuditLog? _audit;
+
+    private KmeHost(WebApplication app, IKeyStore store, KeyEncryption encryption, PeerClient peers, KeyService service, AuditLog? audit)
     {
+        _audit = audit;
         _app = app;
         _store = store;
         _encryption = encryption;
@@ -47,7 +50,7 @@ public sealed class KmeHost : IAsyncDisposable
     public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>Builds the host from validated options (throws <see cref="ArgumentException"/> naming each bad field).</summary>
-    public static KmeHost Create(KmsOptions options, KeyEncryption? encryption = null)
+    public static KmeHost Create(KmsOptions options, KeyEncryption? encryption = null, AuditLog? audit = null)
     {
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -76,10 +79,17 @@ public sealed class KmeHost : IAsyncDisposable
             }));
         });
 
+        if (audit is null && (options.AuditKeyFile is not null || Environment.GetEnvironmentVariable("VNQ_KMS_AUDIT_KEY") is not null))
+        {
+            byte[] auditKey = AuditLog.LoadKey(options.AuditKeyFile);
+            audit = new AuditLog(options.AuditLogPath ?? Path.ChangeExtension(options.StorePath, ".audit.jsonl"), auditKey);
+            CryptographicOperations.ZeroMemory(auditKey);
+        }
+
         var app = builder.Build();
-        MapEndpoints(app, options, service);
+        MapEndpoints(app, options, service, audit);
         MapPeerEndpoints(app, options, service, store);
-        return new KmeHost(app, store, encryption, peers, service);
+        return new KmeHost(app, store, encryption, peers, service, audit);
     }
 
     /// <summary>Burns keys a crash left pending (never confirmed to a master), here and at the peers, then listens.</summary>
@@ -98,6 +108,7 @@ public sealed class KmeHost : IAsyncDisposable
         await _app.DisposeAsync();
         _peers.Dispose();
         _store.Dispose();
+        _audit?.Dispose();
         _encryption.Dispose();
     }
 
@@ -112,39 +123,52 @@ public sealed class KmeHost : IAsyncDisposable
         return chain.Build(cert) && !CertificateRevocationList.IsRevoked(cert, revoked);
     }
 
-    private static void MapEndpoints(WebApplication app, KmsOptions options, KeyService service)
+    private static void MapEndpoints(WebApplication app, KmsOptions options, KeyService service, AuditLog? audit)
     {
+        // Every request to the key API is audited: who, what, which IDs, how many bits, the status. Never key bytes.
+        IResult Reply<T>(HttpContext http, string action, string target, ApiResult<T> result)
+        {
+            if (audit is not null)
+            {
+                var ids = result.Value is KeyContainer c ? c.Keys.Select(k => k.KeyId).ToList() : [];
+                long bits = result.Value is KeyContainer kc ? kc.Keys.Sum(k => (long)(k.Key.Length / 4 * 3 - k.Key.Count(ch => ch == '=')) * 8) : 0;
+                audit.Append(http.Items["sae"] as string ?? "?", action, target, ids, bits, result.StatusCode);
+            }
+
+            return KmeHost.Reply(result);
+        }
+
         var keys = app.MapGroup("/api/v1/keys");
         keys.MapGet("/{slave}/status", (HttpContext http, string slave) =>
-            WithCaller(http, options, caller => Reply(service.GetStatus(caller, slave))));
+            WithCaller(http, options, audit, caller => Reply(http, "status", slave, service.GetStatus(caller, slave))));
         keys.MapGet("/{slave}/enc_keys", (HttpContext http, string slave, string? number, string? size) =>
-            WithCallerAsync(http, options, async caller =>
+            WithCallerAsync(http, options, audit, async caller =>
             {
                 var (request, problem) = KeyRequestReader.FromQuery(number, size);
-                return request is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(await service.GetEncKeys(caller, slave, request, http.RequestAborted));
+                return Reply(http, "enc_keys", slave, request is null ? ApiResult<KeyContainer>.BadRequest(problem!) : await service.GetEncKeys(caller, slave, request, http.RequestAborted));
             }));
         keys.MapPost("/{slave}/enc_keys", async (HttpContext http, string slave) =>
         {
             byte[] body = await ReadBody(http);
-            return await WithCallerAsync(http, options, async caller =>
+            return await WithCallerAsync(http, options, audit, async caller =>
             {
                 var (request, problem) = KeyRequestReader.FromJson(body);
-                return request is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(await service.GetEncKeys(caller, slave, request, http.RequestAborted));
+                return Reply(http, "enc_keys", slave, request is null ? ApiResult<KeyContainer>.BadRequest(problem!) : await service.GetEncKeys(caller, slave, request, http.RequestAborted));
             });
         });
         keys.MapGet("/{master}/dec_keys", (HttpContext http, string master, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "key_ID")] string? keyId) =>
-            WithCaller(http, options, caller =>
+            WithCaller(http, options, audit, caller =>
             {
                 var (ids, problem) = KeyRequestReader.KeyIdFromQuery(keyId);
-                return ids is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(service.GetDecKeys(caller, master, ids));
+                return Reply(http, "dec_keys", master, ids is null ? ApiResult<KeyContainer>.BadRequest(problem!) : service.GetDecKeys(caller, master, ids));
             }));
         keys.MapPost("/{master}/dec_keys", async (HttpContext http, string master) =>
         {
             byte[] body = await ReadBody(http);
-            return WithCaller(http, options, caller =>
+            return WithCaller(http, options, audit, caller =>
             {
                 var (ids, problem) = KeyRequestReader.KeyIdsFromJson(body);
-                return ids is null ? Reply(ApiResult<KeyContainer>.BadRequest(problem!)) : Reply(service.GetDecKeys(caller, master, ids));
+                return Reply(http, "dec_keys", master, ids is null ? ApiResult<KeyContainer>.BadRequest(problem!) : service.GetDecKeys(caller, master, ids));
             });
         });
         app.MapGet("/api/v1/openapi.json", () => Results.Stream(typeof(KmeHost).Assembly.GetManifestResourceStream("openapi.json")!, "application/json"));
@@ -201,25 +225,33 @@ public sealed class KmeHost : IAsyncDisposable
         });
     }
 
-    private static async Task<IResult> WithCallerAsync(HttpContext http, KmsOptions options, Func<string, Task<IResult>> handle)
+    private static async Task<IResult> WithCallerAsync(HttpContext http, KmsOptions options, AuditLog? audit, Func<string, Task<IResult>> handle)
     {
         var cert = http.Connection.ClientCertificate;
         if (cert is null || !options.SaeCertificates.TryGetValue(DemoPki.Thumbprint(cert), out string? sae))
         {
-            return Results.Json(new Error("the client certificate is not registered to any SAE"), statusCode: 401);
+            return Unregistered(http, cert, audit);
         }
 
+        http.Items["sae"] = sae;
         return await handle(sae);
     }
 
-    private static IResult WithCaller(HttpContext http, KmsOptions options, Func<string, IResult> handle)
+    private static IResult Unregistered(HttpContext http, X509Certificate2? cert, AuditLog? audit)
+    {
+        audit?.Append($"unregistered:{(cert is null ? "none" : DemoPki.Thumbprint(cert))}", http.Request.Method + " " + http.Request.Path, "", [], 0, 401);
+        return Results.Json(new Error("the client certificate is not registered to any SAE"), statusCode: 401);
+    }
+
+    private static IResult WithCaller(HttpContext http, KmsOptions options, AuditLog? audit, Func<string, IResult> handle)
     {
         var cert = http.Connection.ClientCertificate;
         if (cert is null || !options.SaeCertificates.TryGetValue(DemoPki.Thumbprint(cert), out string? sae))
         {
-            return Results.Json(new Error("the client certificate is not registered to any SAE"), statusCode: 401);
+            return Unregistered(http, cert, audit);
         }
 
+        http.Items["sae"] = sae;
         return handle(sae);
     }
 

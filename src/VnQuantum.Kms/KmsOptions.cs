@@ -62,6 +62,13 @@ public sealed class KmsOptions
     /// <summary>SAEs attached to peer KMEs: SAE ID → KME ID. A master here may ask for keys shared with them.</summary>
     public Dictionary<string, string> RemoteSaes { get; set; } = [];
 
+    /// <summary>Audit log (JSON lines, HMAC-chained). Default kme.audit.jsonl next to the store.</summary>
+    public string? AuditLogPath { get; set; }
+
+    /// <summary>File with the 32-byte audit HMAC key (raw or Base64), kept away from the log. Null: VNQ_KMS_AUDIT_KEY,
+    /// or no audit log when neither is set.</summary>
+    public string? AuditKeyFile { get; set; }
+
     /// <summary>Where the pool's key material comes from when the KME starts.</summary>
     public KeySourceOptions KeySource { get; set; } = new();
 

@@ -16,6 +16,7 @@ public sealed class HttpsApiTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vnq-kme-").FullName;
     private KmeHost _host = null!;
+    private readonly byte[] _auditKey = RandomNumberGenerator.GetBytes(32);
     private X509Certificate2 _ca = null!;
 
     public async Task InitializeAsync()
@@ -41,7 +42,7 @@ public sealed class HttpsApiTests : IAsyncLifetime
                 [thumbprints["sae-revoked"]] = "SAE-R",
             },
         };
-        _host = KmeHost.Create(options, new KeyEncryption(RandomNumberGenerator.GetBytes(32)));
+        _host = KmeHost.Create(options, new KeyEncryption(RandomNumberGenerator.GetBytes(32)), new AuditLog(Path.Combine(_dir, "audit.jsonl"), _auditKey));
         _host.Store.AddToPool(KeyService.LocalLink, RandomNumberGenerator.GetBytes(4096));
         await _host.StartAsync();
     }
@@ -103,6 +104,26 @@ public sealed class HttpsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, single.StatusCode);
         var twice = await b.GetAsync($"/api/v1/keys/SAE-A/dec_keys?key_ID={getId}");
         await AssertError(twice, HttpStatusCode.Unauthorized, "not available");
+    }
+
+    [Fact]
+    public async Task EveryRequest_IsAudited_WithoutKeyMaterial_AndTheChainVerifies()
+    {
+        using var a = Client("sae-a");
+        using var unmapped = Client("sae-unmapped");
+        var get = await a.GetFromJsonAsync<JsonElement>("/api/v1/keys/SAE-B/enc_keys?number=2");
+        await a.GetAsync("/api/v1/keys/SAE-NOPE/status");
+        await unmapped.GetAsync("/api/v1/keys/SAE-B/status");
+        string log = File.ReadAllText(Path.Combine(_dir, "audit.jsonl"));
+        foreach (var k in get.GetProperty("keys").EnumerateArray())
+        {
+            Assert.Contains(k.GetProperty("key_ID").GetString()!, log);
+            Assert.DoesNotContain(k.GetProperty("key").GetString()!, log);
+        }
+
+        Assert.Contains("\"bits\":512", log);
+        Assert.Contains("unregistered:", log);
+        Assert.True(AuditLog.Verify(Path.Combine(_dir, "audit.jsonl"), _auditKey).Intact);
     }
 
     [Fact]

@@ -53,6 +53,8 @@ internal static class KmsCommand
             options.ServerKey = Resolve(options.ServerKey);
             options.ClientCrl = options.ClientCrl is null ? null : Resolve(options.ClientCrl);
             options.KekFile = options.KekFile is null ? null : Resolve(options.KekFile);
+            options.AuditKeyFile = options.AuditKeyFile is null ? null : Resolve(options.AuditKeyFile);
+            options.AuditLogPath = options.AuditLogPath is null ? null : Resolve(options.AuditLogPath);
 
             await using var host = KmeHost.Create(options);
             if (options.KeySource.File is string file)
@@ -73,6 +75,34 @@ internal static class KmsCommand
             return ExitCodes.Ok;
         });
 
-        return new Command("kms", "Key management: ETSI GS QKD 014 key delivery.") { serve };
+        var log = new Option<string>("--log") { Description = "The audit log (JSON lines).", Required = true };
+        var key = new Option<string?>("--key") { Description = "File with the audit HMAC key (default: VNQ_KMS_AUDIT_KEY)." };
+        var verify = new Command("verify", "Check the audit log's HMAC chain: edited, deleted or reordered entries are reported.") { log, key };
+        verify.SetAction(parse =>
+        {
+            byte[] k;
+            try
+            {
+                k = AuditLog.LoadKey(parse.GetValue(key));
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or FormatException)
+            {
+                error.WriteLine($"vnq: {e.Message}");
+                return ExitCodes.InputError;
+            }
+
+            if (!File.Exists(parse.GetValue(log)))
+            {
+                error.WriteLine($"vnq: no such audit log: {parse.GetValue(log)}");
+                return ExitCodes.InputError;
+            }
+
+            var (intact, message) = AuditLog.Verify(parse.GetValue(log)!, k);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(k);
+            (intact ? output : error).WriteLine(message);
+            return intact ? ExitCodes.Ok : ExitCodes.InputError;
+        });
+
+        return new Command("kms", "Key management: ETSI GS QKD 014 key delivery.") { serve, new Command("audit", "The KME's audit log.") { verify } };
     }
 }
