@@ -126,6 +126,43 @@ public sealed class HttpsApiTests : IAsyncLifetime
         Assert.True(AuditLog.Verify(Path.Combine(_dir, "audit.jsonl"), _auditKey).Intact);
     }
 
+    private X509Certificate2 Cert(string sae) => X509Certificate2.CreateFromPemFile(Path.Combine(_dir, sae + ".crt"), Path.Combine(_dir, sae + ".key"));
+
+    [Fact]
+    public async Task HybridKey_IsTheSameAtBothSaes_AndDiffersFromTheKmesKey()
+    {
+        var (ek, dk) = VnQuantum.Kms.Pqc.MlKem768.GenerateKeyPair();
+        var published = VnQuantum.Kms.Pqc.SignedEncapsulationKey.Sign("SAE-B", ek, Cert("sae-b"));
+        using var master = new VnQuantum.Kms.Client.EtsiKeyClient(_host.BaseAddress, Cert("sae-a"), _ca);
+        using var slave = new VnQuantum.Kms.Client.EtsiKeyClient(_host.BaseAddress, Cert("sae-b"), _ca);
+
+        var sent = await master.GetHybridKeyAsync("SAE-A", "SAE-B", published, X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dir, "sae-b.crt"))));
+        var got = await slave.GetHybridKeyWithIdAsync("SAE-A", "SAE-B", sent.KeyId, sent.MlKemCiphertext!, dk, ek);
+        Assert.Equal(sent.Key, got.Key);
+        Assert.Equal(32, got.Key.Length);
+
+        // A plain fetch of another QKD key shows the KME's key is a different thing from the hybrid.
+        var plain = (await master.GetKeysAsync("SAE-B", 1, 256))[0];
+        Assert.NotEqual(plain.Key, sent.Key);
+    }
+
+    [Fact]
+    public async Task HybridKey_RefusesAnUnsignedEncapsulationKey_AndATamperedCiphertextGivesAnotherKey()
+    {
+        var (ek, dk) = VnQuantum.Kms.Pqc.MlKem768.GenerateKeyPair();
+        var forged = VnQuantum.Kms.Pqc.SignedEncapsulationKey.Sign("SAE-B", ek, Cert("sae-c"));
+        using var master = new VnQuantum.Kms.Client.EtsiKeyClient(_host.BaseAddress, Cert("sae-a"), _ca);
+        using var slave = new VnQuantum.Kms.Client.EtsiKeyClient(_host.BaseAddress, Cert("sae-b"), _ca);
+        var slaveCert = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dir, "sae-b.crt")));
+        await Assert.ThrowsAsync<CryptographicException>(() => master.GetHybridKeyAsync("SAE-A", "SAE-B", forged, slaveCert));
+
+        var sent = await master.GetHybridKeyAsync("SAE-A", "SAE-B", VnQuantum.Kms.Pqc.SignedEncapsulationKey.Sign("SAE-B", ek, Cert("sae-b")), slaveCert);
+        byte[] ct = Convert.FromBase64String(sent.MlKemCiphertext!);
+        ct[10] ^= 1;
+        var got = await slave.GetHybridKeyWithIdAsync("SAE-A", "SAE-B", sent.KeyId, Convert.ToBase64String(ct), dk, ek);
+        Assert.NotEqual(sent.Key, got.Key);
+    }
+
     [Fact]
     public async Task AnotherSae_AndTheMaster_Get401()
     {

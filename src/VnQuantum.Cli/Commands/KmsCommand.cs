@@ -103,6 +103,12 @@ internal static class KmsCommand
             return intact ? ExitCodes.Ok : ExitCodes.InputError;
         });
 
-        return new Command("kms", "Key management: ETSI GS QKD 014 key delivery.") { serve, new Command("audit", "The KME's audit log.") { verify } };
+        var kms = new Command("kms", "Key management: ETSI GS QKD 014 key delivery.") { serve, new Command("audit", "The KME's audit log.") { verify } };
+        foreach (var command in KmsClientCommands.Create(output, error))
+        {
+            kms.Subcommands.Add(command);
+        }
+
+        return kms;
     }
 }
