@@ -57,7 +57,7 @@ internal sealed class PeerClient : IDisposable
             _clients[kme] = new HttpClient(new SocketsHttpHandler { SslOptions = ssl, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             {
                 BaseAddress = new Uri(peer.Url),
-                Timeout = TimeSpan.FromSeconds(5),
+                Timeout = TimeSpan.FromSeconds(options.PeerTimeoutSeconds),
             };
         }
     }

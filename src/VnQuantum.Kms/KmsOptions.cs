@@ -59,6 +59,10 @@ public sealed class KmsOptions
     /// </summary>
     public Dictionary<string, PeerOptions> Peers { get; set; } = [];
 
+    /// <summary>How long a master's request waits for the peer KME to record its keys before they are burned and
+    /// the master gets 503. Default 10 s.</summary>
+    public double PeerTimeoutSeconds { get; set; } = 10;
+
     /// <summary>SAEs attached to peer KMEs: SAE ID → KME ID. A master here may ask for keys shared with them.</summary>
     public Dictionary<string, string> RemoteSaes { get; set; } = [];
 

@@ -62,6 +62,8 @@ public sealed class TwoKmeTests : IAsyncLifetime
         return new KmsOptions
         {
             KmeId = "KME-" + side,
+            // Generous: CI runs other test assemblies beside this one on two cores.
+            PeerTimeoutSeconds = 60,
             Port = isA ? _portA : _portB,
             StorePath = Path.Combine(_dir, $"kme-{side}.db"),
             ClientCaCertificate = Path.Combine(_dir, "ca.crt"),
