@@ -5,16 +5,41 @@ using VnQuantum.Kms.Storage;
 
 namespace VnQuantum.Kms.Tests;
 
+/// <summary>The ETSI 014 semantics against both stores: SQLite always, PostgreSQL when VNQ_TEST_POSTGRES holds a
+/// connection string (CI starts a server and sets it; see .ci/run).</summary>
 public sealed class KeyServiceTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vnq-kms-").FullName;
     private readonly KeyEncryption _encryption = new(RandomNumberGenerator.GetBytes(32));
-    private readonly SqliteKeyStore _store;
-    private readonly KeyService _service;
+    private readonly string _schema = "t" + Guid.NewGuid().ToString("N");
+    private IKeyStore _store = null!;
+    private KeyService _service = null!;
+    private string _backend = "";
 
-    public KeyServiceTests()
+    public static TheoryData<string> Backends
     {
-        _store = new SqliteKeyStore(Path.Combine(_dir, "kme.db"), _encryption);
+        get
+        {
+            var data = new TheoryData<string> { "sqlite" };
+            if (PostgresConnection is not null)
+            {
+                data.Add("postgres");
+            }
+
+            return data;
+        }
+    }
+
+    internal static string? PostgresConnection => Environment.GetEnvironmentVariable("VNQ_TEST_POSTGRES");
+
+    private IKeyStore Open() => _backend == "postgres"
+        ? new PostgresKeyStore(PostgresConnection!, _encryption, _schema)
+        : new SqliteKeyStore(Path.Combine(_dir, "kme.db"), _encryption);
+
+    private void Use(string backend)
+    {
+        _backend = backend;
+        _store = Open();
         var options = new KmsOptions { SaeCertificates = new() { ["A1"] = "SAE-A", ["B1"] = "SAE-B", ["C1"] = "SAE-C", ["D1"] = "SAE-D" } };
         _service = new KeyService(options, _store);
         _store.AddToPool(KeyService.LocalLink, RandomNumberGenerator.GetBytes(10_000));
@@ -24,9 +49,11 @@ public sealed class KeyServiceTests : IDisposable
 
     private static KeyRequest Request(int number = 1, int? size = null, string[]? additional = null) => new(number, size, additional ?? [], []);
 
-    [Fact]
-    public void EncThenDec_GivesTheSameBytes_ToTheSlaveOnce()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void EncThenDec_GivesTheSameBytes_ToTheSlaveOnce(string backend)
     {
+        Use(backend);
         var enc = Enc("SAE-A", "SAE-B", Request(3, 256));
         Assert.True(enc.IsSuccess, enc.Error?.Message);
         Assert.Equal(3, enc.Value!.Keys.Count);
@@ -41,9 +68,11 @@ public sealed class KeyServiceTests : IDisposable
         Assert.Equal(401, again.StatusCode);
     }
 
-    [Fact]
-    public void OtherSaes_AndTheMasterItself_Get401_AndLearnNothing()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void OtherSaes_AndTheMasterItself_Get401_AndLearnNothing(string backend)
     {
+        Use(backend);
         var enc = Enc("SAE-A", "SAE-B", Request());
         var id = Guid.Parse(enc.Value!.Keys[0].KeyId);
         Assert.Equal(401, _service.GetDecKeys("SAE-C", "SAE-A", [id]).StatusCode);
@@ -54,9 +83,11 @@ public sealed class KeyServiceTests : IDisposable
         Assert.True(_service.GetDecKeys("SAE-B", "SAE-A", [id]).IsSuccess);
     }
 
-    [Fact]
-    public void AdditionalSlaves_EachGetTheKeyOnce()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void AdditionalSlaves_EachGetTheKeyOnce(string backend)
     {
+        Use(backend);
         var enc = Enc("SAE-A", "SAE-B", Request(1, 128, ["SAE-C"]));
         var id = Guid.Parse(enc.Value!.Keys[0].KeyId);
         Assert.Equal(enc.Value.Keys[0].Key, _service.GetDecKeys("SAE-C", "SAE-A", [id]).Value!.Keys[0].Key);
@@ -65,9 +96,11 @@ public sealed class KeyServiceTests : IDisposable
         Assert.Equal(401, _service.GetDecKeys("SAE-D", "SAE-A", [id]).StatusCode);
     }
 
-    [Fact]
-    public void DecKeys_IsAllOrNothing()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void DecKeys_IsAllOrNothing(string backend)
     {
+        Use(backend);
         var enc = Enc("SAE-A", "SAE-B", Request(2));
         var ids = enc.Value!.Keys.Select(k => Guid.Parse(k.KeyId)).ToList();
         Assert.Equal(401, _service.GetDecKeys("SAE-B", "SAE-A", [ids[0], Guid.NewGuid()]).StatusCode);
@@ -82,14 +115,17 @@ public sealed class KeyServiceTests : IDisposable
     [InlineData(1, 2048, "size 2048")]
     public void OutOfLimits_Is400_NamingTheProblem(int number, int size, string expected)
     {
+        Use("sqlite");
         var r = Enc("SAE-A", "SAE-B", Request(number, size));
         Assert.Equal(400, r.StatusCode);
         Assert.Contains(expected, r.Error!.Message);
     }
 
-    [Fact]
-    public void UnknownSlave_UnsupportedExtension_AndEmptyPool_AreRefused()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void UnknownSlave_UnsupportedExtension_AndEmptyPool_AreRefused(string backend)
     {
+        Use(backend);
         Assert.Equal(400, Enc("SAE-A", "SAE-X", Request()).StatusCode);
         Assert.Contains("SAE-X", Enc("SAE-A", "SAE-X", Request()).Error!.Message);
         var (request, _) = KeyRequestReader.FromJson("""{"number":1,"extension_mandatory":[{"abc_route_type":"direct"}],"extension_optional":[{"xyz":1}]}"""u8);
@@ -99,9 +135,11 @@ public sealed class KeyServiceTests : IDisposable
         Assert.Equal(503, Enc("SAE-A", "SAE-B", Request(100, 1024)).StatusCode);
     }
 
-    [Fact]
-    public void ExtensionOptional_IsIgnored()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void ExtensionOptional_IsIgnored(string backend)
     {
+        Use(backend);
         var (request, problem) = KeyRequestReader.FromJson("""{"number":2,"size":64,"extension_optional":[{"unknown":true}]}"""u8);
         Assert.Null(problem);
         Assert.True(Enc("SAE-A", "SAE-B", request!).IsSuccess);
@@ -121,9 +159,11 @@ public sealed class KeyServiceTests : IDisposable
         Assert.Contains(expected, problem);
     }
 
-    [Fact]
-    public void Status_ReportsTheLimits_AndTheStock()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Status_ReportsTheLimits_AndTheStock(string backend)
     {
+        Use(backend);
         var s = _service.GetStatus("SAE-A", "SAE-B").Value!;
         Assert.Equal(("SAE-A", "SAE-B", 256, 64, 1024, 128, 4), (s.MasterSaeId, s.SlaveSaeId, s.KeySize, s.MinKeySize, s.MaxKeySize, s.MaxKeyPerRequest, s.MaxSaeIdCount));
         Assert.Equal(10_000 / 32, s.StoredKeyCount);
@@ -132,15 +172,16 @@ public sealed class KeyServiceTests : IDisposable
         Assert.Equal((10_000 / 32) - 10, _service.GetStatus("SAE-A", "SAE-B").Value!.StoredKeyCount);
     }
 
-    [Fact]
-    public void KeyMaterial_IsEncryptedAtRest_AndBoundToItsSaePair()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void KeyMaterial_IsEncryptedAtRest_AndBoundToItsSaePair(string backend)
     {
+        Use(backend);
         var enc = Enc("SAE-A", "SAE-B", Request(1, 1024));
         byte[] key = Convert.FromBase64String(enc.Value!.Keys[0].Key);
         _store.Dispose();
-        byte[] file = File.ReadAllBytes(Path.Combine(_dir, "kme.db"));
-        string wal = Path.Combine(_dir, "kme.db-wal");
-        byte[] all = [.. file, .. File.Exists(wal) ? File.ReadAllBytes(wal) : []];
+        byte[] all = backend == "sqlite" ? SqliteFiles() : PostgresRows();
+        Assert.True(all.Length > 1000);
         Assert.Equal(-1, all.AsSpan().IndexOf(key.AsSpan(0, 16)));
 
         // A record opened as another SAE pair does not decrypt.
@@ -148,21 +189,54 @@ public sealed class KeyServiceTests : IDisposable
         Assert.ThrowsAny<CryptographicException>(() => _encryption.Open(sealedBytes, "key:x|master:SAE-C|slaves:SAE-B"));
     }
 
-    [Fact]
-    public void Reservations_SurviveAReopen()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Reservations_SurviveAReopen(string backend)
     {
+        Use(backend);
         var enc = Enc("SAE-A", "SAE-B", Request(2));
         _store.Dispose();
-        using var reopened = new SqliteKeyStore(Path.Combine(_dir, "kme.db"), _encryption);
+        using var reopened = Open();
         var delivered = reopened.Deliver("SAE-A", "SAE-B", enc.Value!.Keys.Select(k => Guid.Parse(k.KeyId)).ToList());
         Assert.NotNull(delivered);
         Assert.Equal(enc.Value.Keys.Select(k => k.Key), delivered!.Select(k => Convert.ToBase64String(k.Material)));
         Assert.Equal(10_000 - 64, reopened.AvailableBytes(KeyService.LocalLink, null));
     }
 
+    private byte[] SqliteFiles()
+    {
+        string wal = Path.Combine(_dir, "kme.db-wal");
+        return [.. File.ReadAllBytes(Path.Combine(_dir, "kme.db")), .. File.Exists(wal) ? File.ReadAllBytes(wal) : []];
+    }
+
+    private byte[] PostgresRows()
+    {
+        using var db = new Npgsql.NpgsqlConnection(PostgresConnection);
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"SELECT sealed FROM {_schema}.reserved_key UNION ALL SELECT sealed FROM {_schema}.pool_segment";
+        using var reader = cmd.ExecuteReader();
+        var all = new List<byte>();
+        while (reader.Read())
+        {
+            all.AddRange((byte[])reader[0]);
+        }
+
+        return [.. all];
+    }
+
     public void Dispose()
     {
-        _store.Dispose();
+        _store?.Dispose();
+        if (_backend == "postgres")
+        {
+            using var db = new Npgsql.NpgsqlConnection(PostgresConnection);
+            db.Open();
+            using var drop = db.CreateCommand();
+            drop.CommandText = $"DROP SCHEMA IF EXISTS {_schema} CASCADE";
+            drop.ExecuteNonQuery();
+        }
+
         _encryption.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, true);

@@ -1,0 +1,26 @@
+using Npgsql;
+
+namespace VnQuantum.Kms.Storage;
+
+/// <summary>
+/// The store for several KME nodes sharing one database: PostgreSQL through Npgsql, each operation a READ COMMITTED
+/// transaction that locks the rows it changes (SELECT … FOR UPDATE on the stream cursor and on the keys delivered).
+/// </summary>
+public sealed class PostgresKeyStore(string connectionString, KeyEncryption encryption, string schema = "public")
+    : SqlKeyStore(Open(connectionString, schema), encryption, blobType: "bytea", forUpdate: " FOR UPDATE")
+{
+    private static NpgsqlConnection Open(string connectionString, string schema)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(schema, "^[a-z_][a-z0-9_]*$"))
+        {
+            throw new ArgumentException($"schema '{schema}' must be a lower-case SQL identifier", nameof(schema));
+        }
+
+        var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ToString());
+        db.Open();
+        using var create = db.CreateCommand();
+        create.CommandText = $"CREATE SCHEMA IF NOT EXISTS {schema}";
+        create.ExecuteNonQuery();
+        return db;
+    }
+}

@@ -1,0 +1,401 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+
+namespace VnQuantum.Kms.Storage;
+
+/// <summary>
+/// <see cref="IKeyStore"/> over ADO.NET, written once for both databases (<see cref="SqliteKeyStore"/>,
+/// <see cref="PostgresKeyStore"/>): every operation one transaction that locks what it changes, key material sealed
+/// with <see cref="KeyEncryption"/>. Keys never straddle segments (the tail of a segment too short for the next key is
+/// skipped), so a key is one (segment, offset, length).
+/// </summary>
+public abstract class SqlKeyStore : IKeyStore
+{
+    /// <summary>Bytes per stream segment; also the largest key (32768 bits).</summary>
+    public const int SegmentBytes = 4096;
+
+    private const int AnyParity = -1;
+    private readonly DbConnection _db;
+    private readonly KeyEncryption _encryption;
+    private readonly string _forUpdate;
+    private readonly Lock _gate = new();
+
+    /// <param name="db">An open connection; the store owns it.</param>
+    /// <param name="encryption">Seals key material at rest.</param>
+    /// <param name="blobType">The column type of byte strings (BLOB, bytea).</param>
+    /// <param name="forUpdate">The row-locking suffix of a SELECT (" FOR UPDATE"), empty where a transaction already
+    /// locks the whole database.</param>
+    protected SqlKeyStore(DbConnection db, KeyEncryption encryption, string blobType, string forUpdate)
+    {
+        _db = db;
+        _encryption = encryption;
+        _forUpdate = forUpdate;
+        Execute($"""
+            CREATE TABLE IF NOT EXISTS pool_link (link TEXT PRIMARY KEY, next_seq BIGINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS pool_segment (link TEXT NOT NULL, seq BIGINT NOT NULL, length INTEGER NOT NULL, sealed {blobType} NOT NULL, PRIMARY KEY (link, seq));
+            CREATE TABLE IF NOT EXISTS pool_cursor (link TEXT NOT NULL, parity INTEGER NOT NULL, seq BIGINT NOT NULL, "offset" BIGINT NOT NULL, PRIMARY KEY (link, parity));
+            CREATE TABLE IF NOT EXISTS reserved_key (key_id TEXT PRIMARY KEY, master TEXT NOT NULL, slaves TEXT NOT NULL, status TEXT NOT NULL, sealed {blobType} NOT NULL, created TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS key_slave (key_id TEXT NOT NULL, slave TEXT NOT NULL, delivered INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (key_id, slave));
+            """);
+    }
+
+    public long AvailableBytes(string link, int? parity)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var (seq, offset) = Cursor(tx, link, parity);
+            using var cmd = Command(tx, """
+                SELECT COALESCE(SUM(length), 0) FROM pool_segment
+                WHERE link = @link AND seq >= @seq AND (@parity < 0 OR seq % 2 = @parity)
+                """, ("@link", link), ("@seq", seq), ("@parity", parity ?? AnyParity));
+            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) - offset;
+        }
+    }
+
+    public void AddToPool(string link, ReadOnlySpan<byte> material)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            // Segment numbers only grow, so both ends of a link that receive the same stream number it the same way.
+            using (var create = Command(tx, "INSERT INTO pool_link (link, next_seq) VALUES (@link, 0) ON CONFLICT (link) DO NOTHING", ("@link", link)))
+            {
+                create.ExecuteNonQuery();
+            }
+
+            using var next = Command(tx, $"SELECT next_seq FROM pool_link WHERE link = @link{_forUpdate}", ("@link", link));
+            long seq = Convert.ToInt64(next.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            for (int start = 0; start < material.Length; start += SegmentBytes, seq++)
+            {
+                var chunk = material.Slice(start, Math.Min(SegmentBytes, material.Length - start));
+                using var insert = Command(tx, "INSERT INTO pool_segment (link, seq, length, sealed) VALUES (@link, @seq, @length, @sealed)",
+                    ("@link", link), ("@seq", seq), ("@length", chunk.Length), ("@sealed", _encryption.Seal(chunk, SegmentLabel(link, seq))));
+                insert.ExecuteNonQuery();
+            }
+
+            using var advance = Command(tx, "INSERT INTO pool_link (link, next_seq) VALUES (@link, @seq) ON CONFLICT (link) DO UPDATE SET next_seq = excluded.next_seq",
+                ("@link", link), ("@seq", seq));
+            advance.ExecuteNonQuery();
+            tx.Commit();
+        }
+    }
+
+    public (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserve(string link, int? parity, string master, IReadOnlyList<string> slaves, int count, int bytes, bool pending)
+    {
+        if (bytes > SegmentBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"keys are at most {SegmentBytes} bytes");
+        }
+
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var (cursorSeq, cursorOffset) = Cursor(tx, link, parity, lockRow: true);
+            var opened = new List<byte[]>();
+            try
+            {
+                using var read = Command(tx, """
+                    SELECT seq, sealed FROM pool_segment
+                    WHERE link = @link AND seq >= @seq AND (@parity < 0 OR seq % 2 = @parity) ORDER BY seq
+                    """, ("@link", link), ("@seq", cursorSeq), ("@parity", parity ?? AnyParity));
+                using var reader = read.ExecuteReader();
+                var locations = new List<KeyLocation>(count);
+                var keys = new List<StoredKey>(count);
+                long seq = -1;
+                byte[]? plain = null;
+                int offset = 0;
+                while (keys.Count < count)
+                {
+                    if (plain is null || plain.Length - offset < bytes)
+                    {
+                        if (!reader.Read())
+                        {
+                            foreach (var k in keys)
+                            {
+                                CryptographicOperations.ZeroMemory(k.Material);
+                            }
+
+                            return null;
+                        }
+
+                        seq = reader.GetInt64(0);
+                        plain = _encryption.Open((byte[])reader[1], SegmentLabel(link, seq));
+                        opened.Add(plain);
+                        offset = seq == cursorSeq ? (int)cursorOffset : 0;
+                        continue;
+                    }
+
+                    var id = Guid.NewGuid();
+                    keys.Add(new StoredKey(id, plain.AsSpan(offset, bytes).ToArray()));
+                    locations.Add(new KeyLocation(id, seq, offset, bytes));
+                    offset += bytes;
+                }
+
+                reader.Close();
+                var reservation = new Reservation(master, slaves, locations, seq);
+                foreach (var key in keys)
+                {
+                    InsertKey(tx, key.Id, master, slaves, key.Material, pending ? "pending" : "confirmed");
+                }
+
+                // This side's segments below the new cursor are used up.
+                using (var delete = Command(tx, "DELETE FROM pool_segment WHERE link = @link AND seq < @seq AND (@parity < 0 OR seq % 2 = @parity)",
+                    ("@link", link), ("@seq", seq), ("@parity", parity ?? AnyParity)))
+                {
+                    delete.ExecuteNonQuery();
+                }
+
+                SetCursor(tx, link, parity, seq, offset);
+                tx.Commit();
+                return (reservation, keys);
+            }
+            finally
+            {
+                foreach (var p in opened)
+                {
+                    CryptographicOperations.ZeroMemory(p);
+                }
+            }
+        }
+    }
+
+    public void Confirm(IReadOnlyList<Guid> ids) => SetStatus(ids, "confirmed", "pending");
+
+    public void Burn(IReadOnlyList<Guid> ids)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (var id in ids)
+            {
+                using var burn = Command(tx, """
+                    UPDATE reserved_key SET status = 'burned', sealed = @empty WHERE key_id = @id;
+                    DELETE FROM key_slave WHERE key_id = @id;
+                    """, ("@id", id.ToString("D")), ("@empty", Array.Empty<byte>()));
+                burn.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
+    public IReadOnlyList<Guid> Pending()
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            using var cmd = Command(tx, "SELECT key_id FROM reserved_key WHERE status = 'pending'");
+            using var reader = cmd.ExecuteReader();
+            var ids = new List<Guid>();
+            while (reader.Read())
+            {
+                ids.Add(Guid.Parse(reader.GetString(0)));
+            }
+
+            return ids;
+        }
+    }
+
+    public bool RecordPeerReservation(string link, int peerParity, Reservation reservation)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var segments = new Dictionary<long, byte[]>();
+            try
+            {
+                foreach (var key in reservation.Keys)
+                {
+                    using (var known = Command(tx, "SELECT 1 FROM reserved_key WHERE key_id = @id", ("@id", key.Id.ToString("D"))))
+                    {
+                        if (known.ExecuteScalar() is not null)
+                        {
+                            continue;
+                        }
+                    }
+
+                    if (key.Segment % 2 != peerParity)
+                    {
+                        return false;
+                    }
+
+                    if (!segments.TryGetValue(key.Segment, out var plain))
+                    {
+                        using var read = Command(tx, "SELECT sealed FROM pool_segment WHERE link = @link AND seq = @seq", ("@link", link), ("@seq", key.Segment));
+                        if (read.ExecuteScalar() is not byte[] sealedBytes)
+                        {
+                            return false;
+                        }
+
+                        plain = _encryption.Open(sealedBytes, SegmentLabel(link, key.Segment));
+                        segments[key.Segment] = plain;
+                    }
+
+                    if (key.Offset < 0 || key.Bytes <= 0 || key.Offset + key.Bytes > plain.Length)
+                    {
+                        return false;
+                    }
+
+                    byte[] material = plain.AsSpan(key.Offset, key.Bytes).ToArray();
+                    InsertKey(tx, key.Id, reservation.Master, reservation.Slaves, material, "confirmed");
+                    CryptographicOperations.ZeroMemory(material);
+                }
+
+                using (var delete = Command(tx, "DELETE FROM pool_segment WHERE link = @link AND seq < @seq AND seq % 2 = @parity",
+                    ("@link", link), ("@seq", reservation.NextSegment), ("@parity", peerParity)))
+                {
+                    delete.ExecuteNonQuery();
+                }
+
+                tx.Commit();
+                return true;
+            }
+            finally
+            {
+                foreach (var p in segments.Values)
+                {
+                    CryptographicOperations.ZeroMemory(p);
+                }
+            }
+        }
+    }
+
+    public IReadOnlyList<StoredKey>? Deliver(string master, string slave, IReadOnlyList<Guid> ids)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var keys = new List<StoredKey>(ids.Count);
+            if (ids.Distinct().Count() != ids.Count)
+            {
+                return null;
+            }
+
+            foreach (var id in ids)
+            {
+                using var read = Command(tx, $"""
+                    SELECT k.slaves, k.sealed FROM reserved_key k JOIN key_slave s ON s.key_id = k.key_id
+                    WHERE k.key_id = @id AND k.master = @master AND k.status = 'confirmed' AND s.slave = @slave AND s.delivered = 0{_forUpdate}
+                    """, ("@id", id.ToString("D")), ("@master", master), ("@slave", slave));
+                using var reader = read.ExecuteReader();
+                if (!reader.Read())
+                {
+                    foreach (var k in keys)
+                    {
+                        CryptographicOperations.ZeroMemory(k.Material);
+                    }
+
+                    return null;
+                }
+
+                keys.Add(new StoredKey(id, _encryption.Open((byte[])reader[1], KeyLabel(id, master, reader.GetString(0)))));
+            }
+
+            foreach (var id in ids)
+            {
+                // A key's material goes when its last slave has it; the row stays as a tombstone (status 'delivered').
+                using var mark = Command(tx, """
+                    UPDATE key_slave SET delivered = 1 WHERE key_id = @id AND slave = @slave;
+                    UPDATE reserved_key SET status = 'delivered', sealed = @empty
+                    WHERE key_id = @id AND NOT EXISTS (SELECT 1 FROM key_slave WHERE key_id = @id AND delivered = 0);
+                    """, ("@id", id.ToString("D")), ("@slave", slave), ("@empty", Array.Empty<byte>()));
+                mark.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            return keys;
+        }
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private static string SegmentLabel(string link, long seq) => $"pool:{link}:{seq}";
+
+    private static string KeyLabel(Guid id, string master, string slaves) => $"key:{id:D}|master:{master}|slaves:{slaves}";
+
+    private void InsertKey(DbTransaction tx, Guid id, string master, IReadOnlyList<string> slaves, byte[] material, string status)
+    {
+        string slaveList = string.Join(",", slaves);
+        using var insert = Command(tx, "INSERT INTO reserved_key (key_id, master, slaves, status, sealed, created) VALUES (@id, @master, @slaves, @status, @sealed, @created)",
+            ("@id", id.ToString("D")), ("@master", master), ("@slaves", slaveList), ("@status", status),
+            ("@sealed", _encryption.Seal(material, KeyLabel(id, master, slaveList))),
+            ("@created", DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        insert.ExecuteNonQuery();
+        foreach (string slave in slaves)
+        {
+            using var link = Command(tx, "INSERT INTO key_slave (key_id, slave) VALUES (@id, @slave)", ("@id", id.ToString("D")), ("@slave", slave));
+            link.ExecuteNonQuery();
+        }
+    }
+
+    private void SetStatus(IReadOnlyList<Guid> ids, string status, string from)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (var id in ids)
+            {
+                using var cmd = Command(tx, "UPDATE reserved_key SET status = @status WHERE key_id = @id AND status = @from",
+                    ("@status", status), ("@id", id.ToString("D")), ("@from", from));
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
+    private (long Seq, long Offset) Cursor(DbTransaction tx, string link, int? parity, bool lockRow = false)
+    {
+        if (lockRow)
+        {
+            // Lock the cursor row (creating it first), so two nodes on one database cannot reserve the same bytes.
+            using var create = Command(tx, """
+                INSERT INTO pool_cursor (link, parity, seq, "offset") VALUES (@link, @parity, 0, 0) ON CONFLICT (link, parity) DO NOTHING
+                """, ("@link", link), ("@parity", parity ?? AnyParity));
+            create.ExecuteNonQuery();
+        }
+
+        using var cmd = Command(tx, $"""
+            SELECT seq, "offset" FROM pool_cursor WHERE link = @link AND parity = @parity{(lockRow ? _forUpdate : "")}
+            """, ("@link", link), ("@parity", parity ?? AnyParity));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
+    }
+
+    private void SetCursor(DbTransaction tx, string link, int? parity, long seq, long offset)
+    {
+        using var cmd = Command(tx, """
+            INSERT INTO pool_cursor (link, parity, seq, "offset") VALUES (@link, @parity, @seq, @offset)
+            ON CONFLICT (link, parity) DO UPDATE SET seq = excluded.seq, "offset" = excluded."offset"
+            """, ("@link", link), ("@parity", parity ?? AnyParity), ("@seq", seq), ("@offset", offset));
+        cmd.ExecuteNonQuery();
+    }
+
+    private DbCommand Command(DbTransaction tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            cmd.Parameters.Add(parameter);
+        }
+
+        return cmd;
+    }
+
+    private void Execute(string sql)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}
