@@ -59,7 +59,9 @@ public sealed class KmeHost : IAsyncDisposable
         }
 
         encryption ??= KeyEncryption.FromFileOrEnvironment(options.KekFile);
-        var store = new SqliteKeyStore(options.StorePath, encryption);
+        IKeyStore store = options.PostgresConnection is string pg
+            ? new PostgresKeyStore(pg, encryption, options.PostgresSchema)
+            : new SqliteKeyStore(options.StorePath, encryption);
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.ClientCaCertificate));
         var server = X509Certificate2.CreateFromPemFile(options.ServerCertificate, options.ServerKey);
         var peers = new PeerClient(options, server, ca);

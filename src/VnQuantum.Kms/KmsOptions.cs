@@ -15,8 +15,14 @@ public sealed class KmsOptions
     /// <summary>HTTPS port; 0 picks a free one.</summary>
     public int Port { get; set; } = 8443;
 
-    /// <summary>SQLite file of the key store.</summary>
+    /// <summary>SQLite file of the key store (used unless <see cref="PostgresConnection"/> is set).</summary>
     public string StorePath { get; set; } = "kme.db";
+
+    /// <summary>Npgsql connection string: keep the store in PostgreSQL (several KME nodes can share it).</summary>
+    public string? PostgresConnection { get; set; }
+
+    /// <summary>PostgreSQL schema of this KME's tables. Default kme.</summary>
+    public string PostgresSchema { get; set; } = "kme";
 
     /// <summary>File with the 32-byte key-encryption key (raw or Base64). Null: the VNQ_KMS_KEK environment variable.</summary>
     public string? KekFile { get; set; }

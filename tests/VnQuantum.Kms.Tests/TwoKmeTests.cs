@@ -18,6 +18,7 @@ public sealed class TwoKmeTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("vnq-two-kme-").FullName;
     private readonly byte[] _kek = RandomNumberGenerator.GetBytes(32);
     private readonly byte[] _stream = RandomNumberGenerator.GetBytes(64 * 1024);
+    private readonly string _schemaB = "kmeb" + Guid.NewGuid().ToString("N");
     private IReadOnlyDictionary<string, string> _thumbprints = null!;
     private X509Certificate2 _ca = null!;
     private int _portA, _portB;
@@ -51,6 +52,15 @@ public sealed class TwoKmeTests : IAsyncLifetime
             await _b.DisposeAsync();
         }
 
+        if (KeyServiceTests.PostgresConnection is string pg)
+        {
+            using var db = new Npgsql.NpgsqlConnection(pg);
+            db.Open();
+            using var drop = db.CreateCommand();
+            drop.CommandText = $"DROP SCHEMA IF EXISTS {_schemaB} CASCADE";
+            drop.ExecuteNonQuery();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, true);
     }
@@ -66,6 +76,9 @@ public sealed class TwoKmeTests : IAsyncLifetime
             PeerTimeoutSeconds = 60,
             Port = isA ? _portA : _portB,
             StorePath = Path.Combine(_dir, $"kme-{side}.db"),
+            // KME B keeps its store in PostgreSQL where CI provides one: the protocol runs across both stores.
+            PostgresConnection = isA ? null : KeyServiceTests.PostgresConnection,
+            PostgresSchema = _schemaB,
             ClientCaCertificate = Path.Combine(_dir, "ca.crt"),
             ServerCertificate = Path.Combine(_dir, isA ? "kme-a.crt" : "kme-b.crt"),
             ServerKey = Path.Combine(_dir, isA ? "kme-a.key" : "kme-b.key"),
