@@ -20,12 +20,16 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
     public const string LocalLink = "local";
 
     private readonly HashSet<string> _saes = [.. options.SaeCertificates.Values];
+    private readonly IKeyStore _store = store;
 
     // Reservations sent to a peer but not yet acknowledged, by their first segment. Concurrent notifications can
     // arrive out of order, so a message tells the peer the lowest segment still in flight, not this side's cursor:
     // the peer may drop this side's segments below it and no earlier one.
     private readonly Lock _inFlightGate = new();
     private readonly List<(string Link, long Segment)> _inFlight = [];
+    private GroupCommit? _groupCommit;
+
+    private GroupCommit _commits => _groupCommit ??= new GroupCommit(this);
 
     /// <summary>Which segments of a link's stream <paramref name="self"/> reserves from: the KME whose ID sorts first
     /// takes the even ones. Both ends compute the same answer, so they never cut the same bytes.</summary>
@@ -45,7 +49,7 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
         }
 
         var (link, parity) = LinkTo(slave);
-        long keys = store.AvailableBytes(link, parity) / (options.KeySize / 8);
+        long keys = _store.AvailableBytes(link, parity) / (options.KeySize / 8);
         string target = link == LocalLink ? options.KmeId : link;
         return ApiResult<Status>.Ok(new Status(options.KmeId, target, caller, slave, options.KeySize,
             (int)Math.Min(keys, options.MaxKeyCount), options.MaxKeyCount, options.MaxKeyPerRequest, options.MaxKeySize,
@@ -113,19 +117,7 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
 
         var (link, parity) = peers.Count == 1 ? peers[0] : (LocalLink, (int?)null);
         bool remote = link != LocalLink;
-        (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? reserved;
-        (string, long) token = default;
-        lock (_inFlightGate)
-        {
-            reserved = store.Reserve(link, parity, caller, slaves, request.Number, size / 8, pending: remote);
-            if (reserved is not null && remote)
-            {
-                token = (link, reserved.Value.Reservation.Keys[0].Segment);
-                _inFlight.Add(token);
-                long lowWater = _inFlight.Where(f => f.Link == link).Min(f => f.Segment);
-                reserved = (reserved.Value.Reservation with { NextSegment = lowWater }, reserved.Value.Keys);
-            }
-        }
+        var (reserved, token) = await _commits.Reserve(new ReservationRequest(link, parity, caller, slaves, request.Number, size / 8, remote), cancel);
 
         if (reserved is null)
         {
@@ -155,7 +147,7 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
 
             if (!recorded)
             {
-                store.Burn(ids);
+                _store.Burn(ids);
                 foreach (var k in keys)
                 {
                     CryptographicOperations.ZeroMemory(k.Material);
@@ -164,7 +156,7 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
                 return ApiResult<KeyContainer>.Unavailable($"the peer KME '{link}' did not acknowledge the keys; none were handed out, try again");
             }
 
-            store.Confirm(ids);
+            _store.Confirm(ids);
         }
 
         return ApiResult<KeyContainer>.Ok(ToContainer(keys));
@@ -184,7 +176,7 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
             return ApiResult<KeyContainer>.BadRequest($"key_IDs must hold 1..{options.MaxKeyPerRequest} IDs (got {keyIds.Count})");
         }
 
-        var keys = store.Deliver(master, caller, keyIds);
+        var keys = _store.Deliver(master, caller, keyIds);
         return keys is null
             ? ApiResult<KeyContainer>.Unauthorized("one or more key_IDs are not available to this SAE: unknown, of another SAE pair, or already delivered")
             : ApiResult<KeyContainer>.Ok(ToContainer(keys));
@@ -192,14 +184,14 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
 
     /// <summary>Records a reservation the peer KME <paramref name="peer"/> made (the KME-to-KME call).</summary>
     public bool RecordPeerReservation(string peer, Reservation reservation) =>
-        store.RecordPeerReservation(peer, ParityFor(peer, options.KmeId), reservation);
+        _store.RecordPeerReservation(peer, ParityFor(peer, options.KmeId), reservation);
 
     /// <summary>After a restart: keys left pending were never confirmed to a master, so they are burned here; the
     /// returned IDs should be burned at the peers too.</summary>
     public IReadOnlyList<Guid> BurnPending()
     {
-        var pending = store.Pending();
-        store.Burn(pending);
+        var pending = _store.Pending();
+        _store.Burn(pending);
         return pending;
     }
 
@@ -214,5 +206,72 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
         }
 
         return new KeyContainer(entries);
+    }
+
+    /// <summary>
+    /// Group commit: concurrent enc_keys requests queue here and one writer reserves all that are waiting in a single
+    /// transaction, so they share one durable commit. Nobody is answered before that commit.
+    /// </summary>
+    private sealed class GroupCommit
+    {
+        private readonly KeyService _service;
+        private readonly System.Threading.Channels.Channel<(ReservationRequest Request, TaskCompletionSource<((Reservation, IReadOnlyList<StoredKey>)?, (string, long))> Done)> _queue =
+            System.Threading.Channels.Channel.CreateUnbounded<(ReservationRequest, TaskCompletionSource<((Reservation, IReadOnlyList<StoredKey>)?, (string, long))>)>(new() { SingleReader = true });
+
+        public GroupCommit(KeyService service)
+        {
+            _service = service;
+            _ = Task.Run(Loop);
+        }
+
+        public Task<((Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserved, (string, long) Token)> Reserve(ReservationRequest request, CancellationToken cancel)
+        {
+            var done = new TaskCompletionSource<((Reservation, IReadOnlyList<StoredKey>)?, (string, long))>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _queue.Writer.TryWrite((request, done));
+            return done.Task.WaitAsync(cancel).ContinueWith(t => (t.Result.Item1, t.Result.Item2), cancel, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+
+        private async Task Loop()
+        {
+            var batch = new List<(ReservationRequest Request, TaskCompletionSource<((Reservation, IReadOnlyList<StoredKey>)?, (string, long))> Done)>();
+            while (await _queue.Reader.WaitToReadAsync())
+            {
+                batch.Clear();
+                while (batch.Count < 512 && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                try
+                {
+                    lock (_service._inFlightGate)
+                    {
+                        var results = _service._store.ReserveMany(batch.Select(b => b.Request).ToList());
+                        for (int i = 0; i < batch.Count; i++)
+                        {
+                            (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? reserved = results[i];
+                            (string, long) token = default;
+                            if (reserved is not null && batch[i].Request.Pending)
+                            {
+                                string link = batch[i].Request.Link;
+                                token = (link, reserved.Value.Reservation.Keys[0].Segment);
+                                _service._inFlight.Add(token);
+                                long lowWater = _service._inFlight.Where(f => f.Link == link).Min(f => f.Segment);
+                                reserved = (reserved.Value.Reservation with { NextSegment = lowWater }, reserved.Value.Keys);
+                            }
+
+                            batch[i].Done.TrySetResult((reserved, token));
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    foreach (var b in batch)
+                    {
+                        b.Done.TrySetException(e);
+                    }
+                }
+            }
+        }
     }
 }

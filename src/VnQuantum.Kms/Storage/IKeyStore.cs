@@ -13,6 +13,10 @@ public sealed record KeyLocation(Guid Id, long Segment, int Offset, int Bytes);
 /// </summary>
 public sealed record Reservation(string Master, IReadOnlyList<string> Slaves, IReadOnlyList<KeyLocation> Keys, long NextSegment);
 
+/// <summary>One reservation of a batch: <paramref name="Count"/> keys of <paramref name="Bytes"/> bytes from
+/// <paramref name="Link"/>'s stream for a master and its slaves.</summary>
+public sealed record ReservationRequest(string Link, int? Parity, string Master, IReadOnlyList<string> Slaves, int Count, int Bytes, bool Pending);
+
 /// <summary>
 /// The durable store of one KME. Per QKD link it holds the key stream (numbered segments, identical at both ends
 /// of the link) and the keys reserved from it for a master SAE and its slaves until each slave has fetched them once.
@@ -34,6 +38,12 @@ public interface IKeyStore : IDisposable
     /// <see cref="Confirm"/> when a peer must acknowledge first. Null (nothing taken) when the stream is too short.
     /// </summary>
     (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserve(string link, int? parity, string master, IReadOnlyList<string> slaves, int count, int bytes, bool pending);
+
+    /// <summary>
+    /// <see cref="Reserve"/> for many requests in one transaction with one durable commit (group commit): under load,
+    /// concurrent requests share a single fsync. Each result is null when its request did not fit.
+    /// </summary>
+    IReadOnlyList<(Reservation Reservation, IReadOnlyList<StoredKey> Keys)?> ReserveMany(IReadOnlyList<ReservationRequest> requests);
 
     /// <summary>Makes pending keys deliverable.</summary>
     void Confirm(IReadOnlyList<Guid> ids);

@@ -81,30 +81,52 @@ public abstract class SqlKeyStore : IKeyStore
         }
     }
 
-    public (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserve(string link, int? parity, string master, IReadOnlyList<string> slaves, int count, int bytes, bool pending)
+    public (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserve(string link, int? parity, string master, IReadOnlyList<string> slaves, int count, int bytes, bool pending) =>
+        ReserveMany([new ReservationRequest(link, parity, master, slaves, count, bytes, pending)])[0];
+
+    public IReadOnlyList<(Reservation Reservation, IReadOnlyList<StoredKey> Keys)?> ReserveMany(IReadOnlyList<ReservationRequest> requests)
     {
-        if (bytes > SegmentBytes)
+        foreach (var r in requests)
         {
-            throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"keys are at most {SegmentBytes} bytes");
+            if (r.Bytes > SegmentBytes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(requests), r.Bytes, $"keys are at most {SegmentBytes} bytes");
+            }
         }
 
         lock (_gate)
         {
+            // One transaction, one durable commit for the whole batch (group commit).
             using var tx = _db.BeginTransaction();
-            var (cursorSeq, cursorOffset) = Cursor(tx, link, parity, lockRow: true);
-            var opened = new List<byte[]>();
-            try
+            var results = new List<(Reservation, IReadOnlyList<StoredKey>)?>(requests.Count);
+            foreach (var r in requests)
             {
-                using var read = Command(tx, """
-                    SELECT seq, sealed FROM pool_segment
-                    WHERE link = @link AND seq >= @seq AND (@parity < 0 OR seq % 2 = @parity) ORDER BY seq
-                    """, ("@link", link), ("@seq", cursorSeq), ("@parity", parity ?? AnyParity));
-                using var reader = read.ExecuteReader();
-                var locations = new List<KeyLocation>(count);
-                var keys = new List<StoredKey>(count);
-                long seq = -1;
+                results.Add(ReserveIn(tx, r));
+            }
+
+            tx.Commit();
+            return results;
+        }
+    }
+
+    private (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? ReserveIn(DbTransaction tx, ReservationRequest request)
+    {
+        var (link, parity, master, slaves, count, bytes, pending) = request;
+        var (cursorSeq, cursorOffset) = Cursor(tx, link, parity, lockRow: true);
+        var opened = new List<byte[]>();
+        try
+        {
+            var locations = new List<KeyLocation>(count);
+            var keys = new List<StoredKey>(count);
+            long seq = -1;
+            int offset = 0;
+            using (var read = Command(tx, """
+                SELECT seq, sealed FROM pool_segment
+                WHERE link = @link AND seq >= @seq AND (@parity < 0 OR seq % 2 = @parity) ORDER BY seq
+                """, ("@link", link), ("@seq", cursorSeq), ("@parity", parity ?? AnyParity)))
+            using (var reader = read.ExecuteReader())
+            {
                 byte[]? plain = null;
-                int offset = 0;
                 while (keys.Count < count)
                 {
                     if (plain is null || plain.Length - offset < bytes)
@@ -131,31 +153,28 @@ public abstract class SqlKeyStore : IKeyStore
                     locations.Add(new KeyLocation(id, seq, offset, bytes));
                     offset += bytes;
                 }
-
-                reader.Close();
-                var reservation = new Reservation(master, slaves, locations, seq);
-                foreach (var key in keys)
-                {
-                    InsertKey(tx, key.Id, master, slaves, key.Material, pending ? "pending" : "confirmed");
-                }
-
-                // This side's segments below the new cursor are used up.
-                using (var delete = Command(tx, "DELETE FROM pool_segment WHERE link = @link AND seq < @seq AND (@parity < 0 OR seq % 2 = @parity)",
-                    ("@link", link), ("@seq", seq), ("@parity", parity ?? AnyParity)))
-                {
-                    delete.ExecuteNonQuery();
-                }
-
-                SetCursor(tx, link, parity, seq, offset);
-                tx.Commit();
-                return (reservation, keys);
             }
-            finally
+
+            foreach (var key in keys)
             {
-                foreach (var p in opened)
-                {
-                    CryptographicOperations.ZeroMemory(p);
-                }
+                InsertKey(tx, key.Id, master, slaves, key.Material, pending ? "pending" : "confirmed");
+            }
+
+            // This side's segments below the new cursor are used up.
+            using (var delete = Command(tx, "DELETE FROM pool_segment WHERE link = @link AND seq < @seq AND (@parity < 0 OR seq % 2 = @parity)",
+                ("@link", link), ("@seq", seq), ("@parity", parity ?? AnyParity)))
+            {
+                delete.ExecuteNonQuery();
+            }
+
+            SetCursor(tx, link, parity, seq, offset);
+            return (new Reservation(master, slaves, locations, seq), keys);
+        }
+        finally
+        {
+            foreach (var p in opened)
+            {
+                CryptographicOperations.ZeroMemory(p);
             }
         }
     }
