@@ -9,6 +9,11 @@ if (args.Length > 0 && args[0] == "bdn")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "kms-load")
+{
+    return KmsLoadBench.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "qkd")
 {
     return QkdBench.Run(args[1..]);

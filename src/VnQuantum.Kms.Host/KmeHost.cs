@@ -173,6 +173,12 @@ public sealed class KmeHost : IAsyncDisposable
                 return Reply(http, "dec_keys", master, ids is null ? ApiResult<KeyContainer>.BadRequest(problem!) : service.GetDecKeys(caller, master, ids));
             });
         });
+        if (options.EnableFloorEndpoint)
+        {
+            byte[] fixedBytes = new byte[32];
+            app.MapGet("/api/v1/floor", (HttpContext http) => WithCaller(http, options, audit, _ => Results.Bytes(fixedBytes, "application/octet-stream")));
+        }
+
         app.MapGet("/api/v1/openapi.json", () => Results.Stream(typeof(KmeHost).Assembly.GetManifestResourceStream("openapi.json")!, "application/json"));
         app.MapFallback(() => Results.Json(new Error("no such endpoint: see /api/v1/openapi.json"), statusCode: 404));
     }

@@ -224,11 +224,15 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
             _ = Task.Run(Loop);
         }
 
-        public Task<((Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserved, (string, long) Token)> Reserve(ReservationRequest request, CancellationToken cancel)
+        public async Task<((Reservation Reservation, IReadOnlyList<StoredKey> Keys)? Reserved, (string, long) Token)> Reserve(ReservationRequest request, CancellationToken cancel)
         {
             var done = new TaskCompletionSource<((Reservation, IReadOnlyList<StoredKey>)?, (string, long))>(TaskCreationOptions.RunContinuationsAsynchronously);
             _queue.Writer.TryWrite((request, done));
-            return done.Task.WaitAsync(cancel).ContinueWith(t => (t.Result.Item1, t.Result.Item2), cancel, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+            // Not cancellable once queued: the writer may already have committed the keys. A caller that has gone
+            // leaves them reserved for its SAE pair, burned in effect (nobody knows their IDs).
+            var (reserved, token) = await done.Task;
+            return (reserved, token);
         }
 
         private async Task Loop()

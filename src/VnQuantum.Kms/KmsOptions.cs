@@ -44,6 +44,10 @@ public sealed class KmsOptions
     /// </summary>
     public Dictionary<string, string> SaeCertificates { get; set; } = [];
 
+    /// <summary>Serve <c>GET /api/v1/floor</c> (32 fixed bytes behind the same mTLS and SAE check): the floor the load
+    /// benchmark compares enc_keys with. Off by default.</summary>
+    public bool EnableFloorEndpoint { get; set; }
+
     /// <summary>Default key size in bits. Default 256.</summary>
     public int KeySize { get; set; } = 256;
 

@@ -96,12 +96,13 @@ public abstract class SqlKeyStore : IKeyStore
 
         lock (_gate)
         {
-            // One transaction, one durable commit for the whole batch (group commit).
+            // One transaction, one durable commit for the whole batch (group commit); requests on the same stream share
+            // one cursor read, one walk over the segments, one cursor update.
             using var tx = _db.BeginTransaction();
-            var results = new List<(Reservation, IReadOnlyList<StoredKey>)?>(requests.Count);
-            foreach (var r in requests)
+            var results = new (Reservation, IReadOnlyList<StoredKey>)?[requests.Count];
+            foreach (var group in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => (x.Request.Link, x.Request.Parity)))
             {
-                results.Add(ReserveIn(tx, r));
+                ReserveStream(tx, group.Key.Link, group.Key.Parity, group.ToList(), results);
             }
 
             tx.Commit();
@@ -109,17 +110,15 @@ public abstract class SqlKeyStore : IKeyStore
         }
     }
 
-    private (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? ReserveIn(DbTransaction tx, ReservationRequest request)
+    private void ReserveStream(DbTransaction tx, string link, int? parity, List<(ReservationRequest Request, int Index)> requests, (Reservation, IReadOnlyList<StoredKey>)?[] results)
     {
-        var (link, parity, master, slaves, count, bytes, pending) = request;
         var (cursorSeq, cursorOffset) = Cursor(tx, link, parity, lockRow: true);
         var opened = new List<byte[]>();
         try
         {
-            var locations = new List<KeyLocation>(count);
-            var keys = new List<StoredKey>(count);
-            long seq = -1;
-            int offset = 0;
+            long seq = cursorSeq;
+            int offset = (int)cursorOffset;
+            bool moved = false;
             using (var read = Command(tx, """
                 SELECT seq, sealed FROM pool_segment
                 WHERE link = @link AND seq >= @seq AND (@parity < 0 OR seq % 2 = @parity) ORDER BY seq
@@ -127,37 +126,89 @@ public abstract class SqlKeyStore : IKeyStore
             using (var reader = read.ExecuteReader())
             {
                 byte[]? plain = null;
-                while (keys.Count < count)
+                bool exhausted = false;
+                foreach (var (request, index) in requests)
                 {
-                    if (plain is null || plain.Length - offset < bytes)
+                    // Each request takes its keys whole or not at all; a failed one leaves the cursor where it was.
+                    var (keySeq, keyOffset, keyPlain) = (seq, offset, plain);
+                    var locations = new List<KeyLocation>(request.Count);
+                    var keys = new List<StoredKey>(request.Count);
+                    while (!exhausted && keys.Count < request.Count)
                     {
-                        if (!reader.Read())
+                        if (keyPlain is null || keyPlain.Length - keyOffset < request.Bytes)
                         {
-                            foreach (var k in keys)
+                            if (!reader.Read())
                             {
-                                CryptographicOperations.ZeroMemory(k.Material);
+                                exhausted = true;
+                                break;
                             }
 
-                            return null;
+                            keySeq = reader.GetInt64(0);
+                            keyPlain = _encryption.Open((byte[])reader[1], SegmentLabel(link, keySeq));
+                            opened.Add(keyPlain);
+                            keyOffset = keySeq == cursorSeq ? (int)cursorOffset : 0;
+                            continue;
                         }
 
-                        seq = reader.GetInt64(0);
-                        plain = _encryption.Open((byte[])reader[1], SegmentLabel(link, seq));
-                        opened.Add(plain);
-                        offset = seq == cursorSeq ? (int)cursorOffset : 0;
+                        var id = Guid.NewGuid();
+                        keys.Add(new StoredKey(id, keyPlain.AsSpan(keyOffset, request.Bytes).ToArray()));
+                        locations.Add(new KeyLocation(id, keySeq, keyOffset, request.Bytes));
+                        keyOffset += request.Bytes;
+                    }
+
+                    if (keys.Count < request.Count)
+                    {
+                        foreach (var k in keys)
+                        {
+                            CryptographicOperations.ZeroMemory(k.Material);
+                        }
+
+                        results[index] = null;
                         continue;
                     }
 
-                    var id = Guid.NewGuid();
-                    keys.Add(new StoredKey(id, plain.AsSpan(offset, bytes).ToArray()));
-                    locations.Add(new KeyLocation(id, seq, offset, bytes));
-                    offset += bytes;
+                    (seq, offset, plain) = (keySeq, keyOffset, keyPlain);
+                    moved = true;
+                    results[index] = (new Reservation(request.Master, request.Slaves, locations, seq), keys);
                 }
             }
 
-            foreach (var key in keys)
+            // Writes only after the reader is closed: Npgsql runs one command at a time per connection. The two
+            // inserts are prepared once and re-run for every key of the batch.
+            using var insertKey = Command(tx, "INSERT INTO reserved_key (key_id, master, slaves, status, sealed, created) VALUES (@id, @master, @slaves, @status, @sealed, @created)",
+                ("@id", ""), ("@master", ""), ("@slaves", ""), ("@status", ""), ("@sealed", Array.Empty<byte>()), ("@created", ""));
+            using var insertSlave = Command(tx, "INSERT INTO key_slave (key_id, slave) VALUES (@id, @slave)", ("@id", ""), ("@slave", ""));
+            string created = DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (request, index) in requests)
             {
-                InsertKey(tx, key.Id, master, slaves, key.Material, pending ? "pending" : "confirmed");
+                if (results[index] is not { } done)
+                {
+                    continue;
+                }
+
+                string slaveList = string.Join(",", request.Slaves);
+                foreach (var key in done.Item2)
+                {
+                    string id = key.Id.ToString("D");
+                    insertKey.Parameters["@id"].Value = id;
+                    insertKey.Parameters["@master"].Value = request.Master;
+                    insertKey.Parameters["@slaves"].Value = slaveList;
+                    insertKey.Parameters["@status"].Value = request.Pending ? "pending" : "confirmed";
+                    insertKey.Parameters["@sealed"].Value = _encryption.Seal(key.Material, KeyLabel(key.Id, request.Master, slaveList));
+                    insertKey.Parameters["@created"].Value = created;
+                    insertKey.ExecuteNonQuery();
+                    foreach (string slave in request.Slaves)
+                    {
+                        insertSlave.Parameters["@id"].Value = id;
+                        insertSlave.Parameters["@slave"].Value = slave;
+                        insertSlave.ExecuteNonQuery();
+                    }
+                }
+            }
+
+            if (!moved)
+            {
+                return;
             }
 
             // This side's segments below the new cursor are used up.
@@ -168,7 +219,6 @@ public abstract class SqlKeyStore : IKeyStore
             }
 
             SetCursor(tx, link, parity, seq, offset);
-            return (new Reservation(master, slaves, locations, seq), keys);
         }
         finally
         {

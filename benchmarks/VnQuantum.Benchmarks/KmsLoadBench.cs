@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using VnQuantum.Kms.Pki;
+
+namespace VnQuantum.Benchmarks;
+
+/// <summary>
+/// <c>kms-load</c>: a KME (<c>vnq kms serve</c>, its own process) on loopback, and this process as the load generator:
+/// client certificates, keep-alive, 64 concurrent connections. It times <c>enc_keys</c> (one 256-bit key) against the
+/// floor, an endpoint of the same host behind the same mTLS and SAE check that returns 32 fixed bytes, in alternation.
+/// </summary>
+internal static class KmsLoadBench
+{
+    public static int Run(string[] args)
+    {
+        int connections = Arg(args, "--connections", 64);
+        int seconds = Arg(args, "--seconds", 5);
+        string dir = Directory.CreateTempSubdirectory("vnq-kms-load-").FullName;
+        Process? kme = null;
+        try
+        {
+            var saes = DemoPki.Init(dir, ["kme-a"], ["sae-a", "sae-b"]);
+            File.WriteAllBytes(Path.Combine(dir, "kek.bin"), RandomNumberGenerator.GetBytes(32));
+            File.WriteAllBytes(Path.Combine(dir, "stream.bin"), RandomNumberGenerator.GetBytes(32 << 20));
+            int port = FreePort();
+            File.WriteAllText(Path.Combine(dir, "kme.json"), JsonSerializer.Serialize(new
+            {
+                kmeId = "KME-A",
+                port,
+                storePath = "kme.db",
+                kekFile = "kek.bin",
+                clientCaCertificate = "ca.crt",
+                serverCertificate = "kme-a.crt",
+                serverKey = "kme-a.key",
+                saeCertificates = new Dictionary<string, string> { [saes["sae-a"]] = "SAE-A", [saes["sae-b"]] = "SAE-B" },
+                enableFloorEndpoint = true,
+                maxKeyCount = 10_000_000,
+                keySource = new { file = "stream.bin" },
+            }));
+            kme = StartKme(Path.Combine(dir, "kme.json"));
+            using var client = Client(dir, port, connections);
+
+            Console.WriteLine($"| run | endpoint | requests/s | p50 ms | p99 ms |");
+            Console.WriteLine("|---|---|---:|---:|---:|");
+            var floors = new List<double>();
+            var encs = new List<(double Rps, double P50, double P99)>();
+            Load(client, connections, 2, "/api/v1/floor", post: false); // warm-up
+            Load(client, connections, 2, "/api/v1/keys/SAE-B/enc_keys", post: true);
+            for (int round = 1; round <= 2; round++)
+            {
+                var f = Load(client, connections, seconds, "/api/v1/floor", post: false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | floor (32 fixed bytes) | {f.Rps:F0} | {f.P50:F2} | {f.P99:F2} |"));
+                var e = Load(client, connections, seconds, "/api/v1/keys/SAE-B/enc_keys", post: true);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | enc_keys (1 × 256 bits) | {e.Rps:F0} | {e.P50:F2} | {e.P99:F2} |"));
+                floors.Add(f.Rps);
+                encs.Add(e);
+            }
+
+            double ratio = encs.Average(e => e.Rps) / floors.Average();
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"enc_keys / floor throughput: {ratio:F2} (target ≥ 0.25); enc_keys p99 {encs.Max(e => e.P99):F1} ms (target < 50 ms); {connections} connections, {Environment.ProcessorCount} cores shared by the KME and the load generator"));
+            return 0;
+        }
+        finally
+        {
+            if (kme is { HasExited: false })
+            {
+                kme.Kill(true);
+                kme.WaitForExit();
+            }
+
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static (double Rps, double P50, double P99) Load(HttpClient client, int connections, int seconds, string path, bool post)
+    {
+        var latencies = new List<double>[connections];
+        var clock = Stopwatch.StartNew();
+        long stopAt = Stopwatch.Frequency * seconds;
+        int failures = 0;
+        var workers = Enumerable.Range(0, connections).Select(w => Task.Run(async () =>
+        {
+            var mine = latencies[w] = new List<double>(100_000);
+            while (clock.ElapsedTicks < stopAt)
+            {
+                long start = Stopwatch.GetTimestamp();
+                using var response = post
+                    ? await client.PostAsync(path, new StringContent("""{"number":1,"size":256}""", Encoding.UTF8, "application/json"))
+                    : await client.GetAsync(path);
+                await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        })).ToArray();
+        Task.WaitAll(workers);
+        double elapsed = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        if (failures > 0)
+        {
+            Console.WriteLine($"| | {path}: {failures} requests failed | | | |");
+        }
+
+        return (all.Length / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)]);
+    }
+
+    private static HttpClient Client(string dir, int port, int connections)
+    {
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, "ca.crt")));
+        var ssl = new SslClientAuthenticationOptions
+        {
+            ClientCertificates = [X509Certificate2.CreateFromPemFile(Path.Combine(dir, "sae-a.crt"), Path.Combine(dir, "sae-a.key"))],
+            RemoteCertificateValidationCallback = (_, cert, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return cert is X509Certificate2 c && chain.Build(c);
+            },
+        };
+        return new HttpClient(new SocketsHttpHandler { SslOptions = ssl, MaxConnectionsPerServer = connections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri($"https://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+    }
+
+    private static Process StartKme(string config)
+    {
+        string vnq = Path.Combine(AppContext.BaseDirectory, "vnq.dll");
+        var process = Process.Start(new ProcessStartInfo("dotnet", [vnq, "kms", "serve", "--config", config])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        while (process.StandardOutput.ReadLine() is string line)
+        {
+            if (line.Contains("serving"))
+            {
+                _ = Task.Run(() => process.StandardOutput.ReadToEnd());
+                return process;
+            }
+        }
+
+        throw new InvalidOperationException("the KME did not start");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) ? v : fallback;
+    }
+}
