@@ -163,6 +163,25 @@ public sealed class TwoKmeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PeerEndpoints_RefuseAnSae_AndAMismatchedReservation()
+    {
+        using var sae = Sae("sae-a", _portB);
+        var asSae = await sae.PostAsync("/api/v1/kme/reservations", Json("""{"master_SAE_ID":"SAE-A","slave_SAE_IDs":["SAE-B"],"keys":[],"next_segment":0}"""));
+        await AssertStatus(asSae, HttpStatusCode.Unauthorized);
+        await AssertStatus(await sae.PostAsync("/api/v1/kme/burn", Json("""{"key_IDs":[]}""")), HttpStatusCode.Unauthorized);
+
+        // KME-A's own certificate, offering a reservation of bytes B's copy of the stream does not hold.
+        var ssl = new SslClientAuthenticationOptions
+        {
+            ClientCertificates = [X509Certificate2.CreateFromPemFile(Path.Combine(_dir, "kme-a.crt"), Path.Combine(_dir, "kme-a.key"))],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        };
+        using var peer = new HttpClient(new SocketsHttpHandler { SslOptions = ssl }) { BaseAddress = new Uri($"https://127.0.0.1:{_portB}") };
+        string bogus = $$"""{"master_SAE_ID":"SAE-A","slave_SAE_IDs":["SAE-B"],"keys":[{"key_ID":"{{Guid.NewGuid()}}","segment":99998,"offset":0,"bytes":32}],"next_segment":0}""";
+        await AssertStatus(await peer.PostAsync("/api/v1/kme/reservations", Json(bogus)), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task PeerDown_GivesNoKey_AndBurnsWhatItCut()
     {
         await _b!.DisposeAsync();

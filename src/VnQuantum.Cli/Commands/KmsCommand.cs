@@ -103,7 +103,16 @@ internal static class KmsCommand
             return intact ? ExitCodes.Ok : ExitCodes.InputError;
         });
 
-        var kms = new Command("kms", "Key management: ETSI GS QKD 014 key delivery.") { serve, new Command("audit", "The KME's audit log.") { verify } };
+        var demoDir = new Option<string>("--dir", "-d") { Description = "Directory for the CA, certificates, keys and stores.", DefaultValueFactory = _ => "kms-demo" };
+        var portA = new Option<int>("--port-a") { Description = "HTTPS port of KME-A.", DefaultValueFactory = _ => 18443 };
+        var portB = new Option<int>("--port-b") { Description = "HTTPS port of KME-B.", DefaultValueFactory = _ => 18444 };
+        var demo = new Command("demo", "Two KMEs on loopback with the simulated QKD link between them, certificates for SAE-A (on KME-A) and SAE-B (on KME-B), and the curl lines to try.")
+        {
+            demoDir, portA, portB,
+        };
+        demo.SetAction(async (parse, cancel) => await KmsDemo.RunAsync(parse.GetValue(demoDir)!, parse.GetValue(portA), parse.GetValue(portB), output, cancel));
+
+        var kms = new Command("kms", "Key management: ETSI GS QKD 014 key delivery.") { serve, demo, new Command("audit", "The KME's audit log.") { verify } };
         foreach (var command in KmsClientCommands.Create(output, error))
         {
             kms.Subcommands.Add(command);
