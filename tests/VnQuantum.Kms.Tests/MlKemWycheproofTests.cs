@@ -135,4 +135,29 @@ public sealed class MlKemWycheproofTests(ITestOutputHelper output)
         var (c, k) = MlKem768.Encapsulate(ek);
         Assert.Equal(k, MlKem768.Decapsulate(dk, c));
     }
+
+    [PlatformMlKemFact]
+    public void Platform_AndBouncyCastle_Interoperate()
+    {
+        var (ek, dk) = MlKem768.GenerateKeyPair();
+        var seed = new byte[MlKem768.SeedBytes];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(seed);
+        var (bcEk, bcDk) = MlKem768.KeyPairFromSeed(seed);
+        var (ct, k) = MlKem768.Encapsulate(bcEk);
+        Assert.Equal(k, MlKem768.Decapsulate(bcDk, ct));
+        var (ct2, k2) = MlKem768.Encapsulate(ek, new byte[32]);
+        Assert.Equal(k2, MlKem768.Decapsulate(dk, ct2));
+    }
+}
+
+/// <summary>Runs where the platform's ML-KEM is available (OpenSSL ≥ 3.5); reported as skipped elsewhere.</summary>
+public sealed class PlatformMlKemFactAttribute : FactAttribute
+{
+    public PlatformMlKemFactAttribute()
+    {
+        if (!System.Security.Cryptography.MLKem.IsSupported)
+        {
+            Skip = "the platform's ML-KEM needs OpenSSL 3.5 or later";
+        }
+    }
 }

@@ -5,8 +5,10 @@ using Org.BouncyCastle.Security;
 namespace VnQuantum.Kms.Pqc;
 
 /// <summary>
-/// ML-KEM-768 (FIPS 203) through BouncyCastle.Cryptography. The platform's <c>System.Security.Cryptography.MLKem</c>
-/// needs OpenSSL ≥ 3.5, which this Debian lacks. Every input is length- and validity-checked (FIPS 203, 7.2 and 7.3:
+/// ML-KEM-768 (FIPS 203) through BouncyCastle.Cryptography, or through the platform's
+/// <c>System.Security.Cryptography.MLKem</c> where it is supported (it needs OpenSSL ≥ 3.5, which Debian 12 lacks) for
+/// random key generation, encapsulation and decapsulation; fixed-randomness encapsulation (test vectors) and key
+/// generation from a seed always use BouncyCastle. Every input is length- and validity-checked (FIPS 203, 7.2 and 7.3:
 /// the modulus check of an encapsulation key, the hash check of a decapsulation key); a bad input throws
 /// <see cref="ArgumentException"/>.
 /// </summary>
@@ -20,9 +22,18 @@ public static class MlKem768
 
     private static readonly MLKemParameters Parameters = MLKemParameters.ml_kem_768;
 
+    /// <summary>Whether the platform's ML-KEM is used (OpenSSL ≥ 3.5 present).</summary>
+    public static bool UsesPlatform => System.Security.Cryptography.MLKem.IsSupported;
+
     /// <summary>A fresh key pair from the operating system's generator.</summary>
     public static (byte[] EncapsulationKey, byte[] DecapsulationKey) GenerateKeyPair()
     {
+        if (UsesPlatform)
+        {
+            using var key = System.Security.Cryptography.MLKem.GenerateKey(System.Security.Cryptography.MLKemAlgorithm.MLKem768);
+            return (key.ExportEncapsulationKey(), key.ExportDecapsulationKey());
+        }
+
         byte[] seed = new byte[SeedBytes];
         System.Security.Cryptography.RandomNumberGenerator.Fill(seed);
         try
@@ -72,6 +83,13 @@ public static class MlKem768
             throw new ArgumentException("invalid ML-KEM-768 encapsulation key: a coefficient is not reduced modulo q (FIPS 203, 7.2)", nameof(encapsulationKey));
         }
 
+        if (message is null && UsesPlatform)
+        {
+            using var key = System.Security.Cryptography.MLKem.ImportEncapsulationKey(System.Security.Cryptography.MLKemAlgorithm.MLKem768, encapsulationKey);
+            key.Encapsulate(out byte[] platformCiphertext, out byte[] platformSecret);
+            return (platformCiphertext, platformSecret);
+        }
+
         var encapsulator = new MLKemEncapsulator(Parameters);
         encapsulator.Init(message is null ? ek : new Org.BouncyCastle.Crypto.Parameters.ParametersWithRandom(ek, new FixedRandom(message)));
         byte[] ciphertext = new byte[CiphertextBytes];
@@ -100,6 +118,12 @@ public static class MlKem768
         if (!HashMatches(ekPart, hashPart))
         {
             throw new ArgumentException("invalid ML-KEM-768 decapsulation key: H(ek) does not match (FIPS 203, 7.3)", nameof(decapsulationKey));
+        }
+
+        if (UsesPlatform)
+        {
+            using var key = System.Security.Cryptography.MLKem.ImportDecapsulationKey(System.Security.Cryptography.MLKemAlgorithm.MLKem768, decapsulationKey);
+            return key.Decapsulate(ciphertext.ToArray());
         }
 
         MLKemPrivateKeyParameters dk;
