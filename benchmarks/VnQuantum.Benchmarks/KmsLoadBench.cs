@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using VnQuantum.Kms.Pki;
+using VnQuantum.Kms.Tests;
 
 namespace VnQuantum.Benchmarks;
 
@@ -29,7 +30,7 @@ internal static class KmsLoadBench
             var saes = DemoPki.Init(dir, ["kme-a"], ["sae-a", "sae-b"]);
             File.WriteAllBytes(Path.Combine(dir, "kek.bin"), RandomNumberGenerator.GetBytes(32));
             File.WriteAllBytes(Path.Combine(dir, "stream.bin"), RandomNumberGenerator.GetBytes(32 << 20));
-            int port = FreePort();
+            int port = LoopbackPort.Free();
             File.WriteAllText(Path.Combine(dir, "kme.json"), JsonSerializer.Serialize(new
             {
                 kmeId = "KME-A",
@@ -44,7 +45,7 @@ internal static class KmsLoadBench
                 maxKeyCount = 10_000_000,
                 keySource = new { file = "stream.bin" },
             }));
-            kme = StartKme(Path.Combine(dir, "kme.json"));
+            kme = KmeProcess.Start(Path.Combine(dir, "kme.json"));
             using var client = Client(dir, port, connections);
 
             Console.WriteLine($"| run | endpoint | requests/s | p50 ms | p99 ms |");
@@ -116,57 +117,12 @@ internal static class KmsLoadBench
         return (all.Length / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)]);
     }
 
-    private static HttpClient Client(string dir, int port, int connections)
-    {
-        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, "ca.crt")));
-        var ssl = new SslClientAuthenticationOptions
-        {
-            ClientCertificates = [X509Certificate2.CreateFromPemFile(Path.Combine(dir, "sae-a.crt"), Path.Combine(dir, "sae-a.key"))],
-            RemoteCertificateValidationCallback = (_, cert, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return cert is X509Certificate2 c && chain.Build(c);
-            },
-        };
-        return new HttpClient(new SocketsHttpHandler { SslOptions = ssl, MaxConnectionsPerServer = connections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
-        {
-            BaseAddress = new Uri($"https://127.0.0.1:{port}"),
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-    }
-
-    private static Process StartKme(string config)
-    {
-        string vnq = Path.Combine(AppContext.BaseDirectory, "vnq.dll");
-        var process = Process.Start(new ProcessStartInfo("dotnet", [vnq, "kms", "serve", "--config", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        while (process.StandardOutput.ReadLine() is string line)
-        {
-            if (line.Contains("serving"))
-            {
-                _ = Task.Run(() => process.StandardOutput.ReadToEnd());
-                return process;
-            }
-        }
-
-        throw new InvalidOperationException("the KME did not start");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static HttpClient Client(string dir, int port, int connections) => VnQuantum.Kms.Client.EtsiKeyClient.CreateHttpClient(
+        new Uri($"https://127.0.0.1:{port}"),
+        X509Certificate2.CreateFromPemFile(Path.Combine(dir, "sae-a.crt"), Path.Combine(dir, "sae-a.key")),
+        X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, "ca.crt"))),
+        connections,
+        TimeSpan.FromSeconds(60));
 
     private static int Arg(string[] args, string name, int fallback)
     {

@@ -4,6 +4,7 @@ using VnQuantum.Qkd.KeyRates;
 using VnQuantum.Qkd.Links;
 using VnQuantum.Qkd.LinkSimulation;
 using VnQuantum.Qkd.PostProcessing;
+using VnQuantum.Qkd.Tests.PostProcessing;
 using VnQuantum.Simulation;
 
 namespace VnQuantum.Benchmarks;
@@ -57,10 +58,10 @@ internal static class QkdBench
                     var clock = new Stopwatch();
                     for (int r = 0; r < runs; r++)
                     {
-                        using var alice = RandomKey(n, (ulong)(r + 1));
-                        using var bob = Noisy(alice, qber, (ulong)(r + 7777));
+                        using var alice = TestKeys.Random(n, (ulong)(r + 1));
+                        using var bob = TestKeys.Noisy(alice, qber, (ulong)(r + 7777));
                         double actual = bob.HammingDistance(alice) / (double)n;
-                        var channel = NewChannel();
+                        var channel = TestKeys.Channel();
                         clock.Start();
                         var result = VnQuantum.Qkd.PostProcessing.Cascade.Reconcile(alice, bob, qber, variant, (ulong)r, channel);
                         clock.Stop();
@@ -94,20 +95,10 @@ internal static class QkdBench
                 var clock = new Stopwatch();
                 for (int r = 0; r < frames; r++)
                 {
-                    var rng = new SeededRandom((ulong)(r + 100));
-                    var alice = new byte[code.PayloadBits];
-                    var bob = new byte[code.PayloadBits];
-                    int errors = 0;
-                    for (int i = 0; i < alice.Length; i++)
-                    {
-                        alice[i] = (byte)(rng.NextUInt64() & 1);
-                        bool flip = rng.NextDouble() < qber;
-                        bob[i] = (byte)(alice[i] ^ (flip ? 1 : 0));
-                        errors += flip ? 1 : 0;
-                    }
+                    var (alice, bob, errors) = TestKeys.NoisyFrame(code.PayloadBits, qber, (ulong)(r + 100));
 
                     clock.Start();
-                    var result = code.Reconcile(alice, bob, qber, 1.1, (ulong)r, NewChannel());
+                    var result = code.Reconcile(alice, bob, qber, 1.1, (ulong)r, TestKeys.Channel());
                     clock.Stop();
                     iterations += result.Iterations;
                     if (result.Success && alice.AsSpan().SequenceEqual(bob))
@@ -136,8 +127,8 @@ internal static class QkdBench
         foreach (int n in sizes)
         {
             int m = n / 2;
-            using var input = RandomKey(n, 1);
-            using var seed = RandomKey(n + m - 1, 2);
+            using var input = TestKeys.Random(n, 1);
+            using var seed = TestKeys.Random(n + m - 1, 2);
             foreach (var (method, threads) in new[] { (ToeplitzMethod.ToeplitzKaratsuba, 0), (ToeplitzMethod.ToeplitzKaratsuba, 1), (ToeplitzMethod.CarrylessKaratsuba, 1), (ToeplitzMethod.Fft, 1) })
             {
                 string label = method == ToeplitzMethod.ToeplitzKaratsuba ? $"{method} ({(threads == 0 ? Environment.ProcessorCount : threads)} threads)" : method.ToString();
@@ -177,7 +168,7 @@ internal static class QkdBench
             const long pulses = 1_000_000_000;
             var (settings, _) = FiniteKeyDecoyBb84.Optimize(link, 1e6, 1e-10, 1e-15);
             var record = LinkSimulator.Run(new LinkSimulationOptions(link, settings, pulses, 7));
-            using var pre = RandomKey(1 << 14, 5);
+            using var pre = TestKeys.Random(1 << 14, 5);
             var clock = Stopwatch.StartNew();
             using var result = PostProcessingChain.Run(record, settings, new ChainOptions(), new AuthenticationKeyPool(pre), new AuthenticationKeyPool(pre));
             double seconds = clock.Elapsed.TotalSeconds;
@@ -186,39 +177,5 @@ internal static class QkdBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | 50 | {pulses:E0} | {result.SiftedKeyBits:N0} | {result.FinalKeyBits:N0}{(result.Aborted ? " (" + result.AbortReason + ")" : "")} | {seconds:F2} ({string.Join(", ", result.Timings.Select(t => $"{t.Stage} {t.Elapsed.TotalSeconds:F2}"))}) | {chainRate:F2} | {sourceRate:F2} | {(chainRate >= sourceRate ? "yes" : "no")} |"));
         }
-    }
-
-    private static KeyBits RandomKey(int bits, ulong seed)
-    {
-        var rng = new SeededRandom(seed);
-        var key = new KeyBits(bits);
-        for (int i = 0; i < key.Words.Length; i++)
-        {
-            key.Words[i] = rng.NextUInt64();
-        }
-
-        key.ClearTail();
-        return key;
-    }
-
-    private static KeyBits Noisy(KeyBits key, double qber, ulong seed)
-    {
-        var rng = new SeededRandom(seed);
-        var copy = key.Clone();
-        for (int i = 0; i < copy.Length; i++)
-        {
-            if (rng.NextDouble() < qber)
-            {
-                copy.Flip(i);
-            }
-        }
-
-        return copy;
-    }
-
-    private static AuthenticatedChannel NewChannel()
-    {
-        using var pre = RandomKey(4096, 99);
-        return new AuthenticatedChannel(new AuthenticationKeyPool(pre), new AuthenticationKeyPool(pre));
     }
 }

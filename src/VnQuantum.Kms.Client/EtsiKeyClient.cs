@@ -27,26 +27,31 @@ public sealed class EtsiKeyClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public EtsiKeyClient(Uri kme, X509Certificate2 clientCertificate, X509Certificate2 ca)
+    public EtsiKeyClient(Uri kme, X509Certificate2 clientCertificate, X509Certificate2 ca) =>
+        _http = CreateHttpClient(kme, clientCertificate, ca);
+
+    /// <summary>
+    /// An HTTPS client that presents <paramref name="clientCertificate"/> (none: null) and accepts only a server whose
+    /// certificate chains to <paramref name="ca"/> and names the host; keep-alive, up to
+    /// <paramref name="maxConnections"/> connections.
+    /// </summary>
+    public static HttpClient CreateHttpClient(Uri baseAddress, X509Certificate2? clientCertificate, X509Certificate2 ca, int maxConnections = int.MaxValue, TimeSpan? timeout = null)
     {
         var ssl = new SslClientAuthenticationOptions
         {
-            ClientCertificates = [clientCertificate],
             RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-            {
-                if (cert is not X509Certificate2 c || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(c);
-            },
+                cert is X509Certificate2 c && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && Pki.ChainTrust.ChainsTo(c, ca),
         };
-        _http = new HttpClient(new SocketsHttpHandler { SslOptions = ssl }) { BaseAddress = kme, Timeout = TimeSpan.FromSeconds(30) };
+        if (clientCertificate is not null)
+        {
+            ssl.ClientCertificates = [clientCertificate];
+        }
+
+        return new HttpClient(new SocketsHttpHandler { SslOptions = ssl, MaxConnectionsPerServer = maxConnections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = timeout ?? TimeSpan.FromSeconds(30),
+        };
     }
 
     /// <summary>GET status for the link to <paramref name="slave"/>.</summary>

@@ -115,15 +115,8 @@ public sealed class KmeHost : IAsyncDisposable
     }
 
     /// <summary>The chain must end at the configured CA (and only it), be within its validity, and not be revoked.</summary>
-    internal static bool IsTrusted(X509Certificate2 cert, X509Certificate2 ca, IReadOnlyCollection<BigInteger> revoked)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
-        return chain.Build(cert) && !CertificateRevocationList.IsRevoked(cert, revoked);
-    }
+    internal static bool IsTrusted(X509Certificate2 cert, X509Certificate2 ca, IReadOnlyCollection<BigInteger> revoked) =>
+        ChainTrust.ChainsTo(cert, ca, ChainTrust.ClientAuthentication) && !CertificateRevocationList.IsRevoked(cert, revoked);
 
     private static void MapEndpoints(WebApplication app, KmsOptions options, KeyService service, AuditLog? audit)
     {

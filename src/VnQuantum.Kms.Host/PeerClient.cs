@@ -52,7 +52,7 @@ internal sealed class PeerClient : IDisposable
             {
                 ClientCertificates = [own],
                 RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                    cert is X509Certificate2 c && DemoPki.Thumbprint(c).Equals(pinned, StringComparison.OrdinalIgnoreCase) && ChainsTo(c, ca),
+                    cert is X509Certificate2 c && DemoPki.Thumbprint(c).Equals(pinned, StringComparison.OrdinalIgnoreCase) && ChainTrust.ChainsTo(c, ca),
             };
             _clients[kme] = new HttpClient(new SocketsHttpHandler { SslOptions = ssl, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             {
@@ -101,14 +101,5 @@ internal sealed class PeerClient : IDisposable
         {
             c.Dispose();
         }
-    }
-
-    private static bool ChainsTo(X509Certificate2 cert, X509Certificate2 ca)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(cert);
     }
 }

@@ -2,13 +2,7 @@ namespace VnQuantum.Cli.Tests;
 
 public sealed class QkdCommandTests
 {
-    private static (int Code, string Out, string Err) Vnq(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = VnqApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Vnq(params string[] args) => VnqAppTests.Vnq(args);
 
     [Fact]
     public void Rate_PrintsATable_AndWritesAPlot()
@@ -99,13 +93,7 @@ public sealed class QkdCommandTests
 
 public sealed class KmsCommandTests
 {
-    private static (int Code, string Out, string Err) Vnq(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = VnqApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Vnq(params string[] args) => VnqAppTests.Vnq(args);
 
     [Fact]
     public void PkiInit_WritesTheCertificates_AndPrintsThumbprints()

@@ -5,7 +5,8 @@ namespace VnQuantum.Cli.Tests;
 
 public class VnqAppTests
 {
-    private static (int Code, string Out, string Err) Vnq(params string[] args)
+    /// <summary>Runs <c>vnq</c> in process with captured output: the one helper of every CLI test.</summary>
+    internal static (int Code, string Out, string Err) Vnq(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

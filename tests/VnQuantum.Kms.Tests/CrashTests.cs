@@ -32,11 +32,11 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         DemoPki.Issue(_dir, "kme-b", server: true, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30)).Dispose();
         File.WriteAllBytes(Path.Combine(_dir, "kek.bin"), RandomNumberGenerator.GetBytes(32));
         File.WriteAllBytes(Path.Combine(_dir, "stream.bin"), RandomNumberGenerator.GetBytes(512 * 1024));
-        int portA = FreePort(), portB = FreePort();
+        int portA = LoopbackPort.Free(), portB = LoopbackPort.Free();
         WriteConfig("a", "KME-A", portA, saes["sae-a"], "SAE-A", "SAE-B", "KME-B", portB, "kme-b");
         WriteConfig("b", "KME-B", portB, saes["sae-b"], "SAE-B", "SAE-A", "KME-A", portA, "kme-a");
 
-        var kmes = new Dictionary<string, Process> { ["a"] = StartKme("a", portA), ["b"] = StartKme("b", portB) };
+        var kmes = new Dictionary<string, Process> { ["a"] = StartKme("a"), ["b"] = StartKme("b") };
         using var master = Sae("sae-a", portA);
         using var slave = Sae("sae-b", portB);
 
@@ -55,7 +55,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             await kmes[victim].WaitForExitAsync();
             kills++;
             await traffic;
-            kmes[victim] = StartKme(victim, victim == "a" ? portA : portB);
+            kmes[victim] = StartKme(victim);
         }
 
         // Everything handed and not yet fetched must still come, exactly once, with the same bytes; only a key whose
@@ -171,9 +171,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(Path.Combine(_dir, $"kme-{name}.json"), JsonSerializer.Serialize(config));
     }
 
-    private Process StartKme(string name, int port)
+    private Process StartKme(string name)
     {
-        string vnq = Path.Combine(AppContext.BaseDirectory, "vnq.dll");
         string config = Path.Combine(_dir, $"kme-{name}.json");
         // Only the first start loads the stream file: a restarted KME must not append it again.
         string marker = Path.Combine(_dir, $"kme-{name}.started");
@@ -186,61 +185,14 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         File.WriteAllText(marker, "");
 
-        var process = Process.Start(new ProcessStartInfo("dotnet", [vnq, "kms", "serve", "--config", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        process.ErrorDataReceived += (_, e) => { };
-        process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            string? line = process.StandardOutput.ReadLine();
-            if (line is null)
-            {
-                throw new InvalidOperationException($"KME {name} exited during start");
-            }
-
-            if (line.Contains("serving"))
-            {
-                _ = Task.Run(() => process.StandardOutput.ReadToEnd());
-                return process;
-            }
-        }
-
-        throw new TimeoutException($"KME {name} did not start on port {port}");
+        return KmeProcess.Start(config);
     }
 
-    private HttpClient Sae(string name, int port)
-    {
-        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dir, "ca.crt")));
-        var ssl = new SslClientAuthenticationOptions
-        {
-            ClientCertificates = [X509Certificate2.CreateFromPemFile(Path.Combine(_dir, name + ".crt"), Path.Combine(_dir, name + ".key"))],
-            RemoteCertificateValidationCallback = (_, cert, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return cert is X509Certificate2 c && chain.Build(c);
-            },
-        };
-        return new HttpClient(new SocketsHttpHandler { SslOptions = ssl, PooledConnectionLifetime = TimeSpan.FromSeconds(1) })
-        {
-            BaseAddress = new Uri($"https://127.0.0.1:{port}"),
-            Timeout = TimeSpan.FromSeconds(10),
-        };
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private HttpClient Sae(string name, int port) => VnQuantum.Kms.Client.EtsiKeyClient.CreateHttpClient(
+        new Uri($"https://127.0.0.1:{port}"),
+        X509Certificate2.CreateFromPemFile(Path.Combine(_dir, name + ".crt"), Path.Combine(_dir, name + ".key")),
+        X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dir, "ca.crt"))),
+        timeout: TimeSpan.FromSeconds(10));
 
     public void Dispose()
     {

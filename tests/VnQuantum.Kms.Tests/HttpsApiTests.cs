@@ -54,26 +54,8 @@ public sealed class HttpsApiTests : IAsyncLifetime
         Directory.Delete(_dir, true);
     }
 
-    private HttpClient Client(string? sae)
-    {
-        var ssl = new SslClientAuthenticationOptions
-        {
-            RemoteCertificateValidationCallback = (_, cert, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(_ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return cert is X509Certificate2 c && chain.Build(c);
-            },
-        };
-        if (sae is not null)
-        {
-            ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(Path.Combine(_dir, sae + ".crt"), Path.Combine(_dir, sae + ".key"))];
-        }
-
-        return new HttpClient(new SocketsHttpHandler { SslOptions = ssl }) { BaseAddress = _host.BaseAddress };
-    }
+    private HttpClient Client(string? sae) => VnQuantum.Kms.Client.EtsiKeyClient.CreateHttpClient(
+        _host.BaseAddress, sae is null ? null : X509Certificate2.CreateFromPemFile(Path.Combine(_dir, sae + ".crt"), Path.Combine(_dir, sae + ".key")), _ca);
 
     [Fact]
     public async Task Status_EncKeys_DecKeys_RoundTrip()

@@ -35,7 +35,7 @@ public sealed class TwoKmeTests : IAsyncLifetime
         }
 
         _ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dir, "ca.crt")));
-        (_portA, _portB) = (FreePort(), FreePort());
+        (_portA, _portB) = (LoopbackPort.Free(), LoopbackPort.Free());
         _a = await Start("A", feed: true);
         _b = await Start("B", feed: true);
     }
@@ -104,22 +104,8 @@ public sealed class TwoKmeTests : IAsyncLifetime
         return host;
     }
 
-    private HttpClient Sae(string name, int port)
-    {
-        var ssl = new SslClientAuthenticationOptions
-        {
-            ClientCertificates = [X509Certificate2.CreateFromPemFile(Path.Combine(_dir, name + ".crt"), Path.Combine(_dir, name + ".key"))],
-            RemoteCertificateValidationCallback = (_, cert, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(_ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return cert is X509Certificate2 c && chain.Build(c);
-            },
-        };
-        return new HttpClient(new SocketsHttpHandler { SslOptions = ssl }) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
-    }
+    private HttpClient Sae(string name, int port) => VnQuantum.Kms.Client.EtsiKeyClient.CreateHttpClient(
+        new Uri($"https://127.0.0.1:{port}"), X509Certificate2.CreateFromPemFile(Path.Combine(_dir, name + ".crt"), Path.Combine(_dir, name + ".key")), _ca);
 
     [Fact]
     public async Task MasterOnA_SlaveOnB_GetTheSameKey_Once()
@@ -207,13 +193,6 @@ public sealed class TwoKmeTests : IAsyncLifetime
         // Recording it later at B (a late retry) must not resurrect it at A, and B alone cannot hand it to anyone
         // who does not know the IDs; A's own copy stays burned.
         Assert.Null(_a.Store.Deliver("SAE-A", "SAE-B", ids));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -20,6 +20,22 @@ public sealed class KeyBits : IDisposable
         _words = new ulong[WordCount(length)];
     }
 
+    /// <summary>
+    /// <paramref name="length"/> bits from <paramref name="random"/>: public randomness (shuffle and Toeplitz seeds,
+    /// test keys). A seeded generator is not a source of secret keys.
+    /// </summary>
+    public static KeyBits Random(int length, Simulation.SeededRandom random)
+    {
+        var bits = new KeyBits(length);
+        for (int i = 0; i < bits._words.Length; i++)
+        {
+            bits._words[i] = random.NextUInt64();
+        }
+
+        bits.ClearTail();
+        return bits;
+    }
+
     /// <summary>Number of bits.</summary>
     public int Length { get; private set; }
 

@@ -216,13 +216,7 @@ public static class PostProcessingChain
             return Abort("the finite-key bound leaves no key after error correction", leaked, bound);
         }
 
-        using var seed = new KeyBits(keyIndex.Count + finalBits - 1);
-        for (int i = 0; i < seed.Words.Length; i++)
-        {
-            seed.Words[i] = publicRandom.NextUInt64();
-        }
-
-        seed.ClearTail();
+        using var seed = KeyBits.Random(keyIndex.Count + finalBits - 1, publicRandom);
         byte[] seedBytes = channel.Send(Party.Alice, seed.ToBytes());
         channel.Checkpoint();
         using var bobSeed = FromBytes(seedBytes, seed.Length);

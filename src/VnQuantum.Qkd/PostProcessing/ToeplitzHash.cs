@@ -199,30 +199,12 @@ public static class ToeplitzHash
         var sa = scratch[..h];
         var sb = scratch[h..n];
         var mid = scratch[n..(2 * n)];
-        Xor(a0, a1, sa);
-        Xor(b0, b1, sb);
+        ToeplitzProduct.Xor(a0, a1, sa);
+        ToeplitzProduct.Xor(b0, b1, sb);
         Multiply(sa, sb, mid, scratch[(2 * n)..]);
-        XorInto(mid, low);
-        XorInto(mid, high);
-        XorInto(c.Slice(h, n), mid);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Xor(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y, Span<ulong> result)
-    {
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = x[i] ^ y[i];
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void XorInto(Span<ulong> target, ReadOnlySpan<ulong> x)
-    {
-        for (int i = 0; i < target.Length; i++)
-        {
-            target[i] ^= x[i];
-        }
+        ToeplitzProduct.Xor(mid, low, mid);
+        ToeplitzProduct.Xor(mid, high, mid);
+        ToeplitzProduct.Xor(c.Slice(h, n), mid, c.Slice(h, n));
     }
 
     private static void Schoolbook(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> c)

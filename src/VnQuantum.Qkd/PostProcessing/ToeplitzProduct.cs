@@ -198,7 +198,8 @@ internal static class ToeplitzProduct
         return ((h0 << 1) | (l0 >> 63)) ^ (l1 << 1);
     }
 
-    private static void Xor(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
+    /// <summary>result = a ⊕ b word by word (result may be a or b).</summary>
+    internal static void Xor(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)

@@ -1,6 +1,5 @@
 using VnQuantum.Qkd.PostProcessing;
 using VnQuantum.Qkd.PostProcessing.Ldpc;
-using VnQuantum.Simulation;
 using Xunit.Abstractions;
 
 namespace VnQuantum.Qkd.Tests.PostProcessing;
@@ -19,17 +18,7 @@ public sealed class LdpcTests(ITestOutputHelper output)
         double f = 0;
         for (int frame = 0; frame < frames; frame++)
         {
-            var rng = new SeededRandom((ulong)(frame + 10));
-            var alice = new byte[code.PayloadBits];
-            var bob = new byte[code.PayloadBits];
-            int errors = 0;
-            for (int i = 0; i < alice.Length; i++)
-            {
-                alice[i] = (byte)(rng.NextUInt64() & 1);
-                bool flip = rng.NextDouble() < qber;
-                bob[i] = (byte)(alice[i] ^ (flip ? 1 : 0));
-                errors += flip ? 1 : 0;
-            }
+            var (alice, bob, errors) = TestKeys.NoisyFrame(code.PayloadBits, qber, (ulong)(frame + 10));
 
             var channel = TestKeys.Channel();
             var result = code.Reconcile(alice, bob, qber, target, (ulong)frame, channel);

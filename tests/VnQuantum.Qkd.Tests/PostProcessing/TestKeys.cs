@@ -5,17 +5,25 @@ namespace VnQuantum.Qkd.Tests.PostProcessing;
 
 internal static class TestKeys
 {
-    public static KeyBits Random(int bits, ulong seed)
+    public static KeyBits Random(int bits, ulong seed) => KeyBits.Random(bits, new SeededRandom(seed));
+
+    /// <summary>A frame of <paramref name="bits"/> random bits (one per byte) for Alice, Bob's copy with each bit
+    /// flipped with probability <paramref name="qber"/>, and the number of flips.</summary>
+    public static (byte[] Alice, byte[] Bob, int Errors) NoisyFrame(int bits, double qber, ulong seed)
     {
         var rng = new SeededRandom(seed);
-        var key = new KeyBits(bits);
-        for (int i = 0; i < key.Words.Length; i++)
+        var alice = new byte[bits];
+        var bob = new byte[bits];
+        int errors = 0;
+        for (int i = 0; i < bits; i++)
         {
-            key.Words[i] = rng.NextUInt64();
+            alice[i] = (byte)(rng.NextUInt64() & 1);
+            bool flip = rng.NextDouble() < qber;
+            bob[i] = (byte)(alice[i] ^ (flip ? 1 : 0));
+            errors += flip ? 1 : 0;
         }
 
-        key.ClearTail();
-        return key;
+        return (alice, bob, errors);
     }
 
     /// <summary>A copy of <paramref name="key"/> with each bit flipped with probability <paramref name="qber"/>.</summary>
