@@ -98,7 +98,7 @@ internal static class QkdBench
                     var (alice, bob, errors) = TestKeys.NoisyFrame(code.PayloadBits, qber, (ulong)(r + 100));
 
                     clock.Start();
-                    var result = code.Reconcile(alice, bob, qber, 1.1, (ulong)r, TestKeys.Channel());
+                    var result = code.Reconcile(alice, bob, qber, 1.1, (ulong)r, new SeededRandom((ulong)r + 500), TestKeys.Channel());
                     clock.Stop();
                     iterations += result.Iterations;
                     if (result.Success && alice.AsSpan().SequenceEqual(bob))

@@ -26,9 +26,13 @@ public sealed class KmeException(int status, string message) : Exception($"KME a
 public sealed class EtsiKeyClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly X509Certificate2 _ca;
 
-    public EtsiKeyClient(Uri kme, X509Certificate2 clientCertificate, X509Certificate2 ca) =>
+    public EtsiKeyClient(Uri kme, X509Certificate2 clientCertificate, X509Certificate2 ca)
+    {
+        _ca = ca;
         _http = CreateHttpClient(kme, clientCertificate, ca);
+    }
 
     /// <summary>
     /// An HTTPS client that presents <paramref name="clientCertificate"/> (none: null) and accepts only a server whose
@@ -40,7 +44,7 @@ public sealed class EtsiKeyClient : IDisposable
         var ssl = new SslClientAuthenticationOptions
         {
             RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-                cert is X509Certificate2 c && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && Pki.ChainTrust.ChainsTo(c, ca),
+                cert is X509Certificate2 c && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && Pki.ChainTrust.ChainsTo(c, ca, Pki.ChainTrust.ServerAuthentication),
         };
         if (clientCertificate is not null)
         {
@@ -86,6 +90,13 @@ public sealed class EtsiKeyClient : IDisposable
     /// </summary>
     public async Task<ClientKey> GetHybridKeyAsync(string master, string slave, SignedEncapsulationKey slaveKey, X509Certificate2 slaveCertificate, int sizeBits = 256, CancellationToken cancel = default)
     {
+        // The key must be the slave's own: its certificate chains to our CA, names the slave, and signed the key.
+        if (slaveKey.SaeId != slave || !string.Equals(slaveCertificate.GetNameInfo(X509NameType.SimpleName, false), slave, StringComparison.OrdinalIgnoreCase)
+            || !Pki.ChainTrust.ChainsTo(slaveCertificate, _ca, Pki.ChainTrust.ClientAuthentication))
+        {
+            throw new CryptographicException($"the encapsulation key or certificate given for {slave} is not {slave}'s (wrong SAE ID, name or CA)");
+        }
+
         byte[] ek = slaveKey.Verify(slaveCertificate);
         var qkd = (await GetKeysAsync(slave, 1, sizeBits, cancel))[0];
         var (ciphertext, secret) = MlKem768.Encapsulate(ek);
@@ -121,8 +132,9 @@ public sealed class EtsiKeyClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static async Task<T> Read<T>(HttpResponseMessage response, CancellationToken cancel)
+    private static async Task<T> Read<T>(HttpResponseMessage answer, CancellationToken cancel)
     {
+        using var response = answer;
         if (!response.IsSuccessStatusCode)
         {
             string message;

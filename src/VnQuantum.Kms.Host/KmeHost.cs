@@ -32,10 +32,14 @@ public sealed class KmeHost : IAsyncDisposable
     private readonly KeyService _service;
 
     private readonly AuditLog? _audit;
+    private readonly bool _ownsEncryption;
+    private readonly X509Certificate2[] _certificates;
 
-    private KmeHost(WebApplication app, IKeyStore store, KeyEncryption encryption, PeerClient peers, KeyService service, AuditLog? audit)
+    private KmeHost(WebApplication app, IKeyStore store, KeyEncryption encryption, PeerClient peers, KeyService service, AuditLog? audit, bool ownsEncryption, X509Certificate2[] certificates)
     {
         _audit = audit;
+        _ownsEncryption = ownsEncryption;
+        _certificates = certificates;
         _app = app;
         _store = store;
         _encryption = encryption;
@@ -58,6 +62,7 @@ public sealed class KmeHost : IAsyncDisposable
             throw new ArgumentException("invalid KME configuration: " + string.Join("; ", problems));
         }
 
+        bool ownsEncryption = encryption is null;
         encryption ??= KeyEncryption.FromFileOrEnvironment(options.KekFile);
         IKeyStore store = options.PostgresConnection is string pg
             ? new PostgresKeyStore(pg, encryption, options.PostgresSchema)
@@ -91,7 +96,7 @@ public sealed class KmeHost : IAsyncDisposable
         var app = builder.Build();
         MapEndpoints(app, options, service, audit);
         MapPeerEndpoints(app, options, service, store);
-        return new KmeHost(app, store, encryption, peers, service, audit);
+        return new KmeHost(app, store, encryption, peers, service, audit, ownsEncryption, [ca, server]);
     }
 
     /// <summary>Burns keys a crash left pending (never confirmed to a master), here and at the peers, then listens.</summary>
@@ -111,7 +116,15 @@ public sealed class KmeHost : IAsyncDisposable
         _peers.Dispose();
         _store.Dispose();
         _audit?.Dispose();
-        _encryption.Dispose();
+        if (_ownsEncryption)
+        {
+            _encryption.Dispose();
+        }
+
+        foreach (var c in _certificates)
+        {
+            c.Dispose();
+        }
     }
 
     /// <summary>The chain must end at the configured CA (and only it), be within its validity, and not be revoked.</summary>
@@ -220,8 +233,17 @@ public sealed class KmeHost : IAsyncDisposable
                 return Results.Json(new Error("the client certificate is not a configured peer KME"), statusCode: 401);
             }
 
-            var message = await http.Request.ReadFromJsonAsync<PeerBurn>(http.RequestAborted);
-            store.Burn(message?.KeyIds ?? []);
+            PeerBurn? message;
+            try
+            {
+                message = await http.Request.ReadFromJsonAsync<PeerBurn>(http.RequestAborted);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return Results.Json(new Error($"malformed burn request: {e.Message}"), statusCode: 400);
+            }
+
+            service.BurnForPeer(PeerOf(http)!, message?.KeyIds ?? []);
             return Results.Json(new { burned = message?.KeyIds.Count ?? 0 });
         });
     }

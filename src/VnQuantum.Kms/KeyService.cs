@@ -27,9 +27,19 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
     // the peer may drop this side's segments below it and no earlier one.
     private readonly Lock _inFlightGate = new();
     private readonly List<(string Link, long Segment)> _inFlight = [];
+    private readonly Lock _groupCommitGate = new();
     private GroupCommit? _groupCommit;
 
-    private GroupCommit _commits => _groupCommit ??= new GroupCommit(this);
+    private GroupCommit _commits
+    {
+        get
+        {
+            lock (_groupCommitGate)
+            {
+                return _groupCommit ??= new GroupCommit(this);
+            }
+        }
+    }
 
     /// <summary>Which segments of a link's stream <paramref name="self"/> reserves from: the KME whose ID sorts first
     /// takes the even ones. Both ends compute the same answer, so they never cut the same bytes.</summary>
@@ -133,8 +143,9 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
             {
                 recorded = notifyPeer is not null && await notifyPeer(link, reservation, cancel);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception)
             {
+                // Whatever went wrong, the keys were not acknowledged: burn them below, never hand them out.
                 recorded = false;
             }
             finally
@@ -182,9 +193,24 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
             : ApiResult<KeyContainer>.Ok(ToContainer(keys));
     }
 
-    /// <summary>Records a reservation the peer KME <paramref name="peer"/> made (the KME-to-KME call).</summary>
-    public bool RecordPeerReservation(string peer, Reservation reservation) =>
-        _store.RecordPeerReservation(peer, ParityFor(peer, options.KmeId), reservation);
+    /// <summary>
+    /// Records a reservation the peer KME <paramref name="peer"/> made (the KME-to-KME call). Refused unless its master
+    /// is an SAE of that peer and every slave is attached here or to that peer: a peer cannot plant keys for others.
+    /// </summary>
+    public bool RecordPeerReservation(string peer, Reservation reservation)
+    {
+        bool OnPeer(string sae) => options.RemoteSaes.TryGetValue(sae, out string? kme) && kme == peer;
+        if (!OnPeer(reservation.Master) || reservation.Slaves.Count == 0 || !reservation.Slaves.All(s => _saes.Contains(s) || OnPeer(s)))
+        {
+            return false;
+        }
+
+        return _store.RecordPeerReservation(peer, ParityFor(peer, options.KmeId), reservation);
+    }
+
+    /// <summary>Burns, at a peer's request, those of <paramref name="ids"/> whose master is an SAE of that peer.</summary>
+    public void BurnForPeer(string peer, IReadOnlyList<Guid> ids) =>
+        _store.Burn(ids, options.RemoteSaes.Where(r => r.Value == peer).Select(r => r.Key).ToHashSet());
 
     /// <summary>After a restart: keys left pending were never confirmed to a master, so they are burned here; the
     /// returned IDs should be burned at the peers too.</summary>
@@ -248,9 +274,11 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
 
                 try
                 {
+                    // This loop is the only writer of reservations, so registering them in flight after the commit
+                    // (under the lock that guards the list) still precedes every later reservation's low-water mark.
+                    var results = _service._store.ReserveMany(batch.Select(b => b.Request).ToList());
                     lock (_service._inFlightGate)
                     {
-                        var results = _service._store.ReserveMany(batch.Select(b => b.Request).ToList());
                         for (int i = 0; i < batch.Count; i++)
                         {
                             (Reservation Reservation, IReadOnlyList<StoredKey> Keys)? reserved = results[i];

@@ -105,9 +105,9 @@ public sealed class KmsOptions
             problems.Add($"minKeySize must be a positive multiple of 8 bits (got {MinKeySize})");
         }
 
-        if (MaxKeySize < MinKeySize || MaxKeySize % 8 != 0)
+        if (MaxKeySize < MinKeySize || MaxKeySize % 8 != 0 || MaxKeySize > Storage.SqlKeyStore.SegmentBytes * 8)
         {
-            problems.Add($"maxKeySize must be a multiple of 8 bits ≥ minKeySize (got {MaxKeySize})");
+            problems.Add($"maxKeySize must be a multiple of 8 bits within minKeySize..{Storage.SqlKeyStore.SegmentBytes * 8} (got {MaxKeySize})");
         }
 
         if (KeySize < MinKeySize || KeySize > MaxKeySize || KeySize % 8 != 0)

@@ -57,12 +57,17 @@ internal static class KmsCommand
             options.AuditLogPath = options.AuditLogPath is null ? null : Resolve(options.AuditLogPath);
 
             await using var host = KmeHost.Create(options);
-            if (options.KeySource.File is string file)
+            if (host.Store.HasStream(options.KeySource.Link))
+            {
+                // A restart: the stream was loaded before and part of it may be handed out already.
+                output.WriteLine($"{options.KmeId}: the key stream of link '{options.KeySource.Link}' is already in the store; the key source is not read again");
+            }
+            else if (options.KeySource.File is string file)
             {
                 QkdKeySources.ReplayFile(Resolve(file), host.Store, options.KeySource.Link);
             }
 
-            if (options.KeySource.QkdLink is { } q)
+            else if (options.KeySource.QkdLink is { } q)
             {
                 var link = q.Preset switch { "gys" => QkdLink.Gys(q.DistanceKm), "snspd" => QkdLink.Snspd(q.DistanceKm), _ => QkdLink.Lim2014(q.DistanceKm) };
                 int bytes = QkdKeySources.RunLink(link, (long)q.Pulses, q.Seed, host.Store, aliceLink: options.KeySource.Link);

@@ -51,7 +51,7 @@ internal static class KmsDemo
         var b = Options("b", portB, "sae-b", "sae-a", "KME-A", portA);
         await using var kmeA = KmeHost.Create(a);
         await using var kmeB = KmeHost.Create(b);
-        if (kmeA.Store.AvailableBytes("KME-B", KeyService.ParityFor("KME-A", "KME-B")) < 1024)
+        if (!kmeA.Store.HasStream("KME-B"))
         {
             output.WriteLine("running the simulated decoy-BB84 link between KME-A and KME-B (25 km, 1.2e8 pulses)…");
             int bytes = QkdKeySources.RunLink(QkdLink.Lim2014(25), 120_000_000, (ulong)Environment.TickCount64, kmeA.Store, kmeB.Store, aliceLink: "KME-B", bobLink: "KME-A");

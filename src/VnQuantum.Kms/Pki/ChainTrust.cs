@@ -9,6 +9,9 @@ public static class ChainTrust
     /// <summary>TLS client authentication (id-kp-clientAuth).</summary>
     public const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
 
+    /// <summary>TLS server authentication (id-kp-serverAuth).</summary>
+    public const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+
     /// <summary>
     /// True when <paramref name="cert"/> chains to <paramref name="ca"/>, is within its validity period, and (when
     /// given) carries the extended key usage <paramref name="requiredUsage"/>. Revocation is checked separately,

@@ -29,6 +29,10 @@ public interface IKeyStore : IDisposable
     /// <summary>Bytes of <paramref name="link"/>'s stream this side may still reserve (<paramref name="parity"/> null: any segment).</summary>
     long AvailableBytes(string link, int? parity);
 
+    /// <summary>Whether <paramref name="link"/> has ever received key material (a restarted KME must not feed the same
+    /// stream again: its bytes may already have been handed out).</summary>
+    bool HasStream(string link);
+
     /// <summary>Appends key material to <paramref name="link"/>'s stream, as the next segments.</summary>
     void AddToPool(string link, ReadOnlySpan<byte> material);
 
@@ -48,8 +52,9 @@ public interface IKeyStore : IDisposable
     /// <summary>Makes pending keys deliverable.</summary>
     void Confirm(IReadOnlyList<Guid> ids);
 
-    /// <summary>Destroys keys for good (their IDs stay known, so they are never recorded or handed out again).</summary>
-    void Burn(IReadOnlyList<Guid> ids);
+    /// <summary>Destroys keys for good (their IDs stay known, so they are never recorded or handed out again); with
+    /// <paramref name="masters"/>, only keys whose master is one of them.</summary>
+    void Burn(IReadOnlyList<Guid> ids, IReadOnlySet<string>? masters = null);
 
     /// <summary>Keys still pending (after a crash: to burn).</summary>
     IReadOnlyList<Guid> Pending();

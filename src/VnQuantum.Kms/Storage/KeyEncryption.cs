@@ -32,7 +32,7 @@ public sealed class KeyEncryption : IDisposable
         if (path is not null)
         {
             byte[] raw = File.ReadAllBytes(path);
-            kek = raw.Length == 32 ? raw : Convert.FromBase64String(Encoding.ASCII.GetString(raw).Trim());
+            kek = raw.Length == 32 ? raw.ToArray() : Convert.FromBase64String(Encoding.ASCII.GetString(raw).Trim());
             CryptographicOperations.ZeroMemory(raw);
         }
         else

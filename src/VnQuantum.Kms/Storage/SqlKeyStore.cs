@@ -53,6 +53,16 @@ public abstract class SqlKeyStore : IKeyStore
         }
     }
 
+    public bool HasStream(string link)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            using var cmd = Command(tx, "SELECT COUNT(*) FROM pool_link WHERE link = @link", ("@link", link));
+            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+    }
+
     public void AddToPool(string link, ReadOnlySpan<byte> material)
     {
         lock (_gate)
@@ -86,21 +96,15 @@ public abstract class SqlKeyStore : IKeyStore
 
     public IReadOnlyList<(Reservation Reservation, IReadOnlyList<StoredKey> Keys)?> ReserveMany(IReadOnlyList<ReservationRequest> requests)
     {
-        foreach (var r in requests)
-        {
-            if (r.Bytes > SegmentBytes)
-            {
-                throw new ArgumentOutOfRangeException(nameof(requests), r.Bytes, $"keys are at most {SegmentBytes} bytes");
-            }
-        }
-
         lock (_gate)
         {
             // One transaction, one durable commit for the whole batch (group commit); requests on the same stream share
             // one cursor read, one walk over the segments, one cursor update.
             using var tx = _db.BeginTransaction();
             var results = new (Reservation, IReadOnlyList<StoredKey>)?[requests.Count];
-            foreach (var group in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => (x.Request.Link, x.Request.Parity)))
+            // A key never straddles segments, so one larger than a segment cannot be served (null, like an empty pool).
+            foreach (var group in requests.Select((r, i) => (Request: r, Index: i)).Where(x => x.Request.Bytes <= SegmentBytes)
+                .GroupBy(x => (x.Request.Link, x.Request.Parity)))
             {
                 ReserveStream(tx, group.Key.Link, group.Key.Parity, group.ToList(), results);
             }
@@ -231,13 +235,22 @@ public abstract class SqlKeyStore : IKeyStore
 
     public void Confirm(IReadOnlyList<Guid> ids) => SetStatus(ids, "confirmed", "pending");
 
-    public void Burn(IReadOnlyList<Guid> ids)
+    public void Burn(IReadOnlyList<Guid> ids, IReadOnlySet<string>? masters = null)
     {
         lock (_gate)
         {
             using var tx = _db.BeginTransaction();
             foreach (var id in ids)
             {
+                if (masters is not null)
+                {
+                    using var owner = Command(tx, "SELECT master FROM reserved_key WHERE key_id = @id", ("@id", id.ToString("D")));
+                    if (owner.ExecuteScalar() is not string master || !masters.Contains(master))
+                    {
+                        continue;
+                    }
+                }
+
                 using var burn = Command(tx, """
                     UPDATE reserved_key SET status = 'burned', sealed = @empty WHERE key_id = @id;
                     DELETE FROM key_slave WHERE key_id = @id;

@@ -37,7 +37,10 @@ public static class DecoyStateBb84
         }
 
         var model = new ExpectedDetection(link);
-        double y0 = model.BackgroundYield;
+
+        // The vacuum decoy measures Q_0 and E_0·Q_0 as they are observed (afterpulses included), not the dark counts.
+        double y0 = model.Gain(0);
+        double e0y0 = model.ErrorGain(0);
         double qMu = model.Gain(mu), qNu = model.Gain(nu);
         double y1 = mu / ((mu * nu) - (nu * nu)) *
             ((qNu * Math.Exp(nu)) - (qMu * Math.Exp(mu) * nu * nu / (mu * mu)) - (((mu * mu) - (nu * nu)) / (mu * mu) * y0));
@@ -46,7 +49,7 @@ public static class DecoyStateBb84
             return 0;
         }
 
-        double e1 = Math.Min(0.5, ((model.ErrorGain(nu) * Math.Exp(nu)) - (y0 / 2)) / (y1 * nu));
+        double e1 = Math.Min(0.5, ((model.ErrorGain(nu) * Math.Exp(nu)) - e0y0) / (y1 * nu));
         return Rate(link, model, mu, y1 * mu * Math.Exp(-mu), Math.Max(0, e1), sifting);
     }
 

@@ -195,7 +195,6 @@ public static class FiniteKeyDecoyBb84
         DecoySettings[] starts =
         [
             start,
-            new(0.9, 0.5, 0.1, mu3, 0.6, 0.3),
             new(0.7, 0.4, 0.2, mu3, 0.4, 0.4),
             new(0.95, 0.6, 0.15, mu3, 0.8, 0.15),
             new(0.5, 0.3, 0.1, mu3, 0.3, 0.5),

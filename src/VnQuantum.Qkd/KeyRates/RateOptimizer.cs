@@ -1,4 +1,3 @@
-using MathNet.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 
@@ -77,15 +76,16 @@ internal static class RateOptimizer
             return 0;
         }
 
-        double lo = 0, hi = 10;
+        double lo = 0, hi = Math.Min(10, maxKm);
         while (rateAt(hi) > 0)
         {
-            lo = hi;
-            hi *= 2;
-            if (hi > maxKm)
+            if (hi >= maxKm)
             {
                 return maxKm;
             }
+
+            lo = hi;
+            hi = Math.Min(2 * hi, maxKm);
         }
 
         while (hi - lo > 1e-3)
@@ -108,5 +108,4 @@ internal static class RateOptimizer
 
     public static double Logit(double p) => Math.Log(p / (1 - p));
 
-    internal static bool Near(double a, double b) => a.AlmostEqualRelative(b, 1e-12);
 }

@@ -53,12 +53,16 @@ public readonly struct ExpectedDetection
     /// <summary>E_μ: quantum bit error rate of the clicks for mean photon number <paramref name="mu"/>.</summary>
     public double ErrorRate(double mu) => ErrorGain(mu) / Gain(mu);
 
-    /// <summary>Y_n: the yield of an n-photon state (probability of a click given n photons left Alice).</summary>
-    public double Yield(int photons) => 1.0 - ((1.0 - _y0) * Math.Pow(1.0 - _eta, photons));
+    /// <summary>Y_n: the yield of an n-photon state (probability of a click given n photons left Alice), afterpulses
+    /// included as in <see cref="Gain"/>, so that Q_μ = Σ P_μ(n)·Y_n. Dead time is left out: it makes the yield
+    /// depend on the intensity, which no decoy bound allows (see docs/qkd.md).</summary>
+    public double Yield(int photons) => RawYield(photons) * (1 + _afterpulse);
 
-    /// <summary>e_n: the bit error rate of n-photon states.</summary>
+    /// <summary>e_n: the bit error rate of n-photon states (an afterpulse is a random bit).</summary>
     public double PhotonErrorRate(int photons) =>
-        ((_y0 / 2) + (_misalignment * (1.0 - Math.Pow(1.0 - _eta, photons)))) / Yield(photons);
+        ((_y0 / 2) + (_misalignment * (1.0 - Math.Pow(1.0 - _eta, photons))) + (_afterpulse * RawYield(photons) / 2)) / Yield(photons);
+
+    private double RawYield(int photons) => 1.0 - ((1.0 - _y0) * Math.Pow(1.0 - _eta, photons));
 
     private double RawGain(double mu) => 1.0 - ((1.0 - _y0) * Math.Exp(-_eta * mu));
 

@@ -111,7 +111,6 @@ public static class PostProcessingChain
             1 => (det[j / 3].Intensity & 1) != 0,
             _ => (det[j / 3].Intensity & 2) != 0,
         }));
-        _ = bobBases;
         var keyIndex = new List<int>();
         var nX = new double[3];
         var nZ = new double[3];
@@ -121,7 +120,7 @@ public static class PostProcessingChain
         {
             bool aliceZ = BitPacking.Read(aliceInfo, 3 * i);
             int k = (BitPacking.Read(aliceInfo, (3 * i) + 1) ? 1 : 0) | (BitPacking.Read(aliceInfo, (3 * i) + 2) ? 2 : 0);
-            if (aliceZ != (det[i].BobBasis == 1))
+            if (aliceZ != BitPacking.Read(bobBases, i))
             {
                 continue;
             }
@@ -260,6 +259,10 @@ public static class PostProcessingChain
     {
         var ensemble = Ldpc.RateAdaptiveLdpc.ChooseEnsemble(qber, options.LdpcTargetEfficiency, Ldpc.DegreeDistribution.Published);
         var code = new Ldpc.RateAdaptiveLdpc(ensemble, options.LdpcCodeLength, seed: publicRandom.NextUInt64());
+
+        // Alice's private randomness for punctured bits: never sent. Seeded here so runs repeat; a deployment draws it
+        // from a hardware generator.
+        var alicePrivate = new SeededRandom(options.Seed ^ 0xC2B2AE3D27D4EB4FUL);
         long leaked = 0;
         var alice = new byte[code.PayloadBits];
         var bob = new byte[code.PayloadBits];
@@ -275,7 +278,7 @@ public static class PostProcessingChain
                 }
 
                 // A frame that still fails after every blind retry keeps its errors; verification then stops the chain.
-                leaked += code.Reconcile(alice.AsSpan(0, len), bob.AsSpan(0, len), Math.Max(qber, 1e-3), options.LdpcTargetEfficiency, publicRandom.NextUInt64(), channel).LeakedBits;
+                leaked += code.Reconcile(alice.AsSpan(0, len), bob.AsSpan(0, len), Math.Max(qber, 1e-3), options.LdpcTargetEfficiency, publicRandom.NextUInt64(), alicePrivate, channel).LeakedBits;
                 for (int j = 0; j < len; j++)
                 {
                     bobKey[start + j] = bob[j] != 0;

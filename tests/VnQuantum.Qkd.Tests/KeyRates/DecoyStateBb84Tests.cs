@@ -29,12 +29,15 @@ public sealed class DecoyStateBb84Tests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(0.0)]
-    [InlineData(60.0)]
-    [InlineData(120.0)]
-    public void VacuumWeakDecoy_TendsToInfiniteDecoy_AsTheDecoyDims(double km)
+    [InlineData(0.0, false)]
+    [InlineData(60.0, false)]
+    [InlineData(120.0, false)]
+    [InlineData(50.0, true)]
+    [InlineData(100.0, true)]
+    public void VacuumWeakDecoy_TendsToInfiniteDecoy_AsTheDecoyDims(double km, bool afterpulses)
     {
-        var link = QkdLink.Gys(km);
+        // The Lim et al. link has 4 % afterpulses: the single-photon model must include them as the gain does.
+        var link = afterpulses ? QkdLink.Lim2014(km) : QkdLink.Gys(km);
         double infinite = DecoyStateBb84.InfiniteDecoyRate(link, 0.48);
         double previous = 0;
         foreach (double nu in new[] { 0.2, 0.1, 0.05, 0.01, 0.001 })
@@ -55,10 +58,12 @@ public sealed class DecoyStateBb84Tests(ITestOutputHelper output)
         Assert.InRange(lNoDecoy, 5, 60);
     }
 
-    [Fact]
-    public void ExpectedDetection_SinglePhotonYieldAndGainAgreeWithThePhotonNumberSum()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ExpectedDetection_SinglePhotonYieldAndGainAgreeWithThePhotonNumberSum(bool afterpulses)
     {
-        var model = new ExpectedDetection(QkdLink.Gys(40));
+        var model = new ExpectedDetection(afterpulses ? QkdLink.Lim2014(40) : QkdLink.Gys(40));
         const double mu = 0.6;
         double gain = 0, errors = 0, p = Math.Exp(-mu);
         for (int n = 0; n < 40; n++)

@@ -21,7 +21,7 @@ public sealed class LdpcTests(ITestOutputHelper output)
             var (alice, bob, errors) = TestKeys.NoisyFrame(code.PayloadBits, qber, (ulong)(frame + 10));
 
             var channel = TestKeys.Channel();
-            var result = code.Reconcile(alice, bob, qber, target, (ulong)frame, channel);
+            var result = code.Reconcile(alice, bob, qber, target, (ulong)frame, new VnQuantum.Simulation.SeededRandom((ulong)frame + 500), channel);
             Assert.Equal(ParityCheckRows(code) - result.Punctured, result.LeakedBits);
             Assert.True(channel.PayloadBytes * 8 >= result.LeakedBits);
             Assert.Equal(code.Modulated, result.Punctured + result.Shortened);

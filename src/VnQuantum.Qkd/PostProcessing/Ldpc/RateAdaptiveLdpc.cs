@@ -77,9 +77,10 @@ public sealed class RateAdaptiveLdpc
     /// <summary>
     /// Reconciles one frame: corrects <paramref name="bob"/> (payload bits) towards <paramref name="alice"/> for an
     /// estimated QBER <paramref name="qber"/>, aiming at efficiency <paramref name="targetEfficiency"/>.
-    /// <paramref name="frameSeed"/> draws the shortened values (public) and the punctured bits (Alice's secret).
+    /// <paramref name="frameSeed"/> draws the shortened values (public); <paramref name="aliceRandom"/> draws the
+    /// punctured bits, which must stay Alice's secret (never derived from anything sent), or they would leak.
     /// </summary>
-    public LdpcFrameResult Reconcile(ReadOnlySpan<byte> alice, Span<byte> bob, double qber, double targetEfficiency, ulong frameSeed, AuthenticatedChannel channel, int maxIterations = 100)
+    public LdpcFrameResult Reconcile(ReadOnlySpan<byte> alice, Span<byte> bob, double qber, double targetEfficiency, ulong frameSeed, SeededRandom aliceRandom, AuthenticatedChannel channel, int maxIterations = 100)
     {
         int n = CodeLength, d = Modulated;
         if (alice.Length != bob.Length || alice.Length > PayloadBits || alice.Length == 0)
@@ -96,7 +97,6 @@ public sealed class RateAdaptiveLdpc
         int punctured = d - shortened;
 
         var publicRng = new SeededRandom(frameSeed);
-        var aliceSecret = new SeededRandom(frameSeed ^ 0x5DEECE66DUL);
         var aliceWord = new byte[n];
         var bobWord = new byte[n];
         var llr = new double[n];
@@ -109,7 +109,7 @@ public sealed class RateAdaptiveLdpc
                 int pos = _layout[i];
                 if (i < punctured)
                 {
-                    aliceWord[pos] = (byte)(aliceSecret.NextUInt64() & 1);
+                    aliceWord[pos] = (byte)(aliceRandom.NextUInt64() & 1);
                     llr[pos] = 0;
                 }
                 else if (i < d)
