@@ -34,6 +34,45 @@ public sealed class KeySourceTests : IDisposable
         Assert.Equal(1000, store.AvailableBytes(KeyService.LocalLink, null));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void KekFile_RawOrBase64_IsTheKeyUsed_NotZeros(bool base64)
+    {
+        byte[] kek = RandomNumberGenerator.GetBytes(32);
+        string path = Path.Combine(_dir, "kek.bin");
+        if (base64)
+        {
+            File.WriteAllText(path, Convert.ToBase64String(kek));
+        }
+        else
+        {
+            File.WriteAllBytes(path, kek);
+        }
+
+        using var fromFile = KeyEncryption.FromFileOrEnvironment(path);
+        byte[] sealedBytes = fromFile.Seal("secret"u8, "label");
+        using var same = new KeyEncryption(kek);
+        using var zeros = new KeyEncryption(new byte[32]);
+        Assert.Equal("secret"u8.ToArray(), same.Open(sealedBytes, "label"));
+        Assert.ThrowsAny<CryptographicException>(() => zeros.Open(sealedBytes, "label"));
+    }
+
+    [Fact]
+    public void AStoreRemembersItsStream_SoARestartDoesNotFeedItAgain()
+    {
+        using (var store = new SqliteKeyStore(Path.Combine(_dir, "d.db"), _kek))
+        {
+            Assert.False(store.HasStream("KME-B"));
+            store.AddToPool("KME-B", RandomNumberGenerator.GetBytes(100));
+            store.Reserve("KME-B", 0, "SAE-A", ["SAE-B"], 3, 32, pending: false);
+        }
+
+        using var reopened = new SqliteKeyStore(Path.Combine(_dir, "d.db"), _kek);
+        Assert.True(reopened.HasStream("KME-B"));
+        Assert.False(reopened.HasStream("KME-C"));
+    }
+
     public void Dispose()
     {
         _kek.Dispose();
