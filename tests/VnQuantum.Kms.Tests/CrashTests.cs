@@ -109,7 +109,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
                     }
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or IOException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or IOException or SocketException)
             {
                 // The master got no 200: those keys were never handed.
             }
@@ -136,9 +136,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
                     // Refused while the peer was down or restarting: the keys must come later; try them again then.
                 }
             }
-            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            catch (Exception e) when (e is SocketException || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
             {
-                // The KME was down: the request never arrived; the keys must come later.
+                // The KME was down or the connection never opened: the request never arrived; the keys must come later.
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or IOException)
             {
