@@ -27,6 +27,38 @@ internal unsafe struct Dense2Kernel<T> : IRunKernel
         if (Width == 512)
         {
             long step = Vector512<T>.Count / 2;
+
+            // Two groups per iteration: twice the independent FMA chains in flight, so the multiply-adds of one
+            // group overlap the loads and the accumulation latency of the other.
+            for (; j + (2 * step) <= length; j += 2 * step)
+            {
+                long o = 2 * j, q = o + (2 * step);
+                var a0 = Vector512.Load(p0 + o); var s0 = ComplexLanes.Swap(a0);
+                var a1 = Vector512.Load(p1 + o); var s1 = ComplexLanes.Swap(a1);
+                var a2 = Vector512.Load(p2 + o); var s2 = ComplexLanes.Swap(a2);
+                var a3 = Vector512.Load(p3 + o); var s3 = ComplexLanes.Swap(a3);
+                var b0 = Vector512.Load(p0 + q); var t0 = ComplexLanes.Swap(b0);
+                var b1 = Vector512.Load(p1 + q); var t1 = ComplexLanes.Swap(b1);
+                var b2 = Vector512.Load(p2 + q); var t2 = ComplexLanes.Swap(b2);
+                var b3 = Vector512.Load(p3 + q); var t3 = ComplexLanes.Swap(b3);
+                var r0 = Row512(m, a0, s0, a1, s1, a2, s2, a3, s3);
+                var u0 = Row512(m, b0, t0, b1, t1, b2, t2, b3, t3);
+                var r1 = Row512(m + 4, a0, s0, a1, s1, a2, s2, a3, s3);
+                var u1 = Row512(m + 4, b0, t0, b1, t1, b2, t2, b3, t3);
+                var r2 = Row512(m + 8, a0, s0, a1, s1, a2, s2, a3, s3);
+                var u2 = Row512(m + 8, b0, t0, b1, t1, b2, t2, b3, t3);
+                var r3 = Row512(m + 12, a0, s0, a1, s1, a2, s2, a3, s3);
+                var u3 = Row512(m + 12, b0, t0, b1, t1, b2, t2, b3, t3);
+                r0.Store(p0 + o);
+                u0.Store(p0 + q);
+                r1.Store(p1 + o);
+                u1.Store(p1 + q);
+                r2.Store(p2 + o);
+                u2.Store(p2 + q);
+                r3.Store(p3 + o);
+                u3.Store(p3 + q);
+            }
+
             for (; j + step <= length; j += step)
             {
                 long o = 2 * j;
