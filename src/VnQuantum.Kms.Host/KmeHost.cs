@@ -248,35 +248,27 @@ public sealed class KmeHost : IAsyncDisposable
         });
     }
 
-    private static async Task<IResult> WithCallerAsync(HttpContext http, KmsOptions options, AuditLog? audit, Func<string, Task<IResult>> handle)
+    /// <summary>The SAE of the request's client certificate, or null after auditing the refusal.</summary>
+    private static string? Caller(HttpContext http, KmsOptions options, AuditLog? audit)
     {
         var cert = http.Connection.ClientCertificate;
         if (cert is null || !options.SaeCertificates.TryGetValue(DemoPki.Thumbprint(cert), out string? sae))
         {
-            return Unregistered(http, cert, audit);
+            audit?.Append($"unregistered:{(cert is null ? "none" : DemoPki.Thumbprint(cert))}", http.Request.Method + " " + http.Request.Path, "", [], 0, 401);
+            return null;
         }
 
         http.Items["sae"] = sae;
-        return await handle(sae);
+        return sae;
     }
 
-    private static IResult Unregistered(HttpContext http, X509Certificate2? cert, AuditLog? audit)
-    {
-        audit?.Append($"unregistered:{(cert is null ? "none" : DemoPki.Thumbprint(cert))}", http.Request.Method + " " + http.Request.Path, "", [], 0, 401);
-        return Results.Json(new Error("the client certificate is not registered to any SAE"), statusCode: 401);
-    }
+    private static IResult Unregistered() => Results.Json(new Error("the client certificate is not registered to any SAE"), statusCode: 401);
 
-    private static IResult WithCaller(HttpContext http, KmsOptions options, AuditLog? audit, Func<string, IResult> handle)
-    {
-        var cert = http.Connection.ClientCertificate;
-        if (cert is null || !options.SaeCertificates.TryGetValue(DemoPki.Thumbprint(cert), out string? sae))
-        {
-            return Unregistered(http, cert, audit);
-        }
+    private static async Task<IResult> WithCallerAsync(HttpContext http, KmsOptions options, AuditLog? audit, Func<string, Task<IResult>> handle) =>
+        Caller(http, options, audit) is string sae ? await handle(sae) : Unregistered();
 
-        http.Items["sae"] = sae;
-        return handle(sae);
-    }
+    private static IResult WithCaller(HttpContext http, KmsOptions options, AuditLog? audit, Func<string, IResult> handle) =>
+        Caller(http, options, audit) is string sae ? handle(sae) : Unregistered();
 
     private static IResult Reply<T>(ApiResult<T> result) =>
         result.IsSuccess ? Results.Json(result.Value) : Results.Json(result.Error, statusCode: result.StatusCode);

@@ -165,16 +165,13 @@ internal static class QkdCommand
                 return ExitCodes.InputError;
             }
 
-            // Choose intensities and basis bias for the block this run will give (one refinement of the estimate).
-            var (settings, expected) = FiniteKeyDecoyBb84.Optimize(l, 1e6, 1e-10, 1e-15);
-            double nX = n / expected.PulsesSent * 1e6;
+            // Intensities and basis bias for the block this run will give.
+            var (settings, nX) = FiniteKeyDecoyBb84.OptimizeForPulses(l, n);
             if (nX < 1e3)
             {
                 error.WriteLine($"vnq: {n:G} pulses give about {nX:F0} sifted key bits at {km} km: too few for a finite-key block; send more pulses");
                 return ExitCodes.InputError;
             }
-
-            (settings, _) = FiniteKeyDecoyBb84.Optimize(l, nX, 1e-10, 1e-15, start: settings);
             var console = Consoles.For(output);
             var errConsole = Consoles.For(error);
             var clock = Stopwatch.StartNew();

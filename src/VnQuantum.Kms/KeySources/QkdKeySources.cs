@@ -31,12 +31,7 @@ public static class QkdKeySources
     /// </summary>
     public static int RunLink(QkdLink link, long pulses, ulong seed, Storage.IKeyStore aliceStore, Storage.IKeyStore? bobStore = null, string aliceLink = KeyService.LocalLink, string bobLink = KeyService.LocalLink)
     {
-        var (settings, expected) = FiniteKeyDecoyBb84.Optimize(link, 1e6, 1e-10, 1e-15);
-        double blockBits = pulses / expected.PulsesSent * 1e6;
-        if (blockBits > 1e3)
-        {
-            (settings, _) = FiniteKeyDecoyBb84.Optimize(link, blockBits, 1e-10, 1e-15, start: settings);
-        }
+        var (settings, _) = FiniteKeyDecoyBb84.OptimizeForPulses(link, pulses);
 
         var record = LinkSimulator.Run(new LinkSimulationOptions(link, settings, pulses, seed));
         using var preShared = new KeyBits(1 << 12);

@@ -214,6 +214,23 @@ public static class FiniteKeyDecoyBb84
         return (settings, Evaluate(settings));
     }
 
+    /// <summary>
+    /// Settings for a run of <paramref name="pulses"/> pulses: optimised for a 10⁶-bit block, the block this pulse
+    /// budget gives is estimated from them, then the settings are optimised again for that block. Also returns the
+    /// estimated n_X (sifted key-basis bits); below 10³ no finite-key block is meaningful and the first settings stand.
+    /// </summary>
+    public static (DecoySettings Settings, double KeyBasisBits) OptimizeForPulses(QkdLink link, double pulses, double epsilonSecrecy = 1e-10, double epsilonCorrectness = 1e-15)
+    {
+        var (settings, expected) = Optimize(link, 1e6, epsilonSecrecy, epsilonCorrectness);
+        double keyBasisBits = pulses / expected.PulsesSent * 1e6;
+        if (keyBasisBits >= 1e3)
+        {
+            (settings, _) = Optimize(link, keyBasisBits, epsilonSecrecy, epsilonCorrectness, start: settings);
+        }
+
+        return (settings, keyBasisBits);
+    }
+
     /// <summary>τ_n = Σ_k e^(−μ_k)·μ_kⁿ·p_k/n!: the probability that Alice sends n photons.</summary>
     internal static double Tau(int n, ReadOnlySpan<double> mu, ReadOnlySpan<double> p)
     {
