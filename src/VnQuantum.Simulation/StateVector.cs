@@ -412,6 +412,24 @@ public sealed unsafe class StateVector : IDisposable
         }
     }
 
+    /// <summary>
+    /// The reduced density matrix of one or two qubits (the rest traced out), row-major, index bit i = qubits[i]:
+    /// what a trajectory needs to weigh the Kraus operators of a general channel.
+    /// </summary>
+    public Complex[] ReducedDensityMatrix(ReadOnlySpan<int> qubits)
+    {
+        if (qubits.Length is < 1 or > 2)
+        {
+            throw new ArgumentException("A reduced density matrix is offered for 1 or 2 qubits.", nameof(qubits));
+        }
+
+        Span<int> positions = stackalloc int[qubits.Length];
+        Positions([], qubits, positions);
+        return Precision == Precision.Double
+            ? ReducedDensityMatrix<double>((double*)_data, Length, qubits)
+            : ReducedDensityMatrix<float>((float*)_data, Length, qubits);
+    }
+
     /// <summary>⟨ψ|P|ψ⟩ for a Pauli string (its rightmost letter on qubit 0).</summary>
     public double Expectation(PauliString pauli)
     {
@@ -579,6 +597,53 @@ public sealed unsafe class StateVector : IDisposable
             double re = ((float*)_data)[2 * i], im = ((float*)_data)[(2 * i) + 1];
             return (re * re) + (im * im);
         }
+    }
+
+    private static Complex[] ReducedDensityMatrix<T>(T* data, long length, ReadOnlySpan<int> qubits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int k = qubits.Length;
+        int dim = 1 << k;
+        Span<long> offsets = stackalloc long[dim];
+        long mask = 0;
+        for (int j = 0; j < dim; j++)
+        {
+            for (int b = 0; b < k; b++)
+            {
+                offsets[j] |= ((j >> b) & 1L) << qubits[b];
+            }
+        }
+
+        foreach (int q in qubits)
+        {
+            mask |= 1L << q;
+        }
+
+        Span<Complex> amplitudes = stackalloc Complex[dim];
+        var rho = new Complex[dim * dim];
+        for (long rest = 0; rest < length; rest++)
+        {
+            if ((rest & mask) != 0)
+            {
+                continue;
+            }
+
+            for (int j = 0; j < dim; j++)
+            {
+                long i = rest | offsets[j];
+                amplitudes[j] = new Complex(double.CreateTruncating(data[2 * i]), double.CreateTruncating(data[(2 * i) + 1]));
+            }
+
+            for (int r = 0; r < dim; r++)
+            {
+                for (int c = 0; c < dim; c++)
+                {
+                    rho[(r * dim) + c] += amplitudes[r] * Complex.Conjugate(amplitudes[c]);
+                }
+            }
+        }
+
+        return rho;
     }
 
     private void Free()

@@ -1,0 +1,309 @@
+using System.Collections;
+
+namespace VnQuantum.Simulation.Stabilizer;
+
+/// <summary>
+/// Samples many shots of a noisy Clifford program as Stim's frame simulator does (Gidney, Quantum 5, 497 (2021)): one
+/// noiseless reference shot on the tableau, then, for a batch of shots at once, the Pauli frame by which each shot
+/// differs from the reference, one bit per shot in 64-bit words. Gates conjugate frames (a few word operations per
+/// gate for the whole batch), noise XORs random Paulis in, a measurement's flip is the frame's X bit. Random Z frames
+/// at the start, after each measurement and after each reset make non-deterministic measurements come out random.
+/// </summary>
+/// <remarks>
+/// Batches are independent, each seeded from (seed, batch index): the same seed gives the same bits on any thread count.
+/// </remarks>
+public sealed class PauliFrameSampler
+{
+    /// <summary>Shots per batch (a multiple of 256, so the word loops run on whole vectors).</summary>
+    public const int BatchShots = 4096;
+
+    private readonly CliffordProgram _program;
+    private readonly bool[] _reference;
+
+    /// <exception cref="ArgumentException">The program has feedback frames cannot take; see <see cref="CliffordProgram.FrameSamplingObstacle"/>.</exception>
+    public PauliFrameSampler(CliffordProgram program, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (program.FrameSamplingObstacle() is { } why)
+        {
+            throw new ArgumentException($"The Pauli-frame sampler cannot run this program: {why}.", nameof(program));
+        }
+
+        _program = program;
+        Seed = seed;
+
+        // The reference shot: noiseless, random outcomes forced to 0 (any valid outcome serves; frames supply the randomness).
+        _reference = new bool[program.RecordCount];
+        program.RunShot(new StabilizerTableau(program.QubitCount), _reference, random: null);
+    }
+
+    public ulong Seed { get; }
+
+    /// <summary>The reference shot's measurement records.</summary>
+    public IReadOnlyList<bool> Reference => _reference;
+
+    /// <summary>
+    /// Samples <paramref name="shots"/> shots; the result holds record r of shot s at bit (s·RecordCount + r).
+    /// <paramref name="threads"/> ≤ 0 means one per processor.
+    /// </summary>
+    public BitArray Sample(int shots, int threads = 0, IProgress<double>? progress = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shots);
+        int records = _program.RecordCount;
+        var result = new BitArray(checked(shots * Math.Max(records, 1)));
+        int batches = (shots + BatchShots - 1) / BatchShots;
+        int done = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
+        Parallel.For(0, batches, options, () => new Batch(_program.QubitCount, records), (b, _, batch) =>
+        {
+            batch.Run(_program, _reference, new SeededRandom(BatchSeed(Seed, b)));
+            int first = b * BatchShots;
+            int count = Math.Min(BatchShots, shots - first);
+            lock (result)
+            {
+                batch.CopyTo(result, _reference, first, count);
+            }
+
+            progress?.Report((double)Interlocked.Increment(ref done) / batches);
+            return batch;
+        }, _ => { });
+        return result;
+    }
+
+    /// <summary>Draws a Pauli index from a probability table (identity first) with a uniform u in [0, 1).</summary>
+    public static int DrawPauli(ReadOnlySpan<double> probabilities, double u)
+    {
+        double acc = 0;
+        for (int i = 1; i < probabilities.Length; i++)
+        {
+            acc += probabilities[i];
+            if (u < acc)
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    private static ulong BatchSeed(ulong seed, int batch) => seed ^ (0x9E3779B97F4A7C15UL * (ulong)(batch + 1));
+
+    /// <summary>The frames and measurement flips of one batch; reused across batches on a thread.</summary>
+    private sealed class Batch
+    {
+        private const int Words = BatchShots / 64;
+        private readonly ulong[] _x;
+        private readonly ulong[] _z;
+        private readonly ulong[] _flips;
+        private readonly ulong[] _scratch = new ulong[Words];
+
+        public Batch(int qubits, int records)
+        {
+            _x = new ulong[qubits * Words];
+            _z = new ulong[qubits * Words];
+            _flips = new ulong[Math.Max(records, 1) * Words];
+        }
+
+        public void Run(CliffordProgram program, bool[] reference, SeededRandom random)
+        {
+            Array.Clear(_x);
+            Array.Clear(_flips);
+            FillRandom(_z, random);
+            foreach (var op in program.Instructions)
+            {
+                Apply(op, reference, random);
+            }
+        }
+
+        public void CopyTo(BitArray result, bool[] references, int firstShot, int count)
+        {
+            int records = references.Length;
+            for (int r = 0; r < records; r++)
+            {
+                var flips = _flips.AsSpan(r * Words, Words);
+                bool reference = references[r];
+                for (int s = 0; s < count; s++)
+                {
+                    bool bit = ((flips[s >> 6] >> (s & 63)) & 1) != 0;
+                    result[((firstShot + s) * records) + r] = bit ^ reference;
+                }
+            }
+        }
+
+        private Span<ulong> X(int q) => _x.AsSpan(q * Words, Words);
+
+        private Span<ulong> Z(int q) => _z.AsSpan(q * Words, Words);
+
+        private Span<ulong> Flips(int record) => _flips.AsSpan(record * Words, Words);
+
+        private void Apply(CliffordInstruction op, bool[] reference, SeededRandom random)
+        {
+            switch (op.Kind)
+            {
+                case CliffordKind.H:
+                    BitWords.Swap(X(op.A), Z(op.A));
+                    break;
+                case CliffordKind.S:
+                case CliffordKind.Sdg:
+                    BitWords.Xor(Z(op.A), X(op.A));
+                    break;
+                case CliffordKind.X:
+                case CliffordKind.Y:
+                case CliffordKind.Z:
+                    break; // a Pauli changes only signs, which frames do not track
+                case CliffordKind.CX:
+                    BitWords.Xor(X(op.B), X(op.A));
+                    BitWords.Xor(Z(op.A), Z(op.B));
+                    break;
+                case CliffordKind.CZ:
+                    BitWords.Xor(Z(op.A), X(op.B));
+                    BitWords.Xor(Z(op.B), X(op.A));
+                    break;
+                case CliffordKind.CY:
+                    // X_a → X_a Y_b, X_b → Z_a X_b, Z_b → Z_a Z_b, Z_a → Z_a.
+                    BitWords.Xor(Z(op.A), X(op.B));
+                    BitWords.Xor(Z(op.A), Z(op.B));
+                    BitWords.Xor(X(op.B), X(op.A));
+                    BitWords.Xor(Z(op.B), X(op.A));
+                    break;
+                case CliffordKind.Swap:
+                    BitWords.Swap(X(op.A), X(op.B));
+                    BitWords.Swap(Z(op.A), Z(op.B));
+                    break;
+                case CliffordKind.Measure:
+                    {
+                        var flips = Flips(op.Record);
+                        X(op.A).CopyTo(flips);
+                        if (op.FlipZeroToOne > 0 || op.FlipOneToZero > 0)
+                        {
+                            ReadoutErrors(flips, reference[op.Record], op.FlipZeroToOne, op.FlipOneToZero, random);
+                        }
+
+                        FillRandom(_scratch, random);
+                        BitWords.Xor(Z(op.A), _scratch);
+                        break;
+                    }
+
+                case CliffordKind.Reset:
+                    X(op.A).Clear();
+                    FillRandom(Z(op.A), random);
+                    break;
+                case CliffordKind.PauliChannel:
+                    ApplyPauliChannel(op, random);
+                    break;
+                case CliffordKind.Conditional:
+                    {
+                        // The shot's Pauli differs from the reference's exactly where the condition's record flipped.
+                        var flips = Flips(op.Conditions[0]);
+                        foreach (var inner in op.Body)
+                        {
+                            if (inner.Kind is CliffordKind.X or CliffordKind.Y)
+                            {
+                                BitWords.Xor(X(inner.A), flips);
+                            }
+
+                            if (inner.Kind is CliffordKind.Z or CliffordKind.Y)
+                            {
+                                BitWords.Xor(Z(inner.A), flips);
+                            }
+                        }
+
+                        break;
+                    }
+            }
+        }
+
+        private void ApplyPauliChannel(CliffordInstruction op, SeededRandom random)
+        {
+            var p = op.Probabilities.AsSpan();
+            double total = 1 - p[0];
+            if (total <= 0)
+            {
+                return;
+            }
+
+            // Geometric skipping: draw the gap to the next shot hit by an error rather than one coin per shot.
+            double logMiss = Math.Log(1 - Math.Min(total, 1 - 1e-16));
+            int s = -1;
+            while (true)
+            {
+                double u = 1 - random.NextDouble();
+                double gap = total >= 1 ? 0 : Math.Floor(Math.Log(u) / logMiss);
+                if (gap >= BatchShots - s - 1)
+                {
+                    return;
+                }
+
+                s += (int)gap + 1;
+                int pauli = DrawPauli(p, random.NextDouble() * total);
+                if (pauli == 0)
+                {
+                    pauli = LastNonIdentity(p);
+                }
+
+                int word = s >> 6;
+                ulong bit = 1UL << (s & 63);
+                FlipPauli(op.A, pauli & 3, word, bit);
+                if (op.B >= 0)
+                {
+                    FlipPauli(op.B, (pauli >> 2) & 3, word, bit);
+                }
+            }
+        }
+
+        private static int LastNonIdentity(ReadOnlySpan<double> p)
+        {
+            for (int i = p.Length - 1; i > 0; i--)
+            {
+                if (p[i] > 0)
+                {
+                    return i;
+                }
+            }
+
+            return 0;
+        }
+
+        private void FlipPauli(int q, int code, int word, ulong bit)
+        {
+            if ((code & 1) != 0)
+            {
+                _x[(q * Words) + word] ^= bit;
+            }
+
+            if ((code & 2) != 0)
+            {
+                _z[(q * Words) + word] ^= bit;
+            }
+        }
+
+        private static void ReadoutErrors(Span<ulong> flips, bool reference, double p01, double p10, SeededRandom random)
+        {
+            // The true outcome of a shot is reference ⊕ flip; it is misread with the probability for that outcome.
+            for (int w = 0; w < flips.Length; w++)
+            {
+                ulong flipped = flips[w];
+                ulong misread = 0;
+                for (int b = 0; b < 64; b++)
+                {
+                    bool one = (((flipped >> b) & 1) != 0) ^ reference;
+                    double p = one ? p10 : p01;
+                    if (p > 0 && random.NextDouble() < p)
+                    {
+                        misread |= 1UL << b;
+                    }
+                }
+
+                flips[w] = flipped ^ misread;
+            }
+        }
+
+        private static void FillRandom(Span<ulong> words, SeededRandom random)
+        {
+            for (int i = 0; i < words.Length; i++)
+            {
+                words[i] = random.NextUInt64();
+            }
+        }
+    }
+}
