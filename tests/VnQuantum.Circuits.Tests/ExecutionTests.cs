@@ -229,7 +229,7 @@ public class ExecutionTests
     public void MidCircuitMeasurement_ResetAndIf_AreSimulatedPerShot()
     {
         var circuit = Parse(Header + "qreg q[2]; creg c[2]; h q[0]; measure q[0] -> c[0]; if(c==1) x q[1]; reset q[0]; measure q[0] -> c[0]; measure q[1] -> c[1];");
-        var result = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 400, Seed = 8 });
+        var result = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 400, Seed = 8, Method = SimulationMethod.StateVector });
         Assert.False(result.Metadata.SampledFromFinalState);
         Assert.Equal(["00", "10"], result.Counts.Keys.Order(StringComparer.Ordinal));
         Assert.InRange(result.Counts["10"], 150, 250);
@@ -256,7 +256,7 @@ public class ExecutionTests
     public void TooManyQubits_IsAResourceErrorThatSaysHowMuchMemory()
     {
         var circuit = Parse(Header + "qreg q[38]; h q[0];");
-        var e = Assert.Throws<StateTooLargeException>(() => CircuitExecutor.Run(circuit));
+        var e = Assert.Throws<StateTooLargeException>(() => CircuitExecutor.Run(circuit, new ExecutionOptions { Method = SimulationMethod.StateVector }));
         Assert.Contains("needs 4 TiB", e.Message);
     }
 

@@ -2,15 +2,19 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using VnQuantum.Circuits.Ir;
+using VnQuantum.Circuits.Noise;
 using VnQuantum.Circuits.Passes;
 using VnQuantum.Simulation;
+using VnQuantum.Simulation.Noise;
+using VnQuantum.Simulation.Stabilizer;
 
 namespace VnQuantum.Circuits.Execution;
 
 /// <summary>
-/// Runs a circuit on the state-vector engine. When every measurement is terminal and nothing is conditioned or
-/// reset, the circuit is simulated once and all shots are sampled from the final state; otherwise each shot is a
-/// trajectory with mid-circuit collapse. One seeded generator drives everything, so a seed fixes the counts on any
+/// Runs a circuit with the method <see cref="MethodSelection"/> picks (or the one asked for): state vector, density
+/// matrix, trajectories or stabilizer. When every measurement is terminal and nothing is conditioned or reset, a
+/// noiseless or density-matrix run simulates once and samples all shots from the final state; otherwise each shot is
+/// a trajectory with mid-circuit collapse. One seeded generator drives everything, so a seed fixes the counts on any
 /// thread count.
 /// </summary>
 public static class CircuitExecutor
@@ -21,8 +25,9 @@ public static class CircuitExecutor
     public static string Version { get; } =
         typeof(CircuitExecutor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <exception cref="CircuitExecutionException">The circuit has an opaque gate, no qubits, or more than the engine holds.</exception>
+    /// <exception cref="CircuitExecutionException">The circuit has an opaque gate, no qubits, more than the method holds, or does not suit the method asked for.</exception>
     /// <exception cref="StateTooLargeException">The state does not fit in memory; the message says how much it needs.</exception>
+    /// <exception cref="NoiseModelException">The noise model does not fit the circuit (a 2-qubit channel on a 1-qubit gate).</exception>
     public static ExecutionResult Run(Circuit circuit, ExecutionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(circuit);
@@ -33,6 +38,59 @@ public static class CircuitExecutor
             throw new CircuitExecutionException("the program declares no qubits");
         }
 
+        var choice = MethodSelection.Choose(circuit, options);
+        ulong seed = options.Seed ?? (ulong)Random.Shared.NextInt64();
+        var random = new SeededRandom(seed);
+        var run = choice.Method switch
+        {
+            SimulationMethod.Stabilizer => RunStabilizer(circuit, options, random),
+            SimulationMethod.DensityMatrix => RunDensityMatrix(circuit, options, random),
+            _ => RunStateVector(circuit, options, random, choice.Method == SimulationMethod.Trajectories ? options.Noise : null),
+        };
+
+        options.Progress?.Report(1.0);
+        var metadata = new ExecutionMetadata(
+            seed,
+            MethodSelection.Name(choice.Method),
+            circuit.QubitCount,
+            circuit.ClbitCount,
+            options.Shots,
+            run.Threads,
+            choice.Method == SimulationMethod.Stabilizer ? "exact" : options.Precision.ToString().ToLowerInvariant(),
+            run.FusionMaxQubits,
+            circuit.Operations.Length,
+            run.ExecutedOperations,
+            run.SampledFromFinalState,
+            run.FusionMilliseconds,
+            run.SimulationMilliseconds,
+            run.SamplingMilliseconds,
+            Version)
+        {
+            MethodReason = choice.Reason + (run.Note is null ? string.Empty : $"; {run.Note}"),
+        };
+        return new ExecutionResult(run.Counts, run.Statevector, run.Probabilities, metadata);
+    }
+
+    /// <summary>What one method produced, before the metadata is assembled.</summary>
+    private sealed record MethodRun(
+        Dictionary<string, int> Counts,
+        System.Numerics.Complex[]? Statevector,
+        double[]? Probabilities,
+        int Threads,
+        int FusionMaxQubits,
+        int ExecutedOperations,
+        bool SampledFromFinalState,
+        double FusionMilliseconds,
+        double SimulationMilliseconds,
+        double SamplingMilliseconds,
+        string? Note = null);
+
+    /// <summary>
+    /// The state-vector engine: noiseless (sampling the final state when measurements are terminal) or, with a
+    /// noise model, one trajectory per shot with every channel sampled.
+    /// </summary>
+    private static MethodRun RunStateVector(Circuit circuit, ExecutionOptions options, SeededRandom random, NoiseModel? noise)
+    {
         if (circuit.QubitCount > StateVector.MaxQubits)
         {
             throw new CircuitExecutionException($"the program has {circuit.QubitCount} qubits; the state-vector method holds at most {StateVector.MaxQubits}");
@@ -44,15 +102,17 @@ public static class CircuitExecutor
         }
 
         StateVector.EnsureFits(circuit.QubitCount, options.Precision);
-        ulong seed = options.Seed ?? (ulong)Random.Shared.NextInt64();
-        var random = new SeededRandom(seed);
-
         var clock = Stopwatch.StartNew();
-        var fused = GateFusion.Fuse(circuit, options.FusionMaxQubits);
+
+        // Channels sit between gates, so a noisy circuit is not fused.
+        var noisy = noise is not null && circuit.Operations.Any(op => noise.ChannelsFor(op).Any());
+        int fusion = noisy ? 0 : options.FusionMaxQubits;
+        var fused = GateFusion.Fuse(circuit, fusion);
         var compiled = fused.Operations.Select(op => CompiledOperation.Compile(op, circuit)).ToList();
+        var channels = compiled.Select(c => noisy ? noise!.ChannelsFor(c.Source).ToArray() : []).ToArray();
         double fusionMs = clock.Elapsed.TotalMilliseconds;
 
-        bool sampleFinal = circuit.HasOnlyTerminalMeasurements();
+        bool sampleFinal = !noisy && circuit.HasOnlyTerminalMeasurements();
         using var state = StateVector.Create(circuit.QubitCount, options.Precision, options.Threads, options.KernelPath);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         double simulationMs, samplingMs;
@@ -79,24 +139,7 @@ public static class CircuitExecutor
             clock.Restart();
             if (measurements.Count > 0 && circuit.ClbitCount > 0)
             {
-                var byIndex = new Dictionary<long, int>();
-                foreach (long index in state.Sample(options.Shots, random))
-                {
-                    byIndex[index] = byIndex.GetValueOrDefault(index) + 1;
-                }
-
-                var clbits = new bool[circuit.ClbitCount];
-                foreach (var (index, count) in byIndex)
-                {
-                    Array.Clear(clbits);
-                    foreach (var m in measurements)
-                    {
-                        clbits[m.Clbit] = ((index >> m.Qubit) & 1) == 1;
-                    }
-
-                    string key = CountsKey(circuit, clbits);
-                    counts[key] = counts.GetValueOrDefault(key) + count;
-                }
+                CountSampledIndices(circuit, measurements, state.Sample(options.Shots, random), noise, random, counts);
             }
 
             samplingMs = clock.Elapsed.TotalMilliseconds;
@@ -110,7 +153,7 @@ public static class CircuitExecutor
             {
                 state.SetBasisState(0);
                 Array.Clear(clbits);
-                RunTrajectory(compiled, state, clbits, random);
+                RunTrajectory(compiled, channels, state, clbits, random, noise);
                 if (options.Shots > 0 && circuit.ClbitCount > 0)
                 {
                     string key = CountsKey(circuit, clbits);
@@ -124,26 +167,238 @@ public static class CircuitExecutor
             samplingMs = 0;
         }
 
-        options.Progress?.Report(1.0);
         var statevector = options.IncludeStatevector ? state.ToArray() : null;
         var probabilities = options.IncludeProbabilities ? state.Probabilities() : null;
-        var metadata = new ExecutionMetadata(
-            seed,
-            "statevector",
-            circuit.QubitCount,
-            circuit.ClbitCount,
-            options.Shots,
-            state.Threads,
-            options.Precision.ToString().ToLowerInvariant(),
-            options.FusionMaxQubits,
-            circuit.Operations.Length,
-            compiled.Count,
-            sampleFinal,
-            fusionMs,
-            simulationMs,
-            samplingMs,
-            Version);
-        return new ExecutionResult(counts, statevector, probabilities, metadata);
+        return new MethodRun(counts, statevector, probabilities, state.Threads, fusion, compiled.Count, sampleFinal, fusionMs, simulationMs, samplingMs);
+    }
+
+    /// <summary>
+    /// The exact density matrix: evolved once and sampled when every measurement is terminal, else once per shot
+    /// with mid-circuit collapse.
+    /// </summary>
+    private static MethodRun RunDensityMatrix(Circuit circuit, ExecutionOptions options, SeededRandom random)
+    {
+        if (circuit.QubitCount > DensityMatrix.MaxQubits)
+        {
+            throw new CircuitExecutionException($"the program has {circuit.QubitCount} qubits; the density-matrix method holds at most {DensityMatrix.MaxQubits}; use --method trajectories");
+        }
+
+        if (options.IncludeProbabilities && circuit.QubitCount > MaxQubitsForArrays)
+        {
+            throw new CircuitExecutionException($"probabilities are offered up to {MaxQubitsForArrays} qubits");
+        }
+
+        DensityMatrix.EnsureFits(circuit.QubitCount, options.Precision);
+        var noise = options.Noise;
+        var clock = Stopwatch.StartNew();
+        int fusion = noise is null ? options.FusionMaxQubits : 0;
+        var fused = GateFusion.Fuse(circuit, fusion);
+        var compiled = fused.Operations.Select(op => CompiledOperation.Compile(op, circuit)).ToList();
+        var channels = compiled.Select(c => noise is null ? [] : noise.ChannelsFor(c.Source).ToArray()).ToArray();
+        double fusionMs = clock.Elapsed.TotalMilliseconds;
+
+        bool sampleFinal = circuit.HasOnlyTerminalMeasurements();
+        using var rho = DensityMatrix.Create(circuit.QubitCount, options.Precision, options.Threads, options.KernelPath);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        double simulationMs, samplingMs = 0;
+        clock.Restart();
+        if (sampleFinal)
+        {
+            var measurements = new List<MeasureOperation>();
+            for (int i = 0; i < compiled.Count; i++)
+            {
+                foreach (var (channel, qubits) in channels[i])
+                {
+                    rho.ApplyChannel(channel, qubits);
+                }
+
+                if (compiled[i].Source is MeasureOperation m)
+                {
+                    measurements.Add(m);
+                }
+                else
+                {
+                    compiled[i].ApplyUnitary(rho);
+                }
+
+                ReportEvery(options.Progress, i, compiled.Count);
+            }
+
+            simulationMs = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            if (measurements.Count > 0 && circuit.ClbitCount > 0)
+            {
+                CountSampledIndices(circuit, measurements, rho.Sample(options.Shots, random), noise, random, counts);
+            }
+
+            samplingMs = clock.Elapsed.TotalMilliseconds;
+        }
+        else
+        {
+            var clbits = new bool[circuit.ClbitCount];
+            int shots = Math.Max(options.Shots, 1);
+            for (int shot = 0; shot < shots; shot++)
+            {
+                rho.SetBasisState(0);
+                Array.Clear(clbits);
+                for (int i = 0; i < compiled.Count; i++)
+                {
+                    var op = compiled[i];
+                    if (op.Source.Condition is { } condition && !Holds(condition, clbits))
+                    {
+                        continue;
+                    }
+
+                    bool before = op.Source is MeasureOperation;
+                    if (before)
+                    {
+                        ApplyChannels(rho, channels[i]);
+                    }
+
+                    switch (op.Source)
+                    {
+                        case MeasureOperation m:
+                            clbits[m.Clbit] = Misread(rho.Measure(m.Qubit, random) == 1, m.Qubit, noise, random);
+                            break;
+                        case ResetOperation r:
+                            rho.Reset(r.Qubit);
+                            break;
+                        default:
+                            op.ApplyUnitary(rho);
+                            break;
+                    }
+
+                    if (!before)
+                    {
+                        ApplyChannels(rho, channels[i]);
+                    }
+                }
+
+                if (options.Shots > 0 && circuit.ClbitCount > 0)
+                {
+                    string key = CountsKey(circuit, clbits);
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
+                }
+
+                ReportEvery(options.Progress, shot, shots);
+            }
+
+            simulationMs = clock.Elapsed.TotalMilliseconds;
+        }
+
+        var probabilities = options.IncludeProbabilities ? rho.Probabilities() : null;
+        return new MethodRun(counts, null, probabilities, rho.Threads, fusion, compiled.Count, sampleFinal, fusionMs, simulationMs, samplingMs);
+    }
+
+    /// <summary>
+    /// The stabilizer engine: the Pauli-frame sampler when feedback is Pauli-only (all shots in bulk), else the
+    /// tableau one shot at a time.
+    /// </summary>
+    private static MethodRun RunStabilizer(Circuit circuit, ExecutionOptions options, SeededRandom random)
+    {
+        var clock = Stopwatch.StartNew();
+        var lowered = CliffordLowering.TryLower(circuit, options.Noise, out string? why)
+            ?? throw new CircuitExecutionException($"the stabilizer method cannot run this circuit: {why}");
+        var program = lowered.Program;
+        double loweringMs = clock.Elapsed.TotalMilliseconds;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clbits = new bool[circuit.ClbitCount];
+        string? obstacle = program.FrameSamplingObstacle();
+        string note;
+        clock.Restart();
+        int threads = options.Threads <= 0 ? Environment.ProcessorCount : options.Threads;
+        if (obstacle is null)
+        {
+            note = "Pauli-frame sampler";
+            var sampler = new PauliFrameSampler(program, random.NextUInt64());
+            var bits = sampler.Sample(options.Shots, options.Threads, options.Progress);
+            int records = Math.Max(program.RecordCount, 1);
+            for (int s = 0; s < options.Shots && circuit.ClbitCount > 0; s++)
+            {
+                int offset = s * records;
+                CliffordLowering.ToClbits(lowered.ClbitRecords, r => bits[offset + r], clbits);
+                string key = CountsKey(circuit, clbits);
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+        else
+        {
+            note = $"tableau shot by shot ({obstacle})";
+            threads = 1;
+            var tableau = new StabilizerTableau(circuit.QubitCount);
+            var records = new bool[program.RecordCount];
+            for (int s = 0; s < options.Shots; s++)
+            {
+                tableau.Clear();
+                Array.Clear(records);
+                program.RunShot(tableau, records, random);
+                CliffordLowering.ToClbits(lowered.ClbitRecords, r => records[r], clbits);
+                string key = CountsKey(circuit, clbits);
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+                ReportEvery(options.Progress, s, options.Shots);
+            }
+        }
+
+        return new MethodRun(counts, null, null, threads, 0, program.Instructions.Length, false, loweringMs, clock.Elapsed.TotalMilliseconds, 0, note);
+    }
+
+    private static void CountSampledIndices(Circuit circuit, List<MeasureOperation> measurements, long[] indices, NoiseModel? noise, SeededRandom random, Dictionary<string, int> counts)
+    {
+        var clbits = new bool[circuit.ClbitCount];
+        bool readoutErrors = noise is not null && measurements.Any(m => noise.Readout.ContainsKey(m.Qubit));
+        if (!readoutErrors)
+        {
+            var byIndex = new Dictionary<long, int>();
+            foreach (long index in indices)
+            {
+                byIndex[index] = byIndex.GetValueOrDefault(index) + 1;
+            }
+
+            foreach (var (index, count) in byIndex)
+            {
+                Array.Clear(clbits);
+                foreach (var m in measurements)
+                {
+                    clbits[m.Clbit] = ((index >> m.Qubit) & 1) == 1;
+                }
+
+                string key = CountsKey(circuit, clbits);
+                counts[key] = counts.GetValueOrDefault(key) + count;
+            }
+
+            return;
+        }
+
+        foreach (long index in indices)
+        {
+            Array.Clear(clbits);
+            foreach (var m in measurements)
+            {
+                clbits[m.Clbit] = Misread(((index >> m.Qubit) & 1) == 1, m.Qubit, noise, random);
+            }
+
+            string key = CountsKey(circuit, clbits);
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+    }
+
+    private static bool Misread(bool outcome, int qubit, NoiseModel? noise, SeededRandom random)
+    {
+        if (noise is null || !noise.Readout.TryGetValue(qubit, out var error))
+        {
+            return outcome;
+        }
+
+        double p = outcome ? error.OneToZero : error.ZeroToOne;
+        return p > 0 && random.NextDouble() < p ? !outcome : outcome;
+    }
+
+    private static void ApplyChannels(DensityMatrix rho, (KrausChannel Channel, int[] Qubits)[] channels)
+    {
+        foreach (var (channel, qubits) in channels)
+        {
+            rho.ApplyChannel(channel, qubits);
+        }
     }
 
     /// <summary>Qiskit's key: classical bit 0 rightmost, registers separated by spaces, the last declared leftmost.</summary>
@@ -167,19 +422,26 @@ public static class CircuitExecutor
         return key.ToString();
     }
 
-    private static void RunTrajectory(List<CompiledOperation> compiled, StateVector state, bool[] clbits, SeededRandom random)
+    private static void RunTrajectory(List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, StateVector state, bool[] clbits, SeededRandom random, NoiseModel? noise)
     {
-        foreach (var op in compiled)
+        for (int i = 0; i < compiled.Count; i++)
         {
+            var op = compiled[i];
             if (op.Source.Condition is { } condition && !Holds(condition, clbits))
             {
                 continue;
             }
 
+            bool before = op.Source is MeasureOperation;
+            if (before)
+            {
+                SampleChannels(state, channels[i], random);
+            }
+
             switch (op.Source)
             {
                 case MeasureOperation m:
-                    clbits[m.Clbit] = state.Measure(m.Qubit, random) == 1;
+                    clbits[m.Clbit] = Misread(state.Measure(m.Qubit, random) == 1, m.Qubit, noise, random);
                     break;
                 case ResetOperation r:
                     state.ResetQubit(r.Qubit, random);
@@ -188,7 +450,96 @@ public static class CircuitExecutor
                     op.ApplyUnitary(state);
                     break;
             }
+
+            if (!before)
+            {
+                SampleChannels(state, channels[i], random);
+            }
         }
+    }
+
+    /// <summary>
+    /// One trajectory step per channel: a Pauli channel draws its Pauli directly; a general channel draws Kraus
+    /// operator K with probability ‖K ψ‖² = Tr(K ρ_q K†) from the reduced density matrix of its qubits, then
+    /// applies K/‖K ψ‖.
+    /// </summary>
+    private static void SampleChannels(StateVector state, (KrausChannel Channel, int[] Qubits)[] channels, SeededRandom random)
+    {
+        foreach (var (channel, qubits) in channels)
+        {
+            if (channel.IsPauliChannel)
+            {
+                int pauli = PauliFrameSampler.DrawPauli(channel.PauliProbabilities.AsSpan(), random.NextDouble());
+                for (int k = 0; k < qubits.Length; k++)
+                {
+                    switch ((pauli >> (2 * k)) & 3)
+                    {
+                        case 1: state.ApplyX(qubits[k]); break;
+                        case 2: state.ApplyPhase(qubits[k], -1); break;
+                        case 3: state.ApplyMatrix1(qubits[k], [0, -System.Numerics.Complex.ImaginaryOne, System.Numerics.Complex.ImaginaryOne, 0]); break;
+                    }
+                }
+
+                continue;
+            }
+
+            var rho = state.ReducedDensityMatrix(qubits);
+            int dim = 1 << qubits.Length;
+            double u = random.NextDouble();
+            double acc = 0;
+            int chosen = channel.Operators.Length - 1;
+            double chosenWeight = 0;
+            for (int k = 0; k < channel.Operators.Length; k++)
+            {
+                double weight = KrausWeight(channel.Operators[k].AsSpan(), rho, dim);
+                acc += weight;
+                if (u < acc || k == channel.Operators.Length - 1)
+                {
+                    chosen = k;
+                    chosenWeight = weight;
+                    break;
+                }
+            }
+
+            if (chosenWeight <= 0)
+            {
+                continue;
+            }
+
+            var scaled = channel.Operators[chosen].Select(z => z / Math.Sqrt(chosenWeight)).ToArray();
+            if (qubits.Length == 1)
+            {
+                state.ApplyMatrix1(qubits[0], scaled);
+            }
+            else
+            {
+                state.ApplyMatrix2(qubits[0], qubits[1], scaled);
+            }
+        }
+    }
+
+    /// <summary>Tr(K ρ K†) for a small K and ρ (row-major, dim×dim).</summary>
+    private static double KrausWeight(ReadOnlySpan<System.Numerics.Complex> k, System.Numerics.Complex[] rho, int dim)
+    {
+        double sum = 0;
+        for (int r = 0; r < dim; r++)
+        {
+            for (int a = 0; a < dim; a++)
+            {
+                var kra = k[(r * dim) + a];
+                if (kra == System.Numerics.Complex.Zero)
+                {
+                    continue;
+                }
+
+                for (int b = 0; b < dim; b++)
+                {
+                    sum += (kra * rho[(a * dim) + b] * System.Numerics.Complex.Conjugate(k[(r * dim) + b])).Real;
+                }
+            }
+        }
+
+        return Math.Max(sum, 0);
     }
 
     private static bool Holds(Condition condition, bool[] clbits)

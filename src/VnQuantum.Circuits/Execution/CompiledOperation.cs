@@ -46,6 +46,31 @@ internal sealed class CompiledOperation
         }
     }
 
+    /// <summary>Applies a unitary operation to both sides of a density matrix, U ρ U†.</summary>
+    public void ApplyUnitary(DensityMatrix rho)
+    {
+        switch (_action)
+        {
+            case GateAction.Identity:
+                break;
+            case GateAction.Flip:
+                rho.ApplyX(_targets[0], _controls);
+                break;
+            case GateAction.Swap:
+                rho.ApplySwap(_targets[0], _targets[1], _controls);
+                break;
+            case GateAction.Phase:
+                rho.ApplyDiagonal1(_targets[0], Complex.One, _matrix[3], _controls);
+                break;
+            case GateAction.Diagonal:
+                rho.ApplyDiagonal1(_targets[0], _matrix[0], _matrix[3], _controls);
+                break;
+            default:
+                rho.ApplyMatrix(_targets, _matrix, _controls);
+                break;
+        }
+    }
+
     /// <summary>Applies a unitary operation to the state (non-unitary ones are handled by the executor).</summary>
     public void ApplyUnitary(StateVector state)
     {

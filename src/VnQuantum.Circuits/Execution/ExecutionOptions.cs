@@ -1,12 +1,38 @@
+using VnQuantum.Circuits.Noise;
 using VnQuantum.Simulation;
 
 namespace VnQuantum.Circuits.Execution;
+
+/// <summary>How a circuit is simulated.</summary>
+public enum SimulationMethod
+{
+    /// <summary>Chosen from the circuit and the noise: stabilizer for Clifford circuits, density matrix for small noisy ones, trajectories for large noisy ones, else state vector.</summary>
+    Auto,
+
+    /// <summary>Pure state, noiseless.</summary>
+    StateVector,
+
+    /// <summary>Exact mixed state with noise channels (up to ~14 qubits).</summary>
+    DensityMatrix,
+
+    /// <summary>Monte-Carlo trajectories: a state vector per shot with noise sampled along the way.</summary>
+    Trajectories,
+
+    /// <summary>Clifford circuits with Pauli noise on the tableau and Pauli frames (thousands of qubits).</summary>
+    Stabilizer,
+}
 
 /// <summary>How to run a circuit. Every option has a sane default.</summary>
 public sealed record ExecutionOptions
 {
     /// <summary>Number of shots. <value>Default 1024.</value></summary>
     public int Shots { get; init; } = 1024;
+
+    /// <summary>Simulation method. <value>Default <see cref="SimulationMethod.Auto"/>.</value></summary>
+    public SimulationMethod Method { get; init; } = SimulationMethod.Auto;
+
+    /// <summary>Noise to simulate; null for a noiseless run. <value>Default null.</value></summary>
+    public NoiseModel? Noise { get; init; }
 
     /// <summary>Seed of every random choice; null draws one and reports it in the metadata. <value>Default null.</value></summary>
     public ulong? Seed { get; init; }

@@ -44,7 +44,11 @@ public sealed record ExecutionMetadata(
     double FusionMilliseconds,
     double SimulationMilliseconds,
     double SamplingMilliseconds,
-    string Version);
+    string Version)
+{
+    /// <summary>Why the method was chosen (or that it was asked for), for people reading the output.</summary>
+    public string MethodReason { get; init; } = string.Empty;
+}
 
 /// <summary>The circuit cannot be run as asked (an opaque gate, too many qubits); the message says why.</summary>
 public sealed class CircuitExecutionException : Exception

@@ -8,6 +8,12 @@ public sealed record Register(string Name, int Size, int Offset)
     public override string ToString() => $"{Name}[{Size}]";
 }
 
+/// <summary>Where an operation came from in the program text, for messages that point at it.</summary>
+public sealed record SourceLocation(string File, int Line, int Column)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}";
+}
+
 /// <summary>
 /// An immutable circuit: flat qubit and classical-bit index spaces, registers naming slices of them, and a list of
 /// operations. User gate definitions are already inlined, so every gate is one of the built-in gates (or a fused
@@ -20,18 +26,21 @@ public sealed record Register(string Name, int Size, int Offset)
 /// </remarks>
 public sealed class Circuit
 {
+    private readonly ImmutableArray<SourceLocation?> _locations;
     private int? _depth;
 
     public Circuit(
         ImmutableArray<Register> quantumRegisters,
         ImmutableArray<Register> classicalRegisters,
         ImmutableArray<Operation> operations,
-        ImmutableArray<OpaqueDeclaration> opaqueGates = default)
+        ImmutableArray<OpaqueDeclaration> opaqueGates = default,
+        ImmutableArray<SourceLocation?> locations = default)
     {
         QuantumRegisters = quantumRegisters;
         ClassicalRegisters = classicalRegisters;
         Operations = operations;
         OpaqueGates = opaqueGates.IsDefault ? [] : opaqueGates;
+        _locations = !locations.IsDefault && locations.Length == operations.Length ? locations : [];
         QubitCount = quantumRegisters.Sum(r => r.Size);
         ClbitCount = classicalRegisters.Sum(r => r.Size);
     }
@@ -46,6 +55,9 @@ public sealed class Circuit
     public ImmutableArray<OpaqueDeclaration> OpaqueGates { get; }
 
     public int QubitCount { get; }
+
+    /// <summary>Where operation <paramref name="index"/> was written, when the circuit came from program text.</summary>
+    public SourceLocation? LocationOf(int index) => index < _locations.Length ? _locations[index] : null;
 
     public int ClbitCount { get; }
 

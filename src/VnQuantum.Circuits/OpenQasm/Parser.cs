@@ -22,6 +22,7 @@ internal sealed class Parser
     private readonly List<Register> _quantumRegisters = [];
     private readonly List<Register> _classicalRegisters = [];
     private readonly List<Operation> _operations = [];
+    private readonly List<SourceLocation?> _locations = [];
     private readonly List<OpaqueDeclaration> _opaque = [];
     private readonly Stack<string> _includeStack = new();
     private bool _qelibIncluded;
@@ -52,7 +53,8 @@ internal sealed class Parser
                 [.. parser._quantumRegisters],
                 [.. parser._classicalRegisters],
                 [.. parser._operations],
-                [.. parser._opaque]);
+                [.. parser._opaque],
+                [.. parser._locations]);
             return QasmParseResult.Success(circuit);
         }
         catch (QasmException e)
@@ -674,7 +676,13 @@ internal sealed class Parser
             throw Error(at, $"the program expands to more than {MaxOperations:N0} operations");
         }
 
+        Add(at, operation);
+    }
+
+    private void Add(Token at, Operation operation)
+    {
         _operations.Add(operation);
+        _locations.Add(new SourceLocation(_file, at.Line, at.Column));
     }
 
     private void Emit(Token at, GateSymbol gate, ReadOnlySpan<double> parameters, int[] qubits, Condition? condition)
@@ -687,10 +695,10 @@ internal sealed class Parser
         switch (gate)
         {
             case BuiltinGate builtin:
-                _operations.Add(new GateOperation(builtin.Name, [.. parameters], [.. qubits], condition));
+                Add(at, new GateOperation(builtin.Name, [.. parameters], [.. qubits], condition));
                 break;
             case OpaqueGate opaque:
-                _operations.Add(new OpaqueOperation(opaque.Name, [.. parameters], [.. qubits], condition));
+                Add(at, new OpaqueOperation(opaque.Name, [.. parameters], [.. qubits], condition));
                 break;
             case UserGate user:
                 foreach (var statement in user.Body)
@@ -700,7 +708,7 @@ internal sealed class Parser
                     {
                         if (condition is null)
                         {
-                            _operations.Add(new BarrierOperation([.. mapped.Distinct()]));
+                            Add(at, new BarrierOperation([.. mapped.Distinct()]));
                         }
 
                         continue;

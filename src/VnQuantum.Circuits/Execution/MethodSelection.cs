@@ -1,0 +1,136 @@
+using VnQuantum.Circuits.Ir;
+using VnQuantum.Circuits.Noise;
+using VnQuantum.Simulation;
+using VnQuantum.Simulation.Stabilizer;
+
+namespace VnQuantum.Circuits.Execution;
+
+/// <summary>What one method would cost for a circuit: memory (bytes) and a rough time, or why it cannot run it.</summary>
+public sealed record MethodCost(SimulationMethod Method, long MemoryBytes, double RoughSeconds, string? Obstacle);
+
+/// <summary>The method a run will use and why.</summary>
+public sealed record MethodChoice(SimulationMethod Method, string Reason);
+
+/// <summary>
+/// Chooses the simulation method for a circuit and estimates what each would cost. The automatic choice: a
+/// Clifford-only circuit (with Pauli noise at most) goes to the stabilizer engine; a noisy circuit goes to the exact
+/// density matrix up to <see cref="DensityMatrixAutoLimit"/> qubits and to trajectories above; anything else to the
+/// state vector.
+/// </summary>
+public static class MethodSelection
+{
+    /// <summary>The largest noisy circuit that Auto runs as a density matrix (4^12 entries = 256 MiB).</summary>
+    public const int DensityMatrixAutoLimit = 12;
+
+    // A pass over memory streams at roughly this rate on one socket (bytes per second); estimates only.
+    private const double StreamBytesPerSecond = 8e9;
+
+    public static MethodChoice Choose(Circuit circuit, ExecutionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(options);
+        var noise = options.Noise;
+        bool wantsArrays = options.IncludeStatevector || options.IncludeProbabilities;
+        switch (options.Method)
+        {
+            case SimulationMethod.StateVector:
+                if (noise is not null)
+                {
+                    throw new CircuitExecutionException("the statevector method is noiseless; with --noise use --method trajectories or density-matrix");
+                }
+
+                return new(SimulationMethod.StateVector, "asked for");
+            case SimulationMethod.DensityMatrix:
+                if (options.IncludeStatevector)
+                {
+                    throw new CircuitExecutionException("a density matrix has no state vector to return; ask for --probabilities instead");
+                }
+
+                return new(SimulationMethod.DensityMatrix, "asked for");
+            case SimulationMethod.Trajectories:
+                if (options.IncludeStatevector)
+                {
+                    throw new CircuitExecutionException("trajectories end in a different state every shot; --statevector is offered by the statevector method");
+                }
+
+                return new(SimulationMethod.Trajectories, "asked for");
+            case SimulationMethod.Stabilizer:
+                if (wantsArrays)
+                {
+                    throw new CircuitExecutionException("the stabilizer method returns counts only; --statevector and --probabilities need the statevector or density-matrix method");
+                }
+
+                if (CliffordLowering.TryLower(circuit, noise, out string? why) is null)
+                {
+                    throw new CircuitExecutionException($"the stabilizer method cannot run this circuit: {why}; use --method statevector" + (noise is null ? string.Empty : " or trajectories"));
+                }
+
+                return new(SimulationMethod.Stabilizer, "asked for");
+        }
+
+        if (options.IncludeStatevector)
+        {
+            if (noise is not null)
+            {
+                throw new CircuitExecutionException("--statevector is for noiseless runs; with --noise ask for --probabilities (density matrix)");
+            }
+
+            return new(SimulationMethod.StateVector, "the state vector was asked for");
+        }
+
+        if (!options.IncludeProbabilities && CliffordLowering.TryLower(circuit, noise, out _) is not null)
+        {
+            return new(SimulationMethod.Stabilizer, noise is null ? "the circuit is Clifford-only" : "the circuit is Clifford-only and its noise is Pauli");
+        }
+
+        if (noise is not null)
+        {
+            return circuit.QubitCount <= DensityMatrixAutoLimit
+                ? new(SimulationMethod.DensityMatrix, $"noisy, {circuit.QubitCount} qubits: the exact density matrix needs {StateVector.FormatBytes(DensityMatrix.RequiredBytes(circuit.QubitCount))}")
+                : new(SimulationMethod.Trajectories, $"noisy, {circuit.QubitCount} qubits: a density matrix would need {StateVector.FormatBytes(DensityMatrix.RequiredBytes(Math.Min(circuit.QubitCount, 31)))}" + (circuit.QubitCount > 31 ? " or more" : string.Empty) + ", so one trajectory per shot");
+        }
+
+        return new(SimulationMethod.StateVector, "noiseless and not Clifford-only");
+    }
+
+    /// <summary>Memory and a rough time for every method on this circuit with <paramref name="shots"/> shots.</summary>
+    public static IReadOnlyList<MethodCost> Estimate(Circuit circuit, int shots, NoiseModel? noise = null)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        int n = circuit.QubitCount;
+        int gates = circuit.Operations.Count(o => o is not BarrierOperation);
+        var list = new List<MethodCost>();
+
+        long sv = n <= StateVector.MaxQubits ? StateVector.RequiredBytes(n, Precision.Double) : long.MaxValue;
+        double svPass = sv / StreamBytesPerSecond * 2; // read and write
+        list.Add(new(SimulationMethod.StateVector, sv, gates * svPass, noise is not null ? "noiseless only" : n > StateVector.MaxQubits ? $"more than {StateVector.MaxQubits} qubits" : null));
+
+        long dm = n <= DensityMatrix.MaxQubits ? DensityMatrix.RequiredBytes(n) : long.MaxValue;
+        list.Add(new(SimulationMethod.DensityMatrix, dm, gates * 2 * (dm / StreamBytesPerSecond * 2), n > DensityMatrix.MaxQubits ? $"more than {DensityMatrix.MaxQubits} qubits" : null));
+
+        bool terminal = circuit.HasOnlyTerminalMeasurements();
+        double trajectoryRuns = noise is null && terminal ? 1 : Math.Max(shots, 1);
+        list.Add(new(SimulationMethod.Trajectories, sv, trajectoryRuns * gates * svPass, n > StateVector.MaxQubits ? $"more than {StateVector.MaxQubits} qubits" : null));
+
+        var lowered = CliffordLowering.TryLower(circuit, noise, out string? why);
+        long tableau = StabilizerTableau.RequiredBytes(n);
+        long frames = (long)n * PauliFrameSampler.BatchShots / 8 * 2 * Environment.ProcessorCount;
+        int measurements = circuit.Operations.Count(o => o is MeasureOperation);
+        double stabilizerSeconds = ((measurements * (double)n * n / 64) + (gates * n / 64.0)) / 1e9 + ((double)shots * gates * 2 / 64 / 1e9);
+        list.Add(new(SimulationMethod.Stabilizer, tableau + frames, stabilizerSeconds, lowered is null ? why : null));
+        return list;
+    }
+
+    /// <summary>True when the stabilizer engine can run the circuit; otherwise <paramref name="obstacle"/> names the first gate (and line) that is not a Clifford.</summary>
+    public static bool IsClifford(Circuit circuit, out string? obstacle) => CliffordLowering.IsClifford(circuit, out obstacle);
+
+    /// <summary>The name the command line uses for a method.</summary>
+    public static string Name(SimulationMethod method) => method switch
+    {
+        SimulationMethod.StateVector => "statevector",
+        SimulationMethod.DensityMatrix => "density-matrix",
+        SimulationMethod.Trajectories => "trajectories",
+        SimulationMethod.Stabilizer => "stabilizer",
+        _ => "auto",
+    };
+}
