@@ -126,7 +126,7 @@ public class VnqAppTests
     [Fact]
     public void TooLarge_IsAResourceError_ThatSaysHowMuchMemory()
     {
-        var (code, _, error, _) = RunProgram("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[36];\nh q[0];\n");
+        var (code, _, error, _) = RunProgram("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[36];\nh q[0];\nt q[0];\n");
         Assert.Equal(3, code);
         Assert.Contains("needs 1 TiB", error);
     }

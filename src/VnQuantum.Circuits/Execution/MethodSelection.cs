@@ -62,7 +62,7 @@ public static class MethodSelection
 
                 if (CliffordLowering.TryLower(circuit, noise, out string? why) is null)
                 {
-                    throw new CircuitExecutionException($"the stabilizer method cannot run this circuit: {why}; use --method statevector" + (noise is null ? string.Empty : " or trajectories"));
+                    throw new CircuitExecutionException($"the stabilizer method cannot run this circuit: {why}; use " + (noise is null ? "--method statevector" : "--method trajectories or density-matrix"));
                 }
 
                 return new(SimulationMethod.Stabilizer, "asked for");

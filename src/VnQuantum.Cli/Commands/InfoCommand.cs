@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using VnQuantum.Circuits.Execution;
 using VnQuantum.Simulation;
 
 namespace VnQuantum.Cli.Commands;
@@ -36,7 +37,24 @@ internal static class InfoCommand
             }
 
             table.AddRow("sampled from the final state", circuit.HasOnlyTerminalMeasurements() ? "yes" : "no (mid-circuit measurement, reset or if)");
+            bool clifford = MethodSelection.IsClifford(circuit, out string? obstacle);
+            table.AddRow("Clifford-only", clifford ? "yes: the stabilizer method runs it" : Markup.Escape($"no: {obstacle}"));
+            table.AddRow("automatic method", MethodSelection.Name(MethodSelection.Choose(circuit, new ExecutionOptions()).Method));
             console.Write(table);
+
+            console.MarkupLine("What each method would cost for 1024 shots (times are rough estimates):");
+            var costs = new Table().Border(TableBorder.Rounded)
+                .AddColumn("method").AddColumn(new TableColumn("memory").RightAligned()).AddColumn(new TableColumn("time").RightAligned()).AddColumn("note");
+            foreach (var cost in MethodSelection.Estimate(circuit, 1024))
+            {
+                costs.AddRow(
+                    MethodSelection.Name(cost.Method),
+                    cost.MemoryBytes == long.MaxValue ? "too large" : Markup.Escape(StateVector.FormatBytes(cost.MemoryBytes)),
+                    Markup.Escape(FormatSeconds(cost.RoughSeconds)),
+                    Markup.Escape(cost.Obstacle ?? string.Empty));
+            }
+
+            console.Write(costs);
 
             var gates = new Table().Border(TableBorder.Rounded).AddColumn("operation").AddColumn(new TableColumn("count").RightAligned());
             foreach (var (name, count) in circuit.CountOperations().OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
@@ -49,4 +67,15 @@ internal static class InfoCommand
         });
         return command;
     }
+
+    private static string FormatSeconds(double seconds) => seconds switch
+    {
+        double.PositiveInfinity or > 1e9 => "—",
+        < 1e-3 => "< 1 ms",
+        < 1 => $"{seconds * 1000:0} ms",
+        < 120 => $"{seconds:0.#} s",
+        < 7200 => $"{seconds / 60:0} min",
+        < 172800 => $"{seconds / 3600:0.#} h",
+        _ => $"{seconds / 86400:0} days",
+    };
 }

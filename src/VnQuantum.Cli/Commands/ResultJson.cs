@@ -49,6 +49,7 @@ internal static class ResultJson
             json.WriteStartObject("metadata");
             json.WriteNumber("seed", m.Seed);
             json.WriteString("method", m.Method);
+            json.WriteString("method_reason", m.MethodReason);
             json.WriteNumber("qubits", m.Qubits);
             json.WriteNumber("clbits", m.Clbits);
             json.WriteNumber("shots", m.Shots);

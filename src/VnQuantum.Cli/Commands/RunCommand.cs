@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using VnQuantum.Circuits.Execution;
 using VnQuantum.Circuits.Ir;
+using VnQuantum.Circuits.Noise;
 using VnQuantum.Simulation;
 
 namespace VnQuantum.Cli.Commands;
@@ -19,8 +20,9 @@ internal static class RunCommand
         var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 file." };
         var shots = new Option<int>("--shots", "-s") { Description = "Number of shots.", DefaultValueFactory = _ => 1024 };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of every random choice (the same seed gives the same counts). Default: drawn and reported." };
-        var method = new Option<string>("--method") { Description = "Simulation method.", DefaultValueFactory = _ => "statevector" };
-        method.AcceptOnlyFromAmong("statevector");
+        var method = new Option<string>("--method") { Description = "Simulation method: auto (stabilizer for Clifford circuits, density-matrix for small noisy ones, trajectories for large noisy ones, else statevector), statevector, density-matrix, trajectories, stabilizer.", DefaultValueFactory = _ => "auto" };
+        method.AcceptOnlyFromAmong("auto", "statevector", "density-matrix", "trajectories", "stabilizer");
+        var noise = new Option<string?>("--noise") { Description = "A noise model (JSON: channels attached to gates, readout errors; see docs/noise.md)." };
         var threads = new Option<int>("--threads", "-t") { Description = "Threads per gate; 0 = one per processor.", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "Amplitude precision: double, or single (half the memory: one more qubit).", DefaultValueFactory = _ => "double" };
         precision.AcceptOnlyFromAmong("double", "single");
@@ -33,7 +35,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Simulate an OpenQASM 2.0 program and print the measurement histogram.")
         {
-            program, shots, seed, method, threads, precision, fusion, statevector, probabilities, format, outFile,
+            program, shots, seed, method, noise, threads, precision, fusion, statevector, probabilities, format, outFile,
         };
         command.Validators.Add(result =>
         {
@@ -62,8 +64,31 @@ internal static class RunCommand
                 return ExitCodes.InputError;
             }
 
+            NoiseModel? model = null;
+            if (parse.GetValue(noise) is { } noisePath)
+            {
+                try
+                {
+                    model = NoiseModel.Load(noisePath);
+                }
+                catch (NoiseModelException e)
+                {
+                    error.WriteLine(e.Message);
+                    return ExitCodes.InputError;
+                }
+            }
+
             var options = new ExecutionOptions
             {
+                Method = parse.GetValue(method) switch
+                {
+                    "statevector" => SimulationMethod.StateVector,
+                    "density-matrix" => SimulationMethod.DensityMatrix,
+                    "trajectories" => SimulationMethod.Trajectories,
+                    "stabilizer" => SimulationMethod.Stabilizer,
+                    _ => SimulationMethod.Auto,
+                },
+                Noise = model,
                 Shots = parse.GetValue(shots),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
@@ -78,7 +103,7 @@ internal static class RunCommand
             {
                 result = RunWithProgress(circuit, options, error);
             }
-            catch (CircuitExecutionException e)
+            catch (Exception e) when (e is CircuitExecutionException or NoiseModelException)
             {
                 error.WriteLine($"{path}: {e.Message}");
                 return ExitCodes.InputError;
@@ -152,6 +177,11 @@ internal static class RunCommand
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"[bold]{Markup.Escape(Path.GetFileName(path))}[/]: {m.Qubits} qubits, {m.Shots} shots, seed {m.Seed}, {m.Method} ({m.Precision}, {m.Threads} threads), " +
             $"{m.SimulationMilliseconds + m.SamplingMilliseconds:0.#} ms"));
+        if (m.MethodReason.Length > 0)
+        {
+            console.MarkupLine($"[grey]method {Markup.Escape(m.Method)}: {Markup.Escape(m.MethodReason)}[/]");
+        }
+
         if (result.Counts.Count == 0)
         {
             console.MarkupLine(circuit.ClbitCount == 0 || !circuit.Operations.Any(o => o is MeasureOperation)

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using static VnQuantum.Cli.Tests.VnqAppTests;
+
+namespace VnQuantum.Cli.Tests;
+
+public class NoiseCommandTests
+{
+    private static string Sample(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "samples")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir!.FullName, "samples", name);
+    }
+
+    [Fact]
+    public void Run_WithNoise_ChoosesTheDensityMatrixAndSaysWhy()
+    {
+        var (code, output, error) = Vnq("run", Sample("qft.qasm"), "--noise", Sample("noise/superconducting.json"), "--seed", "3", "--format", "json");
+        Assert.True(code == 0, error);
+        var metadata = JsonDocument.Parse(output).RootElement.GetProperty("metadata");
+        Assert.Equal("density-matrix", metadata.GetProperty("method").GetString());
+        Assert.Contains("noisy, 4 qubits", metadata.GetProperty("method_reason").GetString());
+    }
+
+    [Fact]
+    public void Run_CliffordWithPauliNoise_UsesTheStabilizerEngine()
+    {
+        var (code, output, error) = Vnq("run", Sample("ghz.qasm"), "--noise", Sample("noise/depolarizing.json"), "--seed", "3", "--shots", "4000");
+        Assert.True(code == 0, error);
+        Assert.Contains("stabilizer", output);
+        Assert.Contains("Clifford-only and its noise is Pauli", output);
+        Assert.Contains("00000", output);
+        Assert.Contains("11111", output);
+    }
+
+    [Fact]
+    public void Run_MethodThatCannotRunTheCircuit_IsAnInputError()
+    {
+        var (code, _, error) = Vnq("run", Sample("qft.qasm"), "--method", "stabilizer");
+        Assert.Equal(2, code);
+        Assert.Contains("is not a Clifford gate", error);
+        Assert.Contains("qft.qasm:", error);
+
+        (code, _, error) = Vnq("run", Sample("qft.qasm"), "--method", "statevector", "--noise", Sample("noise/depolarizing.json"));
+        Assert.Equal(2, code);
+        Assert.Contains("noiseless", error);
+    }
+
+    [Fact]
+    public void Run_BadNoiseModel_NamesTheField()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-noise-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{"errors":[{"gates":["h"],"channel":{"type":"amplitude_damping","gamma":1.5}}]}""");
+        try
+        {
+            var (code, _, error) = Vnq("run", Sample("ghz.qasm"), "--noise", file);
+            Assert.Equal(2, code);
+            Assert.Contains("errors[0].channel.gamma: must be in [0, 1]", error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Info_SaysWhetherCliffordAndWhatEachMethodCosts()
+    {
+        var (code, output, _) = Vnq("info", Sample("qft.qasm"));
+        Assert.Equal(0, code);
+        Assert.Contains("Clifford-only", output);
+        Assert.Contains("no: 'cu1(", output);
+        Assert.Contains("density-matrix", output);
+        Assert.Contains("4 KiB", output);
+        (code, output, _) = Vnq("info", Sample("ghz.qasm"));
+        Assert.Contains("yes: the stabilizer method runs it", output);
+    }
+}
