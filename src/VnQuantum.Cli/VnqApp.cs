@@ -15,6 +15,7 @@ public static class VnqApp
             QkdCommand.Create(output, error),
             KmsCommand.Create(output, error),
             PkiCommand.Create(output, error),
+            QecCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });

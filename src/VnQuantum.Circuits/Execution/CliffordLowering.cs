@@ -21,6 +21,8 @@ internal static class CliffordLowering
     {
         var instructions = new List<CliffordInstruction>();
         var clbitRecords = Enumerable.Repeat(-1, circuit.ClbitCount).ToArray();
+        var detectors = new List<DetectorDefinition>();
+        var observables = new SortedDictionary<int, List<int>>();
         int records = 0;
         for (int i = 0; i < circuit.Operations.Length; i++)
         {
@@ -30,6 +32,27 @@ internal static class CliffordLowering
             switch (op)
             {
                 case BarrierOperation:
+                    continue;
+                case DetectorOperation detector:
+                    if (!TryRecords(detector, clbitRecords, circuit, out var detectorRecords, out obstacle))
+                    {
+                        return null;
+                    }
+
+                    detectors.Add(new DetectorDefinition(detectorRecords, detector.Coordinates, detector.Basis));
+                    continue;
+                case ObservableOperation observable:
+                    if (!TryRecords(observable, clbitRecords, circuit, out var observableRecords, out obstacle))
+                    {
+                        return null;
+                    }
+
+                    if (!observables.TryGetValue(observable.Index, out var list))
+                    {
+                        observables[observable.Index] = list = [];
+                    }
+
+                    list.AddRange(observableRecords);
                     continue;
                 case GateOperation gate:
                     if (!TryGate(gate, body))
@@ -119,7 +142,31 @@ internal static class CliffordLowering
         }
 
         obstacle = null;
-        return new Lowered(new CliffordProgram(circuit.QubitCount, records, [.. instructions]), clbitRecords);
+        int observableCount = observables.Count == 0 ? 0 : observables.Keys.Max() + 1;
+        var observableRecordSets = Enumerable.Range(0, observableCount)
+            .Select(o => observables.TryGetValue(o, out var l) ? l.ToImmutableArray() : [])
+            .ToImmutableArray();
+        return new Lowered(new CliffordProgram(circuit.QubitCount, records, [.. instructions], [.. detectors], observableRecordSets), clbitRecords);
+    }
+
+    private static bool TryRecords(AnnotationOperation annotation, int[] clbitRecords, Circuit circuit, out ImmutableArray<int> records, out string? obstacle)
+    {
+        var list = ImmutableArray.CreateBuilder<int>();
+        foreach (int c in annotation.MeasuredClbits)
+        {
+            if (clbitRecords[c] < 0)
+            {
+                records = default;
+                obstacle = $"a {annotation.Name} names {circuit.ClbitName(c)} before anything was measured into it";
+                return false;
+            }
+
+            list.Add(clbitRecords[c]);
+        }
+
+        records = list.ToImmutable();
+        obstacle = null;
+        return true;
     }
 
     /// <summary>True when every gate of the circuit is a Clifford (the first that is not is named in <paramref name="obstacle"/>).</summary>

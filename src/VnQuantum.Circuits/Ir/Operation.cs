@@ -129,3 +129,50 @@ public sealed record BarrierOperation : Operation
 
     public override ImmutableArray<int> Qubits => QubitList;
 }
+
+/// <summary>
+/// An error-correction annotation: it does nothing to the state, and names measurement results (by the classical
+/// bits they were written to, as those bits stand at this point) whose parity means something.
+/// </summary>
+public abstract record AnnotationOperation : Operation
+{
+    private protected AnnotationOperation(ImmutableArray<int> measuredClbits)
+        : base((Condition?)null) => MeasuredClbits = measuredClbits;
+
+    /// <summary>The classical bits whose latest measurement results take part.</summary>
+    public ImmutableArray<int> MeasuredClbits { get; }
+
+    public override ImmutableArray<int> Qubits => [];
+}
+
+/// <summary>
+/// A detector, as Stim's DETECTOR: the parity of these measurement results is 0 in every noiseless run, so a 1 is
+/// the signature of an error. <see cref="Coordinates"/> (space, then time) are for decoders and plots;
+/// <see cref="Basis"/> ('X' or 'Z') says which stabilizer type it checks.
+/// </summary>
+public sealed record DetectorOperation : AnnotationOperation
+{
+    public DetectorOperation(ImmutableArray<int> measuredClbits, ImmutableArray<double> coordinates, char basis = 'Z')
+        : base(measuredClbits)
+    {
+        Coordinates = coordinates;
+        Basis = basis;
+    }
+
+    public ImmutableArray<double> Coordinates { get; }
+
+    public char Basis { get; }
+
+    public override string Name => "detector";
+}
+
+/// <summary>Adds measurement results to logical observable <see cref="Index"/>, as Stim's OBSERVABLE_INCLUDE.</summary>
+public sealed record ObservableOperation : AnnotationOperation
+{
+    public ObservableOperation(int index, ImmutableArray<int> measuredClbits)
+        : base(measuredClbits) => Index = index;
+
+    public int Index { get; }
+
+    public override string Name => "observable_include";
+}

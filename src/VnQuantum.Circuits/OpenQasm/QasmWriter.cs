@@ -34,6 +34,13 @@ internal static class QasmWriter
 
         foreach (var op in circuit.Operations)
         {
+            if (op is AnnotationOperation annotation)
+            {
+                // OpenQASM 2 has no detectors; keep them visible as comments.
+                text.Append("// ").Append(annotation.Name).Append(' ').Append(string.Join(" ", annotation.MeasuredClbits.Select(circuit.ClbitName))).Append('\n');
+                continue;
+            }
+
             if (op.Condition is { } condition)
             {
                 text.Append(CultureInfo.InvariantCulture, $"if({condition.Register.Name}=={condition.Value}) ");

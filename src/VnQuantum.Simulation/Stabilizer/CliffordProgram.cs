@@ -56,19 +56,46 @@ public sealed record CliffordInstruction(CliffordKind Kind, int A, int B = -1)
 }
 
 /// <summary>
+/// A detector: the parity of these measurement records is the same in every noiseless run, so a change is the
+/// signature of an error. <see cref="Basis"/> ('X' or 'Z') is the stabilizer type it checks, which lets a matching
+/// decoder keep the X and Z parts of the error model apart.
+/// </summary>
+public sealed record DetectorDefinition(ImmutableArray<int> Records, ImmutableArray<double> Coordinates, char Basis = 'Z');
+
+/// <summary>
 /// A Clifford circuit with Pauli noise and classical feedback, in the engine's own terms (qubit indices, measurement
 /// record indices): what the tableau runs one shot at a time and the Pauli-frame sampler runs in bulk.
 /// </summary>
 public sealed class CliffordProgram
 {
-    public CliffordProgram(int qubitCount, int recordCount, ImmutableArray<CliffordInstruction> instructions)
+    public CliffordProgram(
+        int qubitCount,
+        int recordCount,
+        ImmutableArray<CliffordInstruction> instructions,
+        ImmutableArray<DetectorDefinition> detectors = default,
+        ImmutableArray<ImmutableArray<int>> observables = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(qubitCount);
         QubitCount = qubitCount;
         RecordCount = recordCount;
         Instructions = instructions;
+        Detectors = detectors.IsDefault ? [] : detectors;
+        Observables = observables.IsDefault ? [] : observables;
         Validate(instructions);
+        foreach (int r in Detectors.SelectMany(d => d.Records).Concat(Observables.SelectMany(o => o)))
+        {
+            if ((uint)r >= (uint)recordCount)
+            {
+                throw new ArgumentException($"A detector or observable names record {r}; the program has {recordCount}.");
+            }
+        }
     }
+
+    /// <summary>The detectors, each a set of records whose parity is fixed without noise.</summary>
+    public ImmutableArray<DetectorDefinition> Detectors { get; }
+
+    /// <summary>The logical observables, each a set of records whose parity is the logical measurement.</summary>
+    public ImmutableArray<ImmutableArray<int>> Observables { get; }
 
     public int QubitCount { get; }
 

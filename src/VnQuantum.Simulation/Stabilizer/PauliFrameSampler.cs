@@ -70,6 +70,77 @@ public sealed class PauliFrameSampler
         return result;
     }
 
+    /// <summary>
+    /// Samples detection events and observable flips, as Stim's detector sampler: for each shot, one bit per
+    /// detector (the parity of its records' flips against the noiseless reference) and then one per observable. The
+    /// result holds bit (s·(D + O) + k).
+    /// </summary>
+    public BitArray SampleDetectors(int shots, int threads = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shots);
+        var detectors = _program.Detectors;
+        var observables = _program.Observables;
+        int width = detectors.Length + observables.Length;
+        var result = new BitArray(checked(shots * Math.Max(width, 1)));
+        int batches = (shots + BatchShots - 1) / BatchShots;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
+        Parallel.For(0, batches, options, () => new Batch(_program.QubitCount, _program.RecordCount), (b, _, batch) =>
+        {
+            batch.Run(_program, _reference, new SeededRandom(BatchSeed(Seed, b)));
+            int first = b * BatchShots;
+            int count = Math.Min(BatchShots, shots - first);
+            var parity = new ulong[BatchShots / 64];
+            var columns = new ulong[width][];
+            for (int k = 0; k < width; k++)
+            {
+                batch.Parity(k < detectors.Length ? detectors[k].Records : observables[k - detectors.Length], parity);
+                columns[k] = (ulong[])parity.Clone();
+            }
+
+            lock (result)
+            {
+                for (int k = 0; k < width; k++)
+                {
+                    for (int s = 0; s < count; s++)
+                    {
+                        if (((columns[k][s >> 6] >> (s & 63)) & 1) != 0)
+                        {
+                            result[((first + s) * width) + k] = true;
+                        }
+                    }
+                }
+            }
+
+            return batch;
+        }, _ => { });
+        return result;
+    }
+
+    /// <summary>
+    /// For each error (lane), the detectors and observables it flips: <paramref name="injections"/>[i] holds (lane,
+    /// Pauli code, or −1 for a measurement flip) at top-level instruction i; lanes are 0 ≤ lane &lt; <see cref="BatchShots"/>.
+    /// </summary>
+    internal (ulong[][] Detectors, ulong[][] Observables) Propagate(List<(int Lane, int Pauli)>?[] injections)
+    {
+        var batch = new Batch(_program.QubitCount, _program.RecordCount);
+        batch.Propagate(_program, _reference, injections);
+        var detectors = new ulong[_program.Detectors.Length][];
+        for (int d = 0; d < detectors.Length; d++)
+        {
+            detectors[d] = new ulong[BatchShots / 64];
+            batch.Parity(_program.Detectors[d].Records, detectors[d]);
+        }
+
+        var observables = new ulong[_program.Observables.Length][];
+        for (int o = 0; o < observables.Length; o++)
+        {
+            observables[o] = new ulong[BatchShots / 64];
+            batch.Parity(_program.Observables[o], observables[o]);
+        }
+
+        return (detectors, observables);
+    }
+
     /// <summary>Draws a Pauli index from a probability table (identity first) with a uniform u in [0, 1).</summary>
     public static int DrawPauli(ReadOnlySpan<double> probabilities, double u)
     {
@@ -96,6 +167,7 @@ public sealed class PauliFrameSampler
         private readonly ulong[] _z;
         private readonly ulong[] _flips;
         private readonly ulong[] _scratch = new ulong[Words];
+        private bool _sampleNoise = true;
 
         public Batch(int qubits, int records)
         {
@@ -106,12 +178,65 @@ public sealed class PauliFrameSampler
 
         public void Run(CliffordProgram program, bool[] reference, SeededRandom random)
         {
+            _sampleNoise = true;
             Array.Clear(_x);
             Array.Clear(_flips);
             FillRandom(_z, random);
             foreach (var op in program.Instructions)
             {
                 Apply(op, reference, random);
+            }
+        }
+
+        /// <summary>
+        /// Propagates one chosen error per lane instead of sampling noise: no random frames (errors propagate
+        /// deterministically), and <paramref name="injections"/>[i] lists the (lane, Pauli code or −1 for a
+        /// measurement flip) to XOR in at top-level instruction i.
+        /// </summary>
+        public void Propagate(CliffordProgram program, bool[] reference, List<(int Lane, int Pauli)>?[] injections)
+        {
+            _sampleNoise = false;
+            Array.Clear(_x);
+            Array.Clear(_z);
+            Array.Clear(_flips);
+            var unused = new SeededRandom(0);
+            for (int i = 0; i < program.Instructions.Length; i++)
+            {
+                var op = program.Instructions[i];
+                var inject = injections[i];
+                if (inject is not null && op.Kind == CliffordKind.PauliChannel)
+                {
+                    foreach (var (lane, pauli) in inject)
+                    {
+                        FlipPauli(op.A, pauli & 3, lane >> 6, 1UL << (lane & 63));
+                        if (op.B >= 0)
+                        {
+                            FlipPauli(op.B, (pauli >> 2) & 3, lane >> 6, 1UL << (lane & 63));
+                        }
+                    }
+
+                    continue;
+                }
+
+                Apply(op, reference, unused);
+                if (inject is not null && op.Kind == CliffordKind.Measure)
+                {
+                    var flips = Flips(op.Record);
+                    foreach (var (lane, _) in inject)
+                    {
+                        flips[lane >> 6] ^= 1UL << (lane & 63);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The parity, per lane, of the flips of <paramref name="records"/>, into <paramref name="destination"/>.</summary>
+        public void Parity(IEnumerable<int> records, Span<ulong> destination)
+        {
+            destination.Clear();
+            foreach (int r in records)
+            {
+                BitWords.Xor(destination, Flips(r));
             }
         }
 
@@ -174,6 +299,11 @@ public sealed class PauliFrameSampler
                     {
                         var flips = Flips(op.Record);
                         X(op.A).CopyTo(flips);
+                        if (!_sampleNoise)
+                        {
+                            break;
+                        }
+
                         if (op.FlipZeroToOne > 0 || op.FlipOneToZero > 0)
                         {
                             ReadoutErrors(flips, reference[op.Record], op.FlipZeroToOne, op.FlipOneToZero, random);
@@ -186,10 +316,22 @@ public sealed class PauliFrameSampler
 
                 case CliffordKind.Reset:
                     X(op.A).Clear();
-                    FillRandom(Z(op.A), random);
+                    if (_sampleNoise)
+                    {
+                        FillRandom(Z(op.A), random);
+                    }
+                    else
+                    {
+                        Z(op.A).Clear();
+                    }
+
                     break;
                 case CliffordKind.PauliChannel:
-                    ApplyPauliChannel(op, random);
+                    if (_sampleNoise)
+                    {
+                        ApplyPauliChannel(op, random);
+                    }
+
                     break;
                 case CliffordKind.Conditional:
                     {

@@ -1,0 +1,215 @@
+using System.CommandLine;
+using System.Globalization;
+using ScottPlot;
+using Spectre.Console;
+using VnQuantum.Circuits.OpenQasm;
+using VnQuantum.Circuits.Qec;
+
+namespace VnQuantum.Cli.Commands;
+
+/// <summary><c>vnq qec circuit|dem|threshold</c>: memory experiments for error correction, their error models, and thresholds.</summary>
+internal static class QecCommand
+{
+    public static Command Create(TextWriter output, TextWriter error) => new("qec", "Quantum error correction: memory circuits, detector error models, decoded logical error rates.")
+    {
+        CreateCircuit(output, error),
+        CreateDem(output, error),
+        CreateThreshold(output, error),
+    };
+
+    private static (Option<string> Code, Option<int> Distance, Option<int?> Rounds, Option<double> P) CodeOptions()
+    {
+        var code = new Option<string>("--code") { Description = "surface (rotated, memory Z) or repetition.", DefaultValueFactory = _ => "surface" };
+        code.AcceptOnlyFromAmong("surface", "repetition");
+        var distance = new Option<int>("--distance", "-d") { Description = "Code distance.", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int?>("--rounds", "-r") { Description = "Rounds of stabilizer measurement (default: the distance)." };
+        var p = new Option<double>("--p") { Description = "Physical error probability of the circuit-level noise model.", DefaultValueFactory = _ => 0.001 };
+        return (code, distance, rounds, p);
+    }
+
+    private static MemoryExperiment? Make(string code, int d, int? rounds, double p, TextWriter error)
+    {
+        try
+        {
+            return code == "repetition"
+                ? MemoryCircuits.RepetitionCode(d, rounds ?? d, p)
+                : MemoryCircuits.RotatedSurfaceCode(d, rounds ?? d, p);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            error.WriteLine($"vnq: {e.Message.Split(" (Parameter")[0]}");
+            return null;
+        }
+    }
+
+    private static Command CreateCircuit(TextWriter output, TextWriter error)
+    {
+        var (code, distance, rounds, p) = CodeOptions();
+        var format = new Option<string>("--format", "-f") { Description = "stim (circuit with noise, detectors and observable) or qasm (OpenQASM 2, noiseless, detectors as comments).", DefaultValueFactory = _ => "stim" };
+        format.AcceptOnlyFromAmong("stim", "qasm");
+        var outFile = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout." };
+        var command = new Command("circuit", "Generate a memory-experiment circuit (Stim's format runs in Stim as is).") { code, distance, rounds, p, format, outFile };
+        command.SetAction(parse =>
+        {
+            var experiment = Make(parse.GetValue(code)!, parse.GetValue(distance), parse.GetValue(rounds), parse.GetValue(p), error);
+            if (experiment is null)
+            {
+                return ExitCodes.InputError;
+            }
+
+            string text = parse.GetValue(format) == "qasm"
+                ? OpenQasm2.Write(experiment.Circuit)
+                : $"# {experiment.Name}\n" + StimFormat.Write(experiment.Circuit, experiment.Noise);
+            return Emit(text, parse.GetValue(outFile), output, error);
+        });
+        return command;
+    }
+
+    private static Command CreateDem(TextWriter output, TextWriter error)
+    {
+        var (code, distance, rounds, p) = CodeOptions();
+        var outFile = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout." };
+        var command = new Command("dem", "Print the detector error model (Stim's text format) of a memory experiment.") { code, distance, rounds, p, outFile };
+        command.SetAction(parse =>
+        {
+            var experiment = Make(parse.GetValue(code)!, parse.GetValue(distance), parse.GetValue(rounds), parse.GetValue(p), error);
+            return experiment is null
+                ? ExitCodes.InputError
+                : Emit(MemoryExperimentRunner.ErrorModel(experiment).ToStimText(), parse.GetValue(outFile), output, error);
+        });
+        return command;
+    }
+
+    private static Command CreateThreshold(TextWriter output, TextWriter error)
+    {
+        var code = new Option<string>("--code") { Description = "surface (rotated, memory Z) or repetition.", DefaultValueFactory = _ => "surface" };
+        code.AcceptOnlyFromAmong("surface", "repetition");
+        var distances = new Option<string>("--distances") { Description = "Comma-separated distances.", DefaultValueFactory = _ => "3,5,7" };
+        var probabilities = new Option<string>("--p") { Description = "Comma-separated physical error probabilities.", DefaultValueFactory = _ => "0.004,0.006,0.008,0.01,0.012" };
+        var shots = new Option<int>("--shots", "-s") { Description = "Shots per point.", DefaultValueFactory = _ => 10000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (the same seed gives the same table).", DefaultValueFactory = _ => 1 };
+        var plot = new Option<string?>("--plot") { Description = "Write logical against physical error rate, one line per distance (.png or .svg)." };
+        var command = new Command("threshold", "Decoded logical error rate against physical error rate for several distances: where the lines cross is the threshold.")
+        {
+            code, distances, probabilities, shots, seed, plot,
+        };
+        command.SetAction(parse =>
+        {
+            if (!TryList(parse.GetValue(distances)!, out var ds) || !TryList(parse.GetValue(probabilities)!, out var ps) || parse.GetValue(shots) < 1)
+            {
+                error.WriteLine("vnq: --distances and --p take comma-separated numbers, --shots a positive count");
+                return ExitCodes.Usage;
+            }
+
+            var results = new List<(int D, double P, LogicalErrorEstimate Estimate)>();
+            var console = Consoles.For(output);
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("p");
+            foreach (double d in ds)
+            {
+                table.AddColumn(new TableColumn($"d = {d:0}").RightAligned());
+            }
+
+            foreach (double p in ps)
+            {
+                var row = new List<string> { p.ToString("0.####", CultureInfo.InvariantCulture) };
+                foreach (double d in ds)
+                {
+                    var experiment = Make(parse.GetValue(code)!, (int)d, null, p, error);
+                    if (experiment is null)
+                    {
+                        return ExitCodes.InputError;
+                    }
+
+                    var estimate = MemoryExperimentRunner.Run(experiment, parse.GetValue(shots), parse.GetValue(seed));
+                    results.Add(((int)d, p, estimate));
+                    row.Add(string.Create(CultureInfo.InvariantCulture, $"{estimate.Rate:0.00000} ± {estimate.StandardError:0.00000}"));
+                }
+
+                table.AddRow(row.ToArray());
+            }
+
+            console.MarkupLine(Markup.Escape($"{parse.GetValue(code)} code memory (rounds = distance), circuit-level depolarizing noise, MWPM decoding, {parse.GetValue(shots)} shots per point"));
+            console.Write(table);
+            if (parse.GetValue(plot) is { } path)
+            {
+                WritePlot(path, parse.GetValue(code)!, results);
+                console.MarkupLine($"plot written to {Markup.Escape(path)}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void WritePlot(string path, string code, List<(int D, double P, LogicalErrorEstimate Estimate)> results)
+    {
+        var plot = new Plot();
+        foreach (var group in results.GroupBy(r => r.D))
+        {
+            var points = group.Where(r => r.Estimate.Rate > 0).ToList();
+            var line = plot.Add.Scatter(points.Select(r => Math.Log10(r.P)).ToArray(), points.Select(r => Math.Log10(r.Estimate.Rate)).ToArray());
+            line.LegendText = $"d = {group.Key}";
+            line.LineWidth = 2;
+        }
+
+        var log = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = v => Math.Pow(10, v).ToString("G2", CultureInfo.InvariantCulture),
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        };
+        plot.Axes.Left.TickGenerator = log;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = v => Math.Pow(10, v).ToString("G2", CultureInfo.InvariantCulture),
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        };
+        plot.XLabel("physical error probability p");
+        plot.YLabel("logical error rate per shot");
+        plot.Title($"{code} code memory: lines cross at the threshold");
+        plot.ShowLegend(Alignment.UpperLeft);
+        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+        {
+            plot.SaveSvg(path, 900, 600);
+        }
+        else
+        {
+            plot.SavePng(path, 900, 600);
+        }
+    }
+
+    private static bool TryList(string text, out List<double> values)
+    {
+        values = [];
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
+            {
+                return false;
+            }
+
+            values.Add(v);
+        }
+
+        return values.Count > 0;
+    }
+
+    private static int Emit(string text, string? file, TextWriter output, TextWriter error)
+    {
+        if (file is null)
+        {
+            output.Write(text);
+            return ExitCodes.Ok;
+        }
+
+        try
+        {
+            File.WriteAllText(file, text);
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{file}: cannot write: {e.Message}");
+            return ExitCodes.ResourceError;
+        }
+    }
+}
