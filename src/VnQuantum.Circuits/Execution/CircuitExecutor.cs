@@ -312,11 +312,9 @@ public static class CircuitExecutor
             note = "Pauli-frame sampler";
             var sampler = new PauliFrameSampler(program, random.NextUInt64());
             var bits = sampler.Sample(options.Shots, options.Threads, options.Progress);
-            int records = Math.Max(program.RecordCount, 1);
             for (int s = 0; s < options.Shots && circuit.ClbitCount > 0; s++)
             {
-                int offset = s * records;
-                CliffordLowering.ToClbits(lowered.ClbitRecords, r => bits[offset + r], clbits);
+                CliffordLowering.ToClbits(lowered.ClbitRecords, r => bits[s, r], clbits);
                 string key = CountsKey(circuit, clbits);
                 counts[key] = counts.GetValueOrDefault(key) + 1;
             }

@@ -52,19 +52,17 @@ public static class MemoryExperimentRunner
         clock.Restart();
 
         int detectors = program.Detectors.Length;
-        int width = detectors + program.Observables.Length;
         int failures = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
         Parallel.For(0, shots, options, () => (Events: new bool[detectors], Failures: 0), (s, _, local) =>
         {
-            int offset = s * width;
             for (int d = 0; d < detectors; d++)
             {
-                local.Events[d] = bits[offset + d];
+                local.Events[d] = bits[s, d];
             }
 
             bool predicted = (decoder.Decode(local.Events) & 1) != 0;
-            bool actual = bits[offset + detectors];
+            bool actual = bits[s, detectors];
             if (predicted != actual)
             {
                 local.Failures++;

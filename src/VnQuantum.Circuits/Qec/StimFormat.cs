@@ -161,5 +161,6 @@ public static class StimFormat
         text.Append('\n');
     }
 
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    // 15 significant digits: enough for any probability, and 4p/3·3/4 prints as p.
+    private static string Number(double value) => value.ToString("G15", CultureInfo.InvariantCulture);
 }

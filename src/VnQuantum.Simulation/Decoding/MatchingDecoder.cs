@@ -164,19 +164,24 @@ public sealed class MatchingDecoder
             distance[row, j] = double.PositiveInfinity;
         }
 
-        var best = new Dictionary<int, (double Distance, ulong Parity)> { [source] = (0, 0) };
-        var done = new HashSet<int>();
+        int nodes = _adjacency.Length;
+        var best = new double[nodes];
+        var bestParity = new ulong[nodes];
+        var done = new bool[nodes];
+        Array.Fill(best, double.PositiveInfinity);
+        best[source] = 0;
         var queue = new PriorityQueue<int, double>();
         queue.Enqueue(source, 0);
         int found = 0;
         while (queue.TryDequeue(out int v, out double d) && found < k + 1)
         {
-            if (!done.Add(v))
+            if (done[v])
             {
                 continue;
             }
 
-            ulong here = best[v].Parity;
+            done[v] = true;
+            ulong here = bestParity[v];
             if (v == _boundary)
             {
                 distance[row, k] = d;
@@ -197,9 +202,10 @@ public sealed class MatchingDecoder
             foreach (var (to, weight, observables) in _adjacency[v])
             {
                 double next = d + weight;
-                if (!done.Contains(to) && (!best.TryGetValue(to, out var known) || next < known.Distance))
+                if (!done[to] && next < best[to])
                 {
-                    best[to] = (next, here ^ observables);
+                    best[to] = next;
+                    bestParity[to] = here ^ observables;
                     queue.Enqueue(to, next);
                 }
             }

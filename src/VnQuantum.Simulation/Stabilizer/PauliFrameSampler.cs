@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace VnQuantum.Simulation.Stabilizer;
 
 /// <summary>
@@ -43,77 +41,59 @@ public sealed class PauliFrameSampler
     public IReadOnlyList<bool> Reference => _reference;
 
     /// <summary>
-    /// Samples <paramref name="shots"/> shots; the result holds record r of shot s at bit (s·RecordCount + r).
+    /// Samples <paramref name="shots"/> shots of every measurement record (column r = record r).
     /// <paramref name="threads"/> ≤ 0 means one per processor.
     /// </summary>
-    public BitArray Sample(int shots, int threads = 0, IProgress<double>? progress = null)
+    public SampleTable Sample(int shots, int threads = 0, IProgress<double>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shots);
         int records = _program.RecordCount;
-        var result = new BitArray(checked(shots * Math.Max(records, 1)));
-        int batches = (shots + BatchShots - 1) / BatchShots;
-        int done = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
-        Parallel.For(0, batches, options, () => new Batch(_program.QubitCount, records), (b, _, batch) =>
+        var table = new SampleTable(shots, records);
+        RunBatches(shots, threads, progress, (batch, first) =>
         {
-            batch.Run(_program, _reference, new SeededRandom(BatchSeed(Seed, b)));
-            int first = b * BatchShots;
-            int count = Math.Min(BatchShots, shots - first);
-            lock (result)
+            for (int r = 0; r < records; r++)
             {
-                batch.CopyTo(result, _reference, first, count);
+                table.Write(r, first, batch.FlipWords(r), _reference[r]);
             }
-
-            progress?.Report((double)Interlocked.Increment(ref done) / batches);
-            return batch;
-        }, _ => { });
-        return result;
+        });
+        return table;
     }
 
     /// <summary>
-    /// Samples detection events and observable flips, as Stim's detector sampler: for each shot, one bit per
-    /// detector (the parity of its records' flips against the noiseless reference) and then one per observable. The
-    /// result holds bit (s·(D + O) + k).
+    /// Samples detection events and observable flips, as Stim's detector sampler: columns 0..D−1 are the detectors
+    /// (the parity of their records' flips against the noiseless reference), then one column per observable.
     /// </summary>
-    public BitArray SampleDetectors(int shots, int threads = 0)
+    public SampleTable SampleDetectors(int shots, int threads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shots);
         var detectors = _program.Detectors;
         var observables = _program.Observables;
-        int width = detectors.Length + observables.Length;
-        var result = new BitArray(checked(shots * Math.Max(width, 1)));
+        var table = new SampleTable(shots, detectors.Length + observables.Length);
+        RunBatches(shots, threads, null, (batch, first) =>
+        {
+            Span<ulong> parity = stackalloc ulong[BatchShots / 64];
+            for (int k = 0; k < detectors.Length + observables.Length; k++)
+            {
+                batch.Parity(k < detectors.Length ? detectors[k].Records : observables[k - detectors.Length], parity);
+                table.Write(k, first, parity, invert: false);
+            }
+        });
+        return table;
+    }
+
+    /// <summary>Runs the batches in parallel; each batch's results go to disjoint words of the table, so no lock is needed.</summary>
+    private void RunBatches(int shots, int threads, IProgress<double>? progress, Action<Batch, int> collect)
+    {
         int batches = (shots + BatchShots - 1) / BatchShots;
+        int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
         Parallel.For(0, batches, options, () => new Batch(_program.QubitCount, _program.RecordCount), (b, _, batch) =>
         {
             batch.Run(_program, _reference, new SeededRandom(BatchSeed(Seed, b)));
-            int first = b * BatchShots;
-            int count = Math.Min(BatchShots, shots - first);
-            var parity = new ulong[BatchShots / 64];
-            var columns = new ulong[width][];
-            for (int k = 0; k < width; k++)
-            {
-                batch.Parity(k < detectors.Length ? detectors[k].Records : observables[k - detectors.Length], parity);
-                columns[k] = (ulong[])parity.Clone();
-            }
-
-            lock (result)
-            {
-                for (int k = 0; k < width; k++)
-                {
-                    for (int s = 0; s < count; s++)
-                    {
-                        if (((columns[k][s >> 6] >> (s & 63)) & 1) != 0)
-                        {
-                            result[((first + s) * width) + k] = true;
-                        }
-                    }
-                }
-            }
-
+            collect(batch, b * BatchShots);
+            progress?.Report((double)Interlocked.Increment(ref done) / batches);
             return batch;
         }, _ => { });
-        return result;
     }
 
     /// <summary>
@@ -240,20 +220,7 @@ public sealed class PauliFrameSampler
             }
         }
 
-        public void CopyTo(BitArray result, bool[] references, int firstShot, int count)
-        {
-            int records = references.Length;
-            for (int r = 0; r < records; r++)
-            {
-                var flips = _flips.AsSpan(r * Words, Words);
-                bool reference = references[r];
-                for (int s = 0; s < count; s++)
-                {
-                    bool bit = ((flips[s >> 6] >> (s & 63)) & 1) != 0;
-                    result[((firstShot + s) * records) + r] = bit ^ reference;
-                }
-            }
-        }
+        public ReadOnlySpan<ulong> FlipWords(int record) => _flips.AsSpan(record * Words, Words);
 
         private Span<ulong> X(int q) => _x.AsSpan(q * Words, Words);
 

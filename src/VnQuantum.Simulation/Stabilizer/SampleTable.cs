@@ -1,0 +1,75 @@
+namespace VnQuantum.Simulation.Stabilizer;
+
+/// <summary>
+/// Bits of many shots, stored column by column (one column per measurement record, detector or observable), 64
+/// shots to a word: the layout the frame sampler produces, so a batch is copied in whole words and never bit by bit.
+/// </summary>
+public sealed class SampleTable
+{
+    private readonly ulong[] _words;
+
+    internal SampleTable(int shots, int columns)
+    {
+        Shots = shots;
+        Columns = columns;
+        WordsPerColumn = (shots + 63) / 64;
+        _words = new ulong[(long)WordsPerColumn * Math.Max(columns, 1)];
+    }
+
+    public int Shots { get; }
+
+    public int Columns { get; }
+
+    internal int WordsPerColumn { get; }
+
+    /// <summary>The bit of <paramref name="column"/> in shot <paramref name="shot"/>.</summary>
+    public bool this[int shot, int column]
+    {
+        get
+        {
+            if ((uint)shot >= (uint)Shots || (uint)column >= (uint)Columns)
+            {
+                throw new ArgumentOutOfRangeException(nameof(shot), $"Shot {shot}, column {column} is outside {Shots} shots × {Columns} columns.");
+            }
+
+            return ((_words[((long)column * WordsPerColumn) + (shot >> 6)] >> (shot & 63)) & 1) != 0;
+        }
+    }
+
+    /// <summary>One column's words: bit s of word w is shot 64·w + s.</summary>
+    public ReadOnlySpan<ulong> Column(int column) => _words.AsSpan(checked(column * WordsPerColumn), WordsPerColumn);
+
+    /// <summary>How many shots have a 1 in <paramref name="column"/>.</summary>
+    public int CountOnes(int column)
+    {
+        int count = 0;
+        foreach (ulong w in Column(column))
+        {
+            count += (int)ulong.PopCount(w);
+        }
+
+        return count;
+    }
+
+    /// <summary>Writes a batch's column words, starting at shot <paramref name="firstShot"/> (a multiple of 64), XOR <paramref name="invert"/>.</summary>
+    internal void Write(int column, int firstShot, ReadOnlySpan<ulong> words, bool invert)
+    {
+        int firstWord = firstShot >> 6;
+        int count = Math.Min(words.Length, WordsPerColumn - firstWord);
+        var target = _words.AsSpan((column * WordsPerColumn) + firstWord, count);
+        words[..count].CopyTo(target);
+        if (invert)
+        {
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = ~target[i];
+            }
+        }
+
+        // Bits past the last shot stay zero.
+        if (firstWord + count == WordsPerColumn && (Shots & 63) != 0)
+        {
+            target[^1] &= (1UL << (Shots & 63)) - 1;
+        }
+    }
+}
