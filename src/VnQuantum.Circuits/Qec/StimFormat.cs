@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
+using VnQuantum.Circuits.Execution;
 using VnQuantum.Circuits.Ir;
 using VnQuantum.Circuits.Noise;
-using VnQuantum.Circuits.Execution;
 using VnQuantum.Simulation.Stabilizer;
 
 namespace VnQuantum.Circuits.Qec;
