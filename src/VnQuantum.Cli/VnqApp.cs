@@ -12,6 +12,7 @@ public static class VnqApp
         {
             RunCommand.Create(output, error),
             InfoCommand.Create(output, error),
+            DrawCommand.Create(output, error),
             QkdCommand.Create(output, error),
             KmsCommand.Create(output, error),
             PkiCommand.Create(output, error),

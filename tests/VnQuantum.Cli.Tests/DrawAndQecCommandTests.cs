@@ -1,0 +1,62 @@
+using System.Xml.Linq;
+using static VnQuantum.Cli.Tests.VnqAppTests;
+
+namespace VnQuantum.Cli.Tests;
+
+public class DrawAndQecCommandTests
+{
+    private static string Sample(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "samples")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir!.FullName, "samples", name);
+    }
+
+    [Fact]
+    public void Draw_PrintsATextDiagram_AndWritesSvg()
+    {
+        var (code, output, _) = Vnq("draw", Sample("ghz.qasm"));
+        Assert.Equal(0, code);
+        Assert.Contains("┤ H ├", output);
+        Assert.Contains("╩", output);
+
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-draw-{Guid.NewGuid():N}.svg");
+        try
+        {
+            (code, _, _) = Vnq("draw", Sample("teleport.qasm"), "-o", file);
+            Assert.Equal(0, code);
+            Assert.Equal("svg", XDocument.Load(file).Root!.Name.LocalName);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void QecCircuit_WritesStimText_AndDemListsErrors()
+    {
+        var (code, output, _) = Vnq("qec", "circuit", "--code", "repetition", "-d", "3", "--p", "0.01");
+        Assert.Equal(0, code);
+        Assert.Contains("OBSERVABLE_INCLUDE(0)", output);
+        (code, output, _) = Vnq("qec", "dem", "-d", "3");
+        Assert.Equal(0, code);
+        Assert.Contains("error(", output);
+        Assert.Contains(" L0", output);
+    }
+
+    [Fact]
+    public void QecThreshold_PrintsATable_AndRefusesAnEvenSurfaceDistance()
+    {
+        var (code, output, _) = Vnq("qec", "threshold", "--code", "repetition", "--distances", "3,5", "--p", "0.05", "--shots", "500");
+        Assert.Equal(0, code);
+        Assert.Contains("d = 5", output);
+        var (bad, _, error) = Vnq("qec", "circuit", "-d", "4");
+        Assert.Equal(2, bad);
+        Assert.Contains("odd distance", error);
+    }
+}
