@@ -149,11 +149,13 @@ public static class CircuitExecutor
             clock.Restart();
             var clbits = new bool[circuit.ClbitCount];
             int shots = Math.Max(options.Shots, 1);
+            var interpreter = new ShotInterpreter(circuit, noise);
+            var shotState = new StateVectorShot(state);
             for (int shot = 0; shot < shots; shot++)
             {
                 state.SetBasisState(0);
                 Array.Clear(clbits);
-                RunTrajectory(compiled, channels, state, clbits, random, noise);
+                interpreter.Run(compiled, channels, shotState, clbits, random);
                 if (options.Shots > 0 && circuit.ClbitCount > 0)
                 {
                     string key = CountsKey(circuit, clbits);
@@ -237,42 +239,13 @@ public static class CircuitExecutor
         {
             var clbits = new bool[circuit.ClbitCount];
             int shots = Math.Max(options.Shots, 1);
+            var interpreter = new ShotInterpreter(circuit, noise);
+            var shotState = new DensityMatrixShot(rho);
             for (int shot = 0; shot < shots; shot++)
             {
                 rho.SetBasisState(0);
                 Array.Clear(clbits);
-                for (int i = 0; i < compiled.Count; i++)
-                {
-                    var op = compiled[i];
-                    if (op.Source.Condition is { } condition && !Holds(condition, clbits))
-                    {
-                        continue;
-                    }
-
-                    bool before = op.Source is MeasureOperation;
-                    if (before)
-                    {
-                        ApplyChannels(rho, channels[i]);
-                    }
-
-                    switch (op.Source)
-                    {
-                        case MeasureOperation m:
-                            clbits[m.Clbit] = Misread(rho.Measure(m.Qubit, random) == 1, m.Qubit, noise, random);
-                            break;
-                        case ResetOperation r:
-                            rho.Reset(r.Qubit);
-                            break;
-                        default:
-                            op.ApplyUnitary(rho);
-                            break;
-                    }
-
-                    if (!before)
-                    {
-                        ApplyChannels(rho, channels[i]);
-                    }
-                }
+                interpreter.Run(compiled, channels, shotState, clbits, random);
 
                 if (options.Shots > 0 && circuit.ClbitCount > 0)
                 {
@@ -372,30 +345,11 @@ public static class CircuitExecutor
             Array.Clear(clbits);
             foreach (var m in measurements)
             {
-                clbits[m.Clbit] = Misread(((index >> m.Qubit) & 1) == 1, m.Qubit, noise, random);
+                clbits[m.Clbit] = ShotInterpreter.Misread(((index >> m.Qubit) & 1) == 1, m.Qubit, noise, random);
             }
 
             string key = CountsKey(circuit, clbits);
             counts[key] = counts.GetValueOrDefault(key) + 1;
-        }
-    }
-
-    private static bool Misread(bool outcome, int qubit, NoiseModel? noise, SeededRandom random)
-    {
-        if (noise is null || !noise.Readout.TryGetValue(qubit, out var error))
-        {
-            return outcome;
-        }
-
-        double p = outcome ? error.OneToZero : error.ZeroToOne;
-        return p > 0 && random.NextDouble() < p ? !outcome : outcome;
-    }
-
-    private static void ApplyChannels(DensityMatrix rho, (KrausChannel Channel, int[] Qubits)[] channels)
-    {
-        foreach (var (channel, qubits) in channels)
-        {
-            rho.ApplyChannel(channel, qubits);
         }
     }
 
@@ -418,140 +372,6 @@ public static class CircuitExecutor
         }
 
         return key.ToString();
-    }
-
-    private static void RunTrajectory(List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, StateVector state, bool[] clbits, SeededRandom random, NoiseModel? noise)
-    {
-        for (int i = 0; i < compiled.Count; i++)
-        {
-            var op = compiled[i];
-            if (op.Source.Condition is { } condition && !Holds(condition, clbits))
-            {
-                continue;
-            }
-
-            bool before = op.Source is MeasureOperation;
-            if (before)
-            {
-                SampleChannels(state, channels[i], random);
-            }
-
-            switch (op.Source)
-            {
-                case MeasureOperation m:
-                    clbits[m.Clbit] = Misread(state.Measure(m.Qubit, random) == 1, m.Qubit, noise, random);
-                    break;
-                case ResetOperation r:
-                    state.ResetQubit(r.Qubit, random);
-                    break;
-                default:
-                    op.ApplyUnitary(state);
-                    break;
-            }
-
-            if (!before)
-            {
-                SampleChannels(state, channels[i], random);
-            }
-        }
-    }
-
-    /// <summary>
-    /// One trajectory step per channel: a Pauli channel draws its Pauli directly; a general channel draws Kraus
-    /// operator K with probability ‖K ψ‖² = Tr(K ρ_q K†) from the reduced density matrix of its qubits, then
-    /// applies K/‖K ψ‖.
-    /// </summary>
-    private static void SampleChannels(StateVector state, (KrausChannel Channel, int[] Qubits)[] channels, SeededRandom random)
-    {
-        foreach (var (channel, qubits) in channels)
-        {
-            if (channel.IsPauliChannel)
-            {
-                int pauli = PauliFrameSampler.DrawPauli(channel.PauliProbabilities.AsSpan(), random.NextDouble());
-                for (int k = 0; k < qubits.Length; k++)
-                {
-                    switch ((pauli >> (2 * k)) & 3)
-                    {
-                        case 1: state.ApplyX(qubits[k]); break;
-                        case 2: state.ApplyPhase(qubits[k], -1); break;
-                        case 3: state.ApplyMatrix1(qubits[k], [0, -System.Numerics.Complex.ImaginaryOne, System.Numerics.Complex.ImaginaryOne, 0]); break;
-                    }
-                }
-
-                continue;
-            }
-
-            var rho = state.ReducedDensityMatrix(qubits);
-            int dim = 1 << qubits.Length;
-            double u = random.NextDouble();
-            double acc = 0;
-            int chosen = channel.Operators.Length - 1;
-            double chosenWeight = 0;
-            for (int k = 0; k < channel.Operators.Length; k++)
-            {
-                double weight = KrausWeight(channel.Operators[k].AsSpan(), rho, dim);
-                acc += weight;
-                if (u < acc || k == channel.Operators.Length - 1)
-                {
-                    chosen = k;
-                    chosenWeight = weight;
-                    break;
-                }
-            }
-
-            if (chosenWeight <= 0)
-            {
-                continue;
-            }
-
-            var scaled = channel.Operators[chosen].Select(z => z / Math.Sqrt(chosenWeight)).ToArray();
-            if (qubits.Length == 1)
-            {
-                state.ApplyMatrix1(qubits[0], scaled);
-            }
-            else
-            {
-                state.ApplyMatrix2(qubits[0], qubits[1], scaled);
-            }
-        }
-    }
-
-    /// <summary>Tr(K ρ K†) for a small K and ρ (row-major, dim×dim).</summary>
-    private static double KrausWeight(ReadOnlySpan<System.Numerics.Complex> k, System.Numerics.Complex[] rho, int dim)
-    {
-        double sum = 0;
-        for (int r = 0; r < dim; r++)
-        {
-            for (int a = 0; a < dim; a++)
-            {
-                var kra = k[(r * dim) + a];
-                if (kra == System.Numerics.Complex.Zero)
-                {
-                    continue;
-                }
-
-                for (int b = 0; b < dim; b++)
-                {
-                    sum += (kra * rho[(a * dim) + b] * System.Numerics.Complex.Conjugate(k[(r * dim) + b])).Real;
-                }
-            }
-        }
-
-        return Math.Max(sum, 0);
-    }
-
-    private static bool Holds(Condition condition, bool[] clbits)
-    {
-        ulong value = 0;
-        for (int b = 0; b < condition.Register.Size; b++)
-        {
-            if (clbits[condition.Register.Offset + b])
-            {
-                value |= 1UL << b;
-            }
-        }
-
-        return value == condition.Value;
     }
 
     private static void ReportEvery(IProgress<double>? progress, int done, int total)

@@ -34,7 +34,8 @@ public sealed class Circuit
         ImmutableArray<Register> classicalRegisters,
         ImmutableArray<Operation> operations,
         ImmutableArray<OpaqueDeclaration> opaqueGates = default,
-        ImmutableArray<SourceLocation?> locations = default)
+        ImmutableArray<SourceLocation?> locations = default,
+        int scratchClbits = 0)
     {
         QuantumRegisters = quantumRegisters;
         ClassicalRegisters = classicalRegisters;
@@ -42,7 +43,8 @@ public sealed class Circuit
         OpaqueGates = opaqueGates.IsDefault ? [] : opaqueGates;
         _locations = !locations.IsDefault && locations.Length == operations.Length ? locations : [];
         QubitCount = quantumRegisters.Sum(r => r.Size);
-        ClbitCount = classicalRegisters.Sum(r => r.Size);
+        ClbitCount = classicalRegisters.Sum(r => r.Size) + scratchClbits;
+        ScratchClbitCount = scratchClbits;
     }
 
     public ImmutableArray<Register> QuantumRegisters { get; }
@@ -59,7 +61,10 @@ public sealed class Circuit
     /// <summary>Where operation <paramref name="index"/> was written, when the circuit came from program text.</summary>
     public SourceLocation? LocationOf(int index) => index < _locations.Length ? _locations[index] : null;
 
+    /// <summary>Classical bits in registers, then <see cref="ScratchClbitCount"/> unnamed ones (a subroutine's locals), which the counts leave out.</summary>
     public int ClbitCount { get; }
+
+    public int ScratchClbitCount { get; }
 
     /// <summary>
     /// The length of the longest path through the circuit, as Qiskit counts it: barriers do not count, a measurement
@@ -91,7 +96,7 @@ public sealed class Circuit
         var measured = new bool[QubitCount];
         foreach (var op in Operations)
         {
-            if (op.Condition is not null || op is ResetOperation)
+            if (op.Condition is not null || op is ResetOperation or StructuredOperation or CopyBitsOperation or SetBitsOperation)
             {
                 return false;
             }

@@ -176,3 +176,171 @@ public sealed record ObservableOperation : AnnotationOperation
 
     public override string Name => "observable_include";
 }
+
+/// <summary>A test on measured classical bits, evaluated each shot at run time (OpenQASM 3's if and while).</summary>
+public abstract record ClassicalCondition
+{
+    /// <summary>Evaluates against the current classical bits.</summary>
+    public abstract bool Evaluate(ReadOnlySpan<bool> clbits);
+
+    /// <summary>Every classical bit the test reads.</summary>
+    public abstract IEnumerable<int> Clbits { get; }
+}
+
+/// <summary>
+/// Compares the unsigned integer formed by <see cref="Bits"/> (Bits[0] least significant) with <see cref="Value"/>:
+/// one of == != &lt; &lt;= &gt; &gt;=.
+/// </summary>
+public sealed record CompareCondition(ImmutableArray<int> Bits, string Operator, ulong Value) : ClassicalCondition
+{
+    public override IEnumerable<int> Clbits => Bits;
+
+    public override bool Evaluate(ReadOnlySpan<bool> clbits)
+    {
+        ulong value = 0;
+        for (int i = 0; i < Bits.Length; i++)
+        {
+            if (clbits[Bits[i]])
+            {
+                value |= 1UL << i;
+            }
+        }
+
+        return Operator switch
+        {
+            "==" => value == Value,
+            "!=" => value != Value,
+            "<" => value < Value,
+            "<=" => value <= Value,
+            ">" => value > Value,
+            _ => value >= Value,
+        };
+    }
+}
+
+public sealed record NotCondition(ClassicalCondition Operand) : ClassicalCondition
+{
+    public override IEnumerable<int> Clbits => Operand.Clbits;
+
+    public override bool Evaluate(ReadOnlySpan<bool> clbits) => !Operand.Evaluate(clbits);
+}
+
+/// <summary>&amp;&amp; (<see cref="IsAnd"/>) or || of two tests.</summary>
+public sealed record LogicalCondition(bool IsAnd, ClassicalCondition Left, ClassicalCondition Right) : ClassicalCondition
+{
+    public override IEnumerable<int> Clbits => Left.Clbits.Concat(Right.Clbits);
+
+    public override bool Evaluate(ReadOnlySpan<bool> clbits) =>
+        IsAnd ? Left.Evaluate(clbits) && Right.Evaluate(clbits) : Left.Evaluate(clbits) || Right.Evaluate(clbits);
+}
+
+/// <summary>A block of operations with its own qubits and classical bits: the union of its contents'.</summary>
+public abstract record StructuredOperation : Operation
+{
+    private protected StructuredOperation(ClassicalCondition test, ImmutableArray<Operation> body)
+        : base((Condition?)null)
+    {
+        Test = test;
+        Body = body;
+    }
+
+    public ClassicalCondition Test { get; }
+
+    public ImmutableArray<Operation> Body { get; }
+
+    public override ImmutableArray<int> Qubits => [.. Blocks.SelectMany(b => b).SelectMany(o => o.Qubits).Distinct().Order()];
+
+    public override IEnumerable<int> Clbits => Test.Clbits.Concat(Blocks.SelectMany(b => b).SelectMany(o => o.Clbits)).Distinct();
+
+    /// <summary>The nested operation lists.</summary>
+    public abstract IEnumerable<ImmutableArray<Operation>> Blocks { get; }
+}
+
+/// <summary>OpenQASM 3's <c>if (test) { body } else { orElse }</c> on measured bits.</summary>
+public sealed record IfElseOperation : StructuredOperation
+{
+    public IfElseOperation(ClassicalCondition test, ImmutableArray<Operation> body, ImmutableArray<Operation> orElse)
+        : base(test, body) => OrElse = orElse;
+
+    public ImmutableArray<Operation> OrElse { get; }
+
+    public override string Name => "if_else";
+
+    public override IEnumerable<ImmutableArray<Operation>> Blocks => [Body, OrElse];
+}
+
+/// <summary>OpenQASM 3's <c>while (test) { body }</c> on measured bits; a run stops with an error after <see cref="MaxIterations"/>.</summary>
+public sealed record WhileOperation : StructuredOperation
+{
+    public const int MaxIterations = 1_000_000;
+
+    public WhileOperation(ClassicalCondition test, ImmutableArray<Operation> body)
+        : base(test, body)
+    {
+    }
+
+    public override string Name => "while_loop";
+
+    public override IEnumerable<ImmutableArray<Operation>> Blocks => [Body];
+}
+
+/// <summary>Copies measured bits at run time: Targets[i] ← Sources[i] (OpenQASM 3's assignment between bit registers).</summary>
+public sealed record CopyBitsOperation : Operation
+{
+    public CopyBitsOperation(ImmutableArray<int> targets, ImmutableArray<int> sources)
+        : base((Condition?)null)
+    {
+        Targets = targets;
+        Sources = sources;
+    }
+
+    public ImmutableArray<int> Targets { get; }
+
+    public ImmutableArray<int> Sources { get; }
+
+    public override string Name => "store";
+
+    public override ImmutableArray<int> Qubits => [];
+
+    public override IEnumerable<int> Clbits => Targets.Concat(Sources);
+}
+
+/// <summary>OpenQASM 3's <c>delay[duration]</c>: the qubits idle; a noise model may attach idle noise to "delay".</summary>
+public sealed record DelayOperation : Operation
+{
+    public DelayOperation(ImmutableArray<int> qubits, double seconds)
+        : base((Condition?)null)
+    {
+        QubitList = qubits;
+        Seconds = seconds;
+    }
+
+    public double Seconds { get; }
+
+    private ImmutableArray<int> QubitList { get; }
+
+    public override string Name => "delay";
+
+    public override ImmutableArray<int> Qubits => QubitList;
+}
+
+/// <summary>Sets classical bits to constants at run time (OpenQASM 3's <c>bit[2] flags = "11";</c>).</summary>
+public sealed record SetBitsOperation : Operation
+{
+    public SetBitsOperation(ImmutableArray<int> targets, ImmutableArray<bool> values)
+        : base((Condition?)null)
+    {
+        Targets = targets;
+        Values = values;
+    }
+
+    public ImmutableArray<int> Targets { get; }
+
+    public ImmutableArray<bool> Values { get; }
+
+    public override string Name => "store";
+
+    public override ImmutableArray<int> Qubits => [];
+
+    public override IEnumerable<int> Clbits => Targets;
+}

@@ -24,10 +24,20 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Line, int
     };
 }
 
-/// <summary>Splits OpenQASM 2 source into tokens, tracking line and column; comments are // and /* */.</summary>
+/// <summary>
+/// Splits OpenQASM source into tokens, tracking line and column; comments are // and /* */. OpenQASM 3 adds Unicode
+/// identifiers (θ, π), its operators (@, ==, &amp;&amp;, &lt;&lt;=, …) and '#' pragmas / '@' annotations, which the
+/// OpenQASM 2 lexer refuses.
+/// </summary>
 internal static class Lexer
 {
-    public static List<Token> Tokenize(string source, string file)
+    private static readonly string[] Qasm3Symbols =
+    [
+        "<<=", ">>=", "**=", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "**", "++", "->",
+        ";", ",", "(", ")", "[", "]", "{", "}", "+", "-", "*", "/", "^", "%", "@", ":", "=", "<", ">", "!", "~", "&", "|", ".", "#", "$",
+    ];
+
+    public static List<Token> Tokenize(string source, string file, bool qasm3 = false)
     {
         var tokens = new List<Token>();
         int i = 0, line = 1, column = 1;
@@ -88,10 +98,10 @@ internal static class Lexer
             }
 
             int tokenLine = line, tokenColumn = column;
-            if (char.IsAsciiLetter(ch) || ch == '_')
+            if (char.IsAsciiLetter(ch) || ch == '_' || (qasm3 && char.IsLetter(ch)))
             {
                 int start = i;
-                while (i < source.Length && (char.IsAsciiLetterOrDigit(source[i]) || source[i] == '_'))
+                while (i < source.Length && (char.IsAsciiLetterOrDigit(source[i]) || source[i] == '_' || (qasm3 && char.IsLetterOrDigit(source[i]))))
                 {
                     Advance(1);
                 }
@@ -168,7 +178,9 @@ internal static class Lexer
                 continue;
             }
 
-            string? symbol = ch switch
+            string? symbol = qasm3
+                ? Array.Find(Qasm3Symbols, c => string.CompareOrdinal(source, i, c, 0, c.Length) == 0)
+                : ch switch
             {
                 '-' when i + 1 < source.Length && source[i + 1] == '>' => "->",
                 '=' when i + 1 < source.Length && source[i + 1] == '=' => "==",

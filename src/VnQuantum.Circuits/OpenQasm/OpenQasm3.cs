@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using VnQuantum.Circuits.Ir;
+
+namespace VnQuantum.Circuits.OpenQasm;
+
+/// <summary>
+/// OpenQASM 3 in: the subset real programs use (see docs/openqasm3.md). <see cref="Parse"/> never throws on bad
+/// input; what the subset does not run is refused with its file:line:col.
+/// </summary>
+public static class OpenQasm3
+{
+    /// <param name="inputs">Values of the program's <c>input</c> declarations, by name (text, as given on the command line).</param>
+    public static QasmParseResult Parse(string source, string fileName = "<input>", IReadOnlyDictionary<string, string>? inputs = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        try
+        {
+            return QasmParseResult.Success(Qasm3Compiler.Compile(Qasm3Parser.Parse(source, fileName), fileName, inputs));
+        }
+        catch (QasmException e)
+        {
+            return QasmParseResult.Failure(e.Diagnostic);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return QasmParseResult.Failure(new QasmDiagnostic(fileName, 1, 1, "the program nests too deeply"));
+        }
+    }
+}
+
+/// <summary>Either version of OpenQASM, told apart by the version statement.</summary>
+public static partial class OpenQasm
+{
+    /// <summary>
+    /// 2 or 3 from the OPENQASM statement; without one, 3 when the program includes stdgates.inc or declares
+    /// <c>qubit</c>s, else 2.
+    /// </summary>
+    public static int DetectVersion(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var header = Header().Match(source);
+        if (header.Success)
+        {
+            return header.Groups[1].Value.StartsWith('3') ? 3 : 2;
+        }
+
+        return Qasm3Hint().IsMatch(source) ? 3 : 2;
+    }
+
+    public static QasmParseResult Parse(string source, string fileName = "<input>", IReadOnlyDictionary<string, string>? inputs = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (DetectVersion(source) == 3)
+        {
+            return OpenQasm3.Parse(source, fileName, inputs);
+        }
+
+        if (inputs is { Count: > 0 })
+        {
+            var first = inputs.Keys.First();
+            return QasmParseResult.Failure(new QasmDiagnostic(fileName, 1, 1, $"--input {first}=… is for OpenQASM 3 programs; this one is OpenQASM 2"));
+        }
+
+        return OpenQasm2.Parse(source, fileName);
+    }
+
+    public static QasmParseResult ParseFile(string path, IReadOnlyDictionary<string, string>? inputs = null)
+    {
+        string source;
+        try
+        {
+            source = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return QasmParseResult.Failure(new QasmDiagnostic(path, 1, 1, $"cannot read the file: {e.Message}"));
+        }
+
+        return Parse(source, path, inputs);
+    }
+
+    [GeneratedRegex(@"^(?:\s|//[^\n]*\n|/\*[\s\S]*?\*/)*OPENQASM\s+([0-9][0-9.]*)")]
+    private static partial Regex Header();
+
+    [GeneratedRegex(@"include\s+""stdgates\.inc""|^\s*qubit\b|^\s*(?:const|input)\b", RegexOptions.Multiline)]
+    private static partial Regex Qasm3Hint();
+}

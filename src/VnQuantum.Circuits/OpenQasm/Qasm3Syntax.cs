@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+
+namespace VnQuantum.Circuits.OpenQasm;
+
+// The syntax tree of an OpenQASM 3 program. Every node keeps the token it starts at, for file:line:col messages.
+
+internal abstract record Node(Token At);
+
+internal abstract record Expr(Token At) : Node(At);
+
+internal sealed record LiteralExpr(Token At, object Value) : Expr(At);
+
+/// <summary>A duration literal in seconds (100ns, 2.5us) or in device cycles (dt).</summary>
+internal sealed record DurationExpr(Token At, double Value, string Unit) : Expr(At);
+
+internal sealed record NameExpr(Token At, string Name) : Expr(At);
+
+/// <summary>$0, $1: a physical qubit.</summary>
+internal sealed record PhysicalQubitExpr(Token At, int Index) : Expr(At);
+
+/// <summary>start:end or start:step:end (end inclusive, as OpenQASM 3 ranges are); parts may be missing.</summary>
+internal sealed record RangeExpr(Token At, Expr? Start, Expr? Step, Expr? End) : Expr(At);
+
+/// <summary>{a, b, c}: an index set or an array literal.</summary>
+internal sealed record SetExpr(Token At, ImmutableArray<Expr> Items) : Expr(At);
+
+internal sealed record IndexExpr(Token At, Expr Target, ImmutableArray<Expr> Indices) : Expr(At);
+
+internal sealed record UnaryExpr(Token At, string Operator, Expr Operand) : Expr(At);
+
+internal sealed record BinaryExpr(Token At, string Operator, Expr Left, Expr Right) : Expr(At);
+
+internal sealed record CallExpr(Token At, string Name, ImmutableArray<Expr> Arguments) : Expr(At);
+
+/// <summary>int[8](x), float(x), bool(b): a type name applied as a function.</summary>
+internal sealed record CastExpr(Token At, TypeRef Type, Expr Operand) : Expr(At);
+
+internal sealed record MeasureExpr(Token At, Expr Operand) : Expr(At);
+
+/// <summary>A construct that parses but is outside what VnQuantum runs (durationof, array literals of pulses…).</summary>
+internal sealed record UnsupportedExpr(Token At, string Construct) : Expr(At);
+
+/// <summary>A classical type: bit, int, uint, float, angle, bool, complex, duration, stretch, with its width if given.</summary>
+internal sealed record TypeRef(Token At, string Name, Expr? Width, bool IsArray = false);
+
+internal abstract record Stmt(Token At) : Node(At);
+
+internal sealed record IncludeStmt(Token At, string Path) : Stmt(At);
+
+internal sealed record QubitDeclStmt(Token At, string Name, Expr? Size) : Stmt(At);
+
+internal sealed record ClassicalDeclStmt(Token At, TypeRef Type, string Name, Expr? Initializer, string? Modifier) : Stmt(At);
+
+internal sealed record GateDefStmt(Token At, string Name, ImmutableArray<string> Parameters, ImmutableArray<string> Qubits, ImmutableArray<Stmt> Body) : Stmt(At);
+
+internal sealed record SubroutineParameter(TypeRef Type, string Name, bool IsQubit, Expr? QubitSize);
+
+internal sealed record DefStmt(Token At, string Name, ImmutableArray<SubroutineParameter> Parameters, TypeRef? Returns, ImmutableArray<Stmt> Body) : Stmt(At);
+
+/// <summary>ctrl, negctrl, inv, pow with its argument (the count for ctrl/negctrl, the exponent for pow).</summary>
+internal sealed record GateModifier(Token At, string Kind, Expr? Argument);
+
+internal sealed record GateCallStmt(Token At, ImmutableArray<GateModifier> Modifiers, string Name, ImmutableArray<Expr> Parameters, ImmutableArray<Expr> Operands, Expr? Duration) : Stmt(At);
+
+internal sealed record MeasureArrowStmt(Token At, Expr Operand, Expr? Target) : Stmt(At);
+
+internal sealed record AssignStmt(Token At, Expr Target, string Operator, Expr Value) : Stmt(At);
+
+internal sealed record ResetStmt(Token At, ImmutableArray<Expr> Operands) : Stmt(At);
+
+internal sealed record BarrierStmt(Token At, ImmutableArray<Expr> Operands) : Stmt(At);
+
+internal sealed record DelayStmt(Token At, Expr Duration, ImmutableArray<Expr> Operands) : Stmt(At);
+
+internal sealed record IfStmt(Token At, Expr Condition, ImmutableArray<Stmt> Then, ImmutableArray<Stmt>? Else) : Stmt(At);
+
+internal sealed record ForStmt(Token At, TypeRef? Type, string Variable, Expr Iterable, ImmutableArray<Stmt> Body) : Stmt(At);
+
+internal sealed record WhileStmt(Token At, Expr Condition, ImmutableArray<Stmt> Body) : Stmt(At);
+
+internal sealed record BlockStmt(Token At, ImmutableArray<Stmt> Body) : Stmt(At);
+
+internal sealed record BoxStmt(Token At, ImmutableArray<Stmt> Body) : Stmt(At);
+
+internal sealed record ReturnStmt(Token At, Expr? Value) : Stmt(At);
+
+internal sealed record BreakStmt(Token At) : Stmt(At);
+
+internal sealed record ContinueStmt(Token At) : Stmt(At);
+
+internal sealed record ExprStmt(Token At, Expr Expression) : Stmt(At);
+
+internal sealed record EndStmt(Token At) : Stmt(At);
+
+/// <summary>A statement that parses but that VnQuantum does not run (defcal, cal, extern, stretch, arrays…).</summary>
+internal sealed record UnsupportedStmt(Token At, string Construct) : Stmt(At);
