@@ -60,3 +60,26 @@ public class DrawAndQecCommandTests
         Assert.Contains("odd distance", error);
     }
 }
+
+public class OpenQasm3CommandTests
+{
+    [Fact]
+    public void Run_AnOpenQasm3Program_WithAnInput()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-{Guid.NewGuid():N}.qasm");
+        File.WriteAllText(file, "OPENQASM 3.0;\ninclude \"stdgates.inc\";\ninput float theta;\nqubit q;\nbit c;\nry(theta) q;\nc = measure q;\n");
+        try
+        {
+            var (code, output, error) = VnqAppTests.Vnq("run", file, "--input", "theta=pi", "--seed", "1", "--shots", "50");
+            Assert.True(code == 0, error);
+            Assert.Contains("│ 1       │    50 │", output);
+            (code, _, error) = VnqAppTests.Vnq("run", file);
+            Assert.Equal(2, code);
+            Assert.Contains(":3:1: input 'theta' needs a value", error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

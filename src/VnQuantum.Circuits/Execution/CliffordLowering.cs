@@ -96,6 +96,24 @@ internal static class CliffordLowering
                 case OpaqueOperation opaque:
                     obstacle = $"opaque gate '{opaque.GateName}'{Where()} has no definition";
                     return null;
+                case UnitaryOperation unitary:
+                    if (unitary.Qubits.Length > 2 || !CliffordDecomposition.TryDecompose(unitary.Matrix.AsSpan(), out var unitarySteps))
+                    {
+                        obstacle = $"the {unitary.Qubits.Length}-qubit unitary on {string.Join(",", unitary.Qubits.Select(circuit.QubitName))}{Where()} is not a Clifford gate";
+                        return null;
+                    }
+
+                    foreach (var step in unitarySteps)
+                    {
+                        body.Add(new CliffordInstruction(step.Kind, unitary.Qubits[step.A], step.B >= 0 ? unitary.Qubits[step.B] : -1));
+                    }
+
+                    break;
+                case DelayOperation:
+                    break;
+                case StructuredOperation or CopyBitsOperation or SetBitsOperation:
+                    obstacle = $"OpenQASM 3 run-time control flow ('{op.Name}'{Where()}) is not supported by the stabilizer method";
+                    return null;
                 default:
                     obstacle = $"'{op.Name}'{Where()} is not a Clifford operation";
                     return null;

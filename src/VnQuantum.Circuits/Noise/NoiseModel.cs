@@ -12,7 +12,11 @@ namespace VnQuantum.Circuits.Noise;
 /// <param name="Gates">Gate names ("cx", "measure", "reset", …), or "*" for every gate.</param>
 /// <param name="Qubits">The qubit tuples it applies to; empty means all.</param>
 /// <param name="Channel">The channel: as many qubits as the gate, or one qubit applied to each of the gate's qubits.</param>
-public sealed record NoiseRule(ImmutableArray<string> Gates, ImmutableArray<ImmutableArray<int>> Qubits, KrausChannel Channel);
+public sealed record NoiseRule(ImmutableArray<string> Gates, ImmutableArray<ImmutableArray<int>> Qubits, KrausChannel Channel)
+{
+    /// <summary>For idle noise on "delay": the channel for a delay of the given seconds (thermal relaxation without a fixed time).</summary>
+    public Func<double, KrausChannel>? ForDuration { get; init; }
+}
 
 /// <summary>Readout error of one qubit: P(read 1 | state 0) and P(read 0 | state 1).</summary>
 public sealed record ReadoutError(double ZeroToOne, double OneToZero);
@@ -62,6 +66,17 @@ public sealed class NoiseModel
 
             if (!rule.Qubits.IsEmpty && !rule.Qubits.Any(t => t.AsSpan().SequenceEqual(qubits.AsSpan())))
             {
+                continue;
+            }
+
+            if (operation is DelayOperation delay && rule.ForDuration is { } forDuration)
+            {
+                var idle = forDuration(delay.Seconds);
+                foreach (int q in qubits)
+                {
+                    yield return (idle, [q]);
+                }
+
                 continue;
             }
 
@@ -191,6 +206,25 @@ public sealed class NoiseModel
                 throw Fail($"{path}.channel", "missing; give the channel, e.g. {\"type\": \"depolarizing\", \"probability\": 0.001}");
             }
 
+            if (gates.All(g => g == "delay") && channelElement.ValueKind == JsonValueKind.Object
+                && channelElement.TryGetProperty("type", out var idleType) && idleType.ValueKind == JsonValueKind.String && idleType.GetString() == "thermal_relaxation"
+                && !channelElement.TryGetProperty("timeNs", out _))
+            {
+                // Idle noise for OpenQASM 3's delay: relaxation over each delay's own duration.
+                double t1 = Positive(channelElement, "t1Us", $"{path}.channel"), t2 = Positive(channelElement, "t2Us", $"{path}.channel");
+                if (t2 > 2 * t1)
+                {
+                    throw Fail($"{path}.channel.t2Us", $"T2 ({t2} µs) cannot exceed 2·T1 ({2 * t1} µs)");
+                }
+
+                double excited = Optional(channelElement, "excitedPopulation", $"{path}.channel", 0);
+                var qubitTuples = e.TryGetProperty("qubits", out var qs) ? Tuple2(qs, $"{path}.qubits") : [];
+                return new NoiseRule(gates, qubitTuples, KrausChannel.ThermalRelaxation(t1, t2, 0, excited))
+                {
+                    ForDuration = seconds => KrausChannel.ThermalRelaxation(t1 * 1e-6, t2 * 1e-6, seconds, excited),
+                };
+            }
+
             var channel = Channel(channelElement, $"{path}.channel", gates);
             foreach (string gate in gates)
             {
@@ -250,6 +284,11 @@ public sealed class NoiseModel
                     case "thermal_relaxation":
                         {
                             double t1 = Positive(c, "t1Us", path), t2 = Positive(c, "t2Us", path);
+                            if (!c.TryGetProperty("timeNs", out _))
+                            {
+                                throw Fail($"{path}.timeNs", "missing; only a rule on \"delay\" alone may leave it out (each delay then uses its own duration)");
+                            }
+
                             double time = Number(Field(c, "timeNs", path), $"{path}.timeNs");
                             if (time < 0)
                             {
@@ -412,6 +451,12 @@ public sealed class NoiseModel
             {
                 readout[q] = new ReadoutError(p01, p10);
             }
+        }
+
+        private ImmutableArray<ImmutableArray<int>> Tuple2(JsonElement qubitsElement, string path)
+        {
+            Require(qubitsElement, JsonValueKind.Array, path);
+            return [.. qubitsElement.EnumerateArray().Select((t, k) => t.ValueKind == JsonValueKind.Number ? [Index(t, $"{path}[{k}]")] : Tuple(t, $"{path}[{k}]"))];
         }
 
         private static int DefaultArity(ImmutableArray<string> gates)

@@ -181,12 +181,12 @@ internal static class Lexer
             string? symbol = qasm3
                 ? Array.Find(Qasm3Symbols, c => string.CompareOrdinal(source, i, c, 0, c.Length) == 0)
                 : ch switch
-            {
-                '-' when i + 1 < source.Length && source[i + 1] == '>' => "->",
-                '=' when i + 1 < source.Length && source[i + 1] == '=' => "==",
-                ';' or ',' or '(' or ')' or '[' or ']' or '{' or '}' or '+' or '-' or '*' or '/' or '^' => ch.ToString(),
-                _ => null,
-            };
+                {
+                    '-' when i + 1 < source.Length && source[i + 1] == '>' => "->",
+                    '=' when i + 1 < source.Length && source[i + 1] == '=' => "==",
+                    ';' or ',' or '(' or ')' or '[' or ']' or '{' or '}' or '+' or '-' or '*' or '/' or '^' => ch.ToString(),
+                    _ => null,
+                };
             if (symbol is null)
             {
                 string shown = char.IsControl(ch) ? $"U+{(int)ch:X4}" : ch.ToString(CultureInfo.InvariantCulture);

@@ -29,11 +29,11 @@ public static class OpenQasm3
 }
 
 /// <summary>Either version of OpenQASM, told apart by the version statement.</summary>
-public static partial class OpenQasm
+public static partial class QasmFrontEnd
 {
     /// <summary>
-    /// 2 or 3 from the OPENQASM statement; without one, 3 when the program includes stdgates.inc or declares
-    /// <c>qubit</c>s, else 2.
+    /// 2 or 3 from the OPENQASM statement; without one, 3 when a line starts with a keyword only OpenQASM 3 has
+    /// (qubit, def, const, bit, …), the program includes stdgates.inc, or a gate takes Greek-letter parameters; else 2.
     /// </summary>
     public static int DetectVersion(string source)
     {
@@ -82,6 +82,6 @@ public static partial class OpenQasm
     [GeneratedRegex(@"^(?:\s|//[^\n]*\n|/\*[\s\S]*?\*/)*OPENQASM\s+([0-9][0-9.]*)")]
     private static partial Regex Header();
 
-    [GeneratedRegex(@"include\s+""stdgates\.inc""|^\s*qubit\b|^\s*(?:const|input)\b", RegexOptions.Multiline)]
+    [GeneratedRegex(@"include\s+""stdgates\.inc""|^\s*(?:qubit|const|input|output|def|defcal|defcalgrammar|cal|extern|bit|int|uint|float|angle|bool|stretch|duration|array|let|box)\b|^\s*gate\s+\w+\s*\([^)]*[^\x00-\x7F]", RegexOptions.Multiline)]
     private static partial Regex Qasm3Hint();
 }

@@ -464,6 +464,11 @@ internal sealed class Qasm3Compiler
             throw Error(call.Duration.At, "gate durations ('name[duration]') are not supported");
         }
 
+        if (_scope.Find(call.Name) is SubroutineSymbol)
+        {
+            throw Error(call.At, $"'{call.Name}' is a subroutine: call it as {call.Name}(arguments…), with its qubits among the arguments");
+        }
+
         var parameters = call.Parameters.Select(p => ToDouble(p.At, Eval(p))).ToArray();
         var operands = call.Operands.Select(o => Qubits(o)).ToList();
         if (call.Name == "gphase")
@@ -1596,7 +1601,12 @@ internal sealed class Qasm3Compiler
             case NameExpr n:
                 return _scope.Find(n.Name) is QubitSymbol q ? q.Qubits : throw Error(n.At, _scope.Find(n.Name) is null ? $"unknown qubit or register '{n.Name}'" : $"'{n.Name}' is not a qubit");
             case IndexExpr index when index.Target is NameExpr n:
-                return _scope.Find(n.Name) is QubitSymbol reg ? Select(index, reg.Qubits) : throw Error(n.At, $"'{n.Name}' is not a qubit register");
+                return _scope.Find(n.Name) switch
+                {
+                    QubitSymbol reg => Select(index, reg.Qubits),
+                    null => throw Error(n.At, $"unknown qubit register '{n.Name}'"),
+                    _ => throw Error(n.At, $"'{n.Name}' is not a qubit register"),
+                };
             case PhysicalQubitExpr p:
                 throw Error(p.At, $"physical qubit ${p.Index} is not supported; declare qubits with 'qubit[n] q;'");
             default:
@@ -1611,11 +1621,18 @@ internal sealed class Qasm3Compiler
             case NameExpr n:
                 return _scope.Find(n.Name) is BitSymbol b ? b.Clbits : throw Error(n.At, _scope.Find(n.Name) is null ? $"'{n.Name}' is not declared" : $"'{n.Name}' is not a bit register");
             case IndexExpr index when index.Target is NameExpr n:
-                return _scope.Find(n.Name) is BitSymbol reg ? Select(index, reg.Clbits) : throw Error(n.At, $"'{n.Name}' is not a bit register");
+                return _scope.Find(n.Name) switch
+                {
+                    BitSymbol reg => Select(index, reg.Clbits),
+                    ValueSymbol v => throw Error(n.At, $"'{n.Name}' is {Article(v.Type.Name)} {v.Type.Name}; measurement results go into bit registers ({v.Type.Name} bits set at run time are not supported)"),
+                    _ => throw Error(n.At, $"'{n.Name}' is not a bit register"),
+                };
             default:
                 throw Error(e.At, "expected a bit or a bit register");
         }
     }
+
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
     private object Function(CallExpr call)
     {

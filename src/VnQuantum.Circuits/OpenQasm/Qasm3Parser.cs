@@ -171,6 +171,11 @@ internal sealed class Qasm3Parser
             // Pragmas and annotations run to the end of their line.
             Next();
             string name = Peek.Text;
+            if (at.Is("#") && name == "pragma" && PeekAt(1).Line == at.Line && PeekAt(1).Kind != TokenKind.End)
+            {
+                name = PeekAt(1).Text;
+            }
+
             while (Peek.Kind != TokenKind.End && Peek.Line == at.Line)
             {
                 Next();
@@ -262,8 +267,7 @@ internal sealed class Qasm3Parser
             case "const" or "input" or "output":
                 {
                     Next();
-                    var decl = ClassicalDeclaration(Peek, at.Text);
-                    return decl;
+                    return ClassicalDeclaration(at, at.Text);
                 }
 
             case "gate":

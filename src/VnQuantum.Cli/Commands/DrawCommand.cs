@@ -8,13 +8,14 @@ internal static class DrawCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 file." };
+        var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 or 3 file (the version statement decides)." };
+        var inputs = ProgramLoader.InputOption();
         var outFile = new Option<string?>("--output", "-o") { Description = "Write an SVG picture (.svg) or the text diagram (any other name) to this file." };
         var fold = new Option<int>("--fold") { Description = "Fold the text diagram at this many characters; 0 never folds.", DefaultValueFactory = _ => 100 };
-        var command = new Command("draw", "Draw a circuit: a text diagram on the terminal, or SVG with -o circuit.svg.") { program, outFile, fold };
+        var command = new Command("draw", "Draw a circuit: a text diagram on the terminal, or SVG with -o circuit.svg.") { program, inputs, outFile, fold };
         command.SetAction(parse =>
         {
-            var circuit = ProgramLoader.Load(parse.GetValue(program)!, error);
+            var circuit = ProgramLoader.Load(parse.GetValue(program)!, error, parse.GetValue(inputs));
             if (circuit is null)
             {
                 return ExitCodes.InputError;

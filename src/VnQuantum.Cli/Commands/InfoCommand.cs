@@ -10,11 +10,12 @@ internal static class InfoCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 file." };
-        var command = new Command("info", "Describe a program: qubits, classical bits, depth, gate counts and the memory a simulation needs.") { program };
+        var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 or 3 file (the version statement decides)." };
+        var inputs = ProgramLoader.InputOption();
+        var command = new Command("info", "Describe a program: qubits, classical bits, depth, gate counts and the memory a simulation needs.") { program, inputs };
         command.SetAction(parse =>
         {
-            var circuit = ProgramLoader.Load(parse.GetValue(program)!, error);
+            var circuit = ProgramLoader.Load(parse.GetValue(program)!, error, parse.GetValue(inputs));
             if (circuit is null)
             {
                 return ExitCodes.InputError;

@@ -17,7 +17,8 @@ internal static class RunCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 file." };
+        var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 or 3 file (the version statement decides)." };
+        var inputs = ProgramLoader.InputOption();
         var shots = new Option<int>("--shots", "-s") { Description = "Number of shots.", DefaultValueFactory = _ => 1024 };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of every random choice (the same seed gives the same counts). Default: drawn and reported." };
         var method = new Option<string>("--method") { Description = "Simulation method: auto (stabilizer for Clifford circuits, density-matrix for small noisy ones, trajectories for large noisy ones, else statevector), statevector, density-matrix, trajectories, stabilizer.", DefaultValueFactory = _ => "auto" };
@@ -33,9 +34,9 @@ internal static class RunCommand
         format.AcceptOnlyFromAmong("table", "json");
         var outFile = new Option<string?>("--output", "-o") { Description = "Also write the JSON result to this file." };
 
-        var command = new Command("run", "Simulate an OpenQASM 2.0 program and print the measurement histogram.")
+        var command = new Command("run", "Simulate an OpenQASM 2.0 or 3 program and print the measurement histogram.")
         {
-            program, shots, seed, method, noise, threads, precision, fusion, statevector, probabilities, format, outFile,
+            program, inputs, shots, seed, method, noise, threads, precision, fusion, statevector, probabilities, format, outFile,
         };
         command.Validators.Add(result =>
         {
@@ -58,7 +59,7 @@ internal static class RunCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(program)!;
-            var circuit = ProgramLoader.Load(path, error);
+            var circuit = ProgramLoader.Load(path, error, parse.GetValue(inputs));
             if (circuit is null)
             {
                 return ExitCodes.InputError;
