@@ -13,6 +13,7 @@ public static class VnqApp
             RunCommand.Create(output, error),
             InfoCommand.Create(output, error),
             DrawCommand.Create(output, error),
+            ConvertCommand.Create(output, error),
             QkdCommand.Create(output, error),
             KmsCommand.Create(output, error),
             PkiCommand.Create(output, error),

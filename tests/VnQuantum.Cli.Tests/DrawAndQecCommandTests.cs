@@ -83,3 +83,28 @@ public class OpenQasm3CommandTests
         }
     }
 }
+
+public class ConvertCommandTests
+{
+    [Fact]
+    public void Convert_WritesStimWithPauliFeedback_AndRefusesNonClifford()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-{Guid.NewGuid():N}.qasm");
+        File.WriteAllText(file, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3]; creg m0[1]; creg m1[1]; creg b[1];\nh q[1]; cx q[1],q[2]; cx q[0],q[1]; h q[0];\nmeasure q[0] -> m0[0]; measure q[1] -> m1[0];\nif(m1==1) x q[2]; if(m0==0) z q[2];\nmeasure q[2] -> b[0];\n");
+        try
+        {
+            var (code, output, error) = VnqAppTests.Vnq("convert", file, "--to", "stim");
+            Assert.True(code == 0, error);
+            Assert.Contains("CX rec[-1] 2", output);
+            Assert.Contains("Z 2\nCZ rec[-2] 2", output);
+            File.AppendAllText(file, "t q[0];\n");
+            (code, _, error) = VnqAppTests.Vnq("convert", file);
+            Assert.Equal(2, code);
+            Assert.Contains("'t' on q[0]", error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

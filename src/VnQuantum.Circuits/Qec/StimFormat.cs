@@ -26,9 +26,17 @@ public static class StimFormat
     {
         ArgumentNullException.ThrowIfNull(program);
         var text = new StringBuilder();
+        int measured = 0;
         foreach (var op in program.Instructions)
         {
+            if (op.Kind == CliffordKind.Conditional)
+            {
+                AppendFeedback(text, op, measured);
+                continue;
+            }
+
             Append(text, op);
+            measured += op.Kind == CliffordKind.Measure ? 1 : 0;
         }
 
         // Detectors and observables go at the end, addressed back from the last measurement (Stim allows this, and
@@ -100,8 +108,30 @@ public static class StimFormat
 
                 text.Append('\n');
                 break;
-            case CliffordKind.Conditional:
-                throw new CircuitExecutionException("classically controlled operations are not written for Stim yet");
+        }
+    }
+
+    /// <summary>
+    /// Pauli feedback on one measurement as Stim's classically controlled gates (<c>CX rec[-k] q</c>): applied when the
+    /// record is 1; a test for 0 applies the Pauli unconditionally and once more under the record.
+    /// </summary>
+    private static void AppendFeedback(StringBuilder text, CliffordInstruction op, int measured)
+    {
+        if (op.Conditions.Length != 1 || op.Body.Any(b => !b.IsPauliGate))
+        {
+            throw new CircuitExecutionException("only Pauli feedback on one measured bit has a Stim form (classically controlled X, Y, Z)");
+        }
+
+        string record = $"rec[-{(measured - op.Conditions[0]).ToString(CultureInfo.InvariantCulture)}]";
+        foreach (var pauli in op.Body)
+        {
+            string gate = pauli.Kind switch { CliffordKind.X => "X", CliffordKind.Y => "Y", _ => "Z" };
+            if (op.ExpectedBits == 0)
+            {
+                Line(text, gate, pauli.A);
+            }
+
+            text.Append('C').Append(gate).Append(' ').Append(record).Append(' ').Append(pauli.A.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
     }
 
