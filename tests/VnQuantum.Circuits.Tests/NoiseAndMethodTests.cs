@@ -99,6 +99,21 @@ public class NoiseAndMethodTests
         Assert.True(tv < bound, $"TV {tv:F4} ≥ {bound:F4}");
     }
 
+    [Theory]
+    [InlineData(SimulationMethod.DensityMatrix, "measure q[0] -> c[0];")]
+    [InlineData(SimulationMethod.DensityMatrix, "measure q[0] -> c[0]; reset q[0];")]
+    [InlineData(SimulationMethod.Trajectories, "measure q[0] -> c[0];")]
+    [InlineData(SimulationMethod.Trajectories, "measure q[0] -> c[0]; reset q[0];")]
+    public void Channels_ActAfterTheirGate_AndBeforeAMeasurement(SimulationMethod method, string tail)
+    {
+        // Full relaxation after x leaves |0⟩ (before x it would leave |1⟩); an X flip before measure reads it as 1.
+        var after = NoiseModel.Parse("""{"errors":[{"gates":["x"],"channel":{"type":"amplitude_damping","gamma":1}}]}""");
+        var circuit = Parse(Header + "qreg q[1]; creg c[1]; x q[0]; " + tail);
+        Assert.Equal(["0"], CircuitExecutor.Run(circuit, new ExecutionOptions { Noise = after, Shots = 50, Seed = 1, Method = method }).Counts.Keys);
+        var before = NoiseModel.Parse("""{"errors":[{"gates":["measure"],"channel":{"type":"pauli","probabilities":{"X":1}}}]}""");
+        Assert.Equal(["0"], CircuitExecutor.Run(circuit, new ExecutionOptions { Noise = before, Shots = 50, Seed = 1, Method = method }).Counts.Keys);
+    }
+
     [Fact]
     public void ReadoutError_FlipsRecordedBits()
     {

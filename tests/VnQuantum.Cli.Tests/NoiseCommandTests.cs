@@ -5,17 +5,6 @@ namespace VnQuantum.Cli.Tests;
 
 public class NoiseCommandTests
 {
-    private static string Sample(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "samples")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, "samples", name);
-    }
-
     [Fact]
     public void Run_WithNoise_ChoosesTheDensityMatrixAndSaysWhy()
     {

@@ -30,7 +30,8 @@ public class VnqAppTests
         }
     }
 
-    private static string Sample(string name)
+    /// <summary>The path of a file in the repository's samples/ folder.</summary>
+    internal static string Sample(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "samples")))

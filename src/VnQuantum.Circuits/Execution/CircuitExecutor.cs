@@ -120,21 +120,7 @@ public static class CircuitExecutor
         if (sampleFinal)
         {
             clock.Restart();
-            var measurements = new List<MeasureOperation>();
-            for (int i = 0; i < compiled.Count; i++)
-            {
-                if (compiled[i].Source is MeasureOperation m)
-                {
-                    measurements.Add(m);
-                }
-                else
-                {
-                    compiled[i].ApplyUnitary(state);
-                }
-
-                ReportEvery(options.Progress, i, compiled.Count);
-            }
-
+            var measurements = EvolveOnce(compiled, channels, new StateVectorShot(state), random, options.Progress);
             simulationMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
             if (measurements.Count > 0 && circuit.ClbitCount > 0)
@@ -206,25 +192,7 @@ public static class CircuitExecutor
         clock.Restart();
         if (sampleFinal)
         {
-            var measurements = new List<MeasureOperation>();
-            for (int i = 0; i < compiled.Count; i++)
-            {
-                foreach (var (channel, qubits) in channels[i])
-                {
-                    rho.ApplyChannel(channel, qubits);
-                }
-
-                if (compiled[i].Source is MeasureOperation m)
-                {
-                    measurements.Add(m);
-                }
-                else
-                {
-                    compiled[i].ApplyUnitary(rho);
-                }
-
-                ReportEvery(options.Progress, i, compiled.Count);
-            }
+            var measurements = EvolveOnce(compiled, channels, new DensityMatrixShot(rho), random, options.Progress);
 
             simulationMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
@@ -311,6 +279,35 @@ public static class CircuitExecutor
         }
 
         return new MethodRun(counts, null, null, threads, 0, program.Instructions.Length, false, loweringMs, clock.Elapsed.TotalMilliseconds, 0, note);
+    }
+
+    /// <summary>
+    /// Applies every operation but the (terminal) measurements once, with each channel after its gate and before its
+    /// measurement, and returns the measurements, whose shots are then sampled from the final state.
+    /// </summary>
+    private static List<MeasureOperation> EvolveOnce(List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, SeededRandom random, IProgress<double>? progress)
+    {
+        var measurements = new List<MeasureOperation>();
+        for (int i = 0; i < compiled.Count; i++)
+        {
+            if (compiled[i].Source is MeasureOperation m)
+            {
+                measurements.Add(m);
+            }
+            else
+            {
+                state.Apply(compiled[i]);
+            }
+
+            foreach (var (channel, qubits) in channels[i])
+            {
+                state.ApplyChannel(channel, qubits, random);
+            }
+
+            ReportEvery(progress, i, compiled.Count);
+        }
+
+        return measurements;
     }
 
     private static void CountSampledIndices(Circuit circuit, List<MeasureOperation> measurements, long[] indices, NoiseModel? noise, SeededRandom random, Dictionary<string, int> counts)

@@ -219,49 +219,20 @@ internal sealed class Qasm3Parser
             case "qubit":
                 {
                     Next();
-                    Expr? size = null;
-                    if (Peek.Is("["))
-                    {
-                        Next();
-                        size = Expression();
-                        Expect("]");
-                    }
-
+                    var size = OptionalSize();
                     string name = Identifier("a qubit name");
                     Expect(";");
                     return new QubitDeclStmt(at, name, size);
                 }
 
-            case "qreg":
+            case "qreg" or "creg":
                 {
+                    // OpenQASM 2's declarations, still accepted: the size follows the name.
                     Next();
                     string name = Identifier("a register name");
-                    Expr? size = null;
-                    if (Peek.Is("["))
-                    {
-                        Next();
-                        size = Expression();
-                        Expect("]");
-                    }
-
+                    var size = OptionalSize();
                     Expect(";");
-                    return new QubitDeclStmt(at, name, size);
-                }
-
-            case "creg":
-                {
-                    Next();
-                    string name = Identifier("a register name");
-                    Expr? size = null;
-                    if (Peek.Is("["))
-                    {
-                        Next();
-                        size = Expression();
-                        Expect("]");
-                    }
-
-                    Expect(";");
-                    return new ClassicalDeclStmt(at, new TypeRef(at, "bit", size), name, null, null);
+                    return at.Text == "qreg" ? new QubitDeclStmt(at, name, size) : new ClassicalDeclStmt(at, new TypeRef(at, "bit", size), name, null, null);
                 }
 
             case "const" or "input" or "output":
@@ -539,6 +510,20 @@ internal sealed class Qasm3Parser
 
         var next = PeekAt(i);
         return next.Kind == TokenKind.Identifier || next.Is("$") || (i > 1 && next.Is(";") && _tokens[_position].Text == "gphase");
+    }
+
+    /// <summary>An optional [size].</summary>
+    private Expr? OptionalSize()
+    {
+        if (!Peek.Is("["))
+        {
+            return null;
+        }
+
+        Next();
+        var size = Expression();
+        Expect("]");
+        return size;
     }
 
     private Stmt ClassicalDeclaration(Token at, string? modifier)

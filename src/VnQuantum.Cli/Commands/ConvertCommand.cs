@@ -39,22 +39,7 @@ internal static class ConvertCommand
                 return ExitCodes.InputError;
             }
 
-            if (parse.GetValue(outFile) is not { } file)
-            {
-                output.Write(text);
-                return ExitCodes.Ok;
-            }
-
-            try
-            {
-                File.WriteAllText(file, text);
-                return ExitCodes.Ok;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"{file}: cannot write: {e.Message}");
-                return ExitCodes.ResourceError;
-            }
+            return CommandOutput.Emit(text, parse.GetValue(outFile), output, error);
         });
         return command;
     }

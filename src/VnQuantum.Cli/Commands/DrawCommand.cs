@@ -30,22 +30,7 @@ internal static class DrawCommand
             string? file = parse.GetValue(outFile);
             bool svg = file?.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) == true;
             string text = svg ? CircuitDrawer.Svg(circuit) : CircuitDrawer.Text(circuit, parse.GetValue(fold));
-            if (file is null)
-            {
-                output.Write(text);
-                return ExitCodes.Ok;
-            }
-
-            try
-            {
-                File.WriteAllText(file, text);
-                return ExitCodes.Ok;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"{file}: cannot write: {e.Message}");
-                return ExitCodes.ResourceError;
-            }
+            return CommandOutput.Emit(text, file, output, error);
         });
         return command;
     }

@@ -60,7 +60,7 @@ internal static class QecCommand
             string text = parse.GetValue(format) == "qasm"
                 ? OpenQasm2.Write(experiment.Circuit)
                 : $"# {experiment.Name}\n" + StimFormat.Write(experiment.Circuit, experiment.Noise);
-            return Emit(text, parse.GetValue(outFile), output, error);
+            return CommandOutput.Emit(text, parse.GetValue(outFile), output, error);
         });
         return command;
     }
@@ -75,7 +75,7 @@ internal static class QecCommand
             var experiment = Make(parse.GetValue(code)!, parse.GetValue(distance), parse.GetValue(rounds), parse.GetValue(p), error);
             return experiment is null
                 ? ExitCodes.InputError
-                : Emit(MemoryExperimentRunner.ErrorModel(experiment).ToStimText(), parse.GetValue(outFile), output, error);
+                : CommandOutput.Emit(MemoryExperimentRunner.ErrorModel(experiment).ToStimText(), parse.GetValue(outFile), output, error);
         });
         return command;
     }
@@ -152,29 +152,13 @@ internal static class QecCommand
             line.LineWidth = 2;
         }
 
-        var log = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = v => Math.Pow(10, v).ToString("G2", CultureInfo.InvariantCulture),
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        };
-        plot.Axes.Left.TickGenerator = log;
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = v => Math.Pow(10, v).ToString("G2", CultureInfo.InvariantCulture),
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        };
+        plot.Axes.Left.TickGenerator = PlotFiles.LogTicks();
+        plot.Axes.Bottom.TickGenerator = PlotFiles.LogTicks();
         plot.XLabel("physical error probability p");
         plot.YLabel("logical error rate per shot");
         plot.Title($"{code} code memory: lines cross at the threshold");
         plot.ShowLegend(Alignment.UpperLeft);
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
-        {
-            plot.SaveSvg(path, 900, 600);
-        }
-        else
-        {
-            plot.SavePng(path, 900, 600);
-        }
+        PlotFiles.Save(plot, path);
     }
 
     private static bool TryList(string text, out List<double> values)
@@ -191,25 +175,5 @@ internal static class QecCommand
         }
 
         return values.Count > 0;
-    }
-
-    private static int Emit(string text, string? file, TextWriter output, TextWriter error)
-    {
-        if (file is null)
-        {
-            output.Write(text);
-            return ExitCodes.Ok;
-        }
-
-        try
-        {
-            File.WriteAllText(file, text);
-            return ExitCodes.Ok;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"{file}: cannot write: {e.Message}");
-            return ExitCodes.ResourceError;
-        }
     }
 }

@@ -24,24 +24,12 @@ internal static class RatePlot
         plob.LineWidth = 2;
         plob.MarkerSize = 0;
 
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            IntegerTicksOnly = true,
-            LabelFormatter = y => $"1e{y:0}",
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        };
+        plot.Axes.Left.TickGenerator = PlotFiles.LogTicks(decadesOnly: true);
         plot.XLabel("distance (km)");
         plot.YLabel("secret key rate (bits per pulse)");
         plot.Title($"{protocol}: key rate and the repeaterless bound");
         plot.ShowLegend(Alignment.UpperRight);
 
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
-        {
-            plot.SaveSvg(path, 900, 600);
-        }
-        else
-        {
-            plot.SavePng(path, 900, 600);
-        }
+        PlotFiles.Save(plot, path);
     }
 }

@@ -334,19 +334,7 @@ internal sealed class BlossomMatching
             // Relabel the part of the expanded T-blossom that lies on the alternating path.
             var ends = _blossomEnds[b]!;
             int entryChild = _inBlossom[_endpoint[_labelEnd[b] ^ 1]];
-            int j = children.IndexOf(entryChild);
-            int jstep, endptrick;
-            if ((j & 1) != 0)
-            {
-                j -= children.Count;
-                jstep = 1;
-                endptrick = 0;
-            }
-            else
-            {
-                jstep = -1;
-                endptrick = 1;
-            }
+            var (j, jstep, endptrick) = Direction(children.IndexOf(entryChild), children.Count);
 
             int p = _labelEnd[b];
             while (j != 0)
@@ -406,6 +394,14 @@ internal sealed class BlossomMatching
         _unusedBlossoms.Push(b);
     }
 
+    /// <summary>
+    /// Which way round the blossom's cycle to walk from child <paramref name="index"/> back to the base (child 0) so
+    /// that the path has even length: forwards from an odd index (made negative so that it ends at 0), backwards from
+    /// an even one; the endpoint trick picks which end of each stored edge faces the walk.
+    /// </summary>
+    private static (int Start, int Step, int EndpointTrick) Direction(int index, int count) =>
+        (index & 1) != 0 ? (index - count, 1, 0) : (index, -1, 1);
+
     private static int Index(int j, int count) => ((j % count) + count) % count;
 
     /// <summary>Swaps matched and unmatched edges along the path from v to the base of blossom b.</summary>
@@ -425,19 +421,7 @@ internal sealed class BlossomMatching
         var children = _blossomChildren[b]!;
         var ends = _blossomEnds[b]!;
         int i = children.IndexOf(t);
-        int j = i;
-        int jstep, endptrick;
-        if ((i & 1) != 0)
-        {
-            j -= children.Count;
-            jstep = 1;
-            endptrick = 0;
-        }
-        else
-        {
-            jstep = -1;
-            endptrick = 1;
-        }
+        var (j, jstep, endptrick) = Direction(i, children.Count);
 
         while (j != 0)
         {
