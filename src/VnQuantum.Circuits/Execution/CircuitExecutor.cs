@@ -133,24 +133,7 @@ public static class CircuitExecutor
         else
         {
             clock.Restart();
-            var clbits = new bool[circuit.ClbitCount];
-            int shots = Math.Max(options.Shots, 1);
-            var interpreter = new ShotInterpreter(circuit, noise);
-            var shotState = new StateVectorShot(state);
-            for (int shot = 0; shot < shots; shot++)
-            {
-                state.SetBasisState(0);
-                Array.Clear(clbits);
-                interpreter.Run(compiled, channels, shotState, clbits, random);
-                if (options.Shots > 0 && circuit.ClbitCount > 0)
-                {
-                    string key = CountsKey(circuit, clbits);
-                    counts[key] = counts.GetValueOrDefault(key) + 1;
-                }
-
-                ReportEvery(options.Progress, shot, shots);
-            }
-
+            RunShots(circuit, options, compiled, channels, new StateVectorShot(state), noise, random, counts);
             simulationMs = clock.Elapsed.TotalMilliseconds;
             samplingMs = 0;
         }
@@ -205,25 +188,7 @@ public static class CircuitExecutor
         }
         else
         {
-            var clbits = new bool[circuit.ClbitCount];
-            int shots = Math.Max(options.Shots, 1);
-            var interpreter = new ShotInterpreter(circuit, noise);
-            var shotState = new DensityMatrixShot(rho);
-            for (int shot = 0; shot < shots; shot++)
-            {
-                rho.SetBasisState(0);
-                Array.Clear(clbits);
-                interpreter.Run(compiled, channels, shotState, clbits, random);
-
-                if (options.Shots > 0 && circuit.ClbitCount > 0)
-                {
-                    string key = CountsKey(circuit, clbits);
-                    counts[key] = counts.GetValueOrDefault(key) + 1;
-                }
-
-                ReportEvery(options.Progress, shot, shots);
-            }
-
+            RunShots(circuit, options, compiled, channels, new DensityMatrixShot(rho), noise, random, counts);
             simulationMs = clock.Elapsed.TotalMilliseconds;
         }
 
@@ -279,6 +244,27 @@ public static class CircuitExecutor
         }
 
         return new MethodRun(counts, null, null, threads, 0, program.Instructions.Length, false, loweringMs, clock.Elapsed.TotalMilliseconds, 0, note);
+    }
+
+    /// <summary>Runs every shot from |0…0⟩ with mid-circuit collapse and counts the classical bits.</summary>
+    private static void RunShots(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, NoiseModel? noise, SeededRandom random, Dictionary<string, int> counts)
+    {
+        var clbits = new bool[circuit.ClbitCount];
+        int shots = Math.Max(options.Shots, 1);
+        var interpreter = new ShotInterpreter(circuit, noise);
+        for (int shot = 0; shot < shots; shot++)
+        {
+            state.Restart();
+            Array.Clear(clbits);
+            interpreter.Run(compiled, channels, state, clbits, random);
+            if (options.Shots > 0 && circuit.ClbitCount > 0)
+            {
+                string key = CountsKey(circuit, clbits);
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+
+            ReportEvery(options.Progress, shot, shots);
+        }
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ namespace VnQuantum.Circuits.Execution;
 /// <summary>What one shot does to a quantum state: the state vector (a trajectory) or the density matrix.</summary>
 internal interface IShotState
 {
+    /// <summary>Back to |0…0⟩ for the next shot.</summary>
+    void Restart();
+
     int Measure(int qubit, SeededRandom random);
 
     void Reset(int qubit, SeededRandom random);
@@ -161,6 +164,8 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise)
 /// <summary>A trajectory: channels are sampled (a Pauli drawn directly; a general channel by the weights of its Kraus operators).</summary>
 internal sealed class StateVectorShot(StateVector state) : IShotState
 {
+    public void Restart() => state.SetBasisState(0);
+
     public int Measure(int qubit, SeededRandom random) => state.Measure(qubit, random);
 
     public void Reset(int qubit, SeededRandom random) => state.ResetQubit(qubit, random);
@@ -251,6 +256,8 @@ internal sealed class StateVectorShot(StateVector state) : IShotState
 /// <summary>The exact mixed state: channels act in full; measurement collapses.</summary>
 internal sealed class DensityMatrixShot(DensityMatrix rho) : IShotState
 {
+    public void Restart() => rho.SetBasisState(0);
+
     public int Measure(int qubit, SeededRandom random) => rho.Measure(qubit, random);
 
     public void Reset(int qubit, SeededRandom random) => rho.Reset(qubit);
