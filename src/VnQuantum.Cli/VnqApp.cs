@@ -18,6 +18,7 @@ public static class VnqApp
             KmsCommand.Create(output, error),
             PkiCommand.Create(output, error),
             QecCommand.Create(output, error),
+            NetCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });

@@ -1,0 +1,215 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using VnQuantum.Network;
+
+namespace VnQuantum.Cli.Commands;
+
+/// <summary><c>vnq net validate|plan|simulate|design</c>: QKD networks over trusted nodes.</summary>
+internal static class NetCommand
+{
+    public static Command Create(TextWriter output, TextWriter error) => new("net", "QKD networks: plan routes over trusted nodes, design where to build, simulate a day of key traffic.")
+    {
+        CreateValidate(output, error),
+        CreatePlan(output, error),
+        CreateSimulate(output, error),
+        CreateDesign(output, error),
+    };
+
+    private static Topology? Load(string path, TextWriter error)
+    {
+        try
+        {
+            return TopologyFile.Load(path);
+        }
+        catch (TopologyException e)
+        {
+            error.WriteLine(e.Message);
+            return null;
+        }
+    }
+
+    private static Command CreateValidate(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<string>("topology") { Description = "A topology file (JSON or YAML)." };
+        var command = new Command("validate", "Check a topology file and print each link's secret-key rate.") { file };
+        command.SetAction(parse =>
+        {
+            var topology = Load(parse.GetValue(file)!, error);
+            if (topology is null)
+            {
+                return ExitCodes.InputError;
+            }
+
+            var rates = new LinkRates().All(topology);
+            var console = Consoles.For(output);
+            console.MarkupLine(Markup.Escape($"{topology.Name}: {topology.Nodes.Length} nodes, {topology.Links.Length} links, {topology.Demands.Length} demands — valid"));
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("link").AddColumn(new TableColumn("km").RightAligned()).AddColumn("profile").AddColumn(new TableColumn("secret key (bit/s)").RightAligned());
+            for (int e = 0; e < rates.Length; e++)
+            {
+                var l = topology.Links[e];
+                table.AddRow(Markup.Escape(l.Id), l.LengthKm.ToString("0.#", CultureInfo.InvariantCulture), Markup.Escape(l.Profile), rates[e].ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreatePlan(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<string>("topology") { Description = "A topology file (JSON or YAML)." };
+        var disjoint = new Option<bool>("--disjoint") { Description = "Route every demand over two node-disjoint paths and XOR their keys: no single trusted node knows the key." };
+        var report = new Option<string?>("--report") { Description = "Write a report: .html (map, tables, the day's pools), .md (tables) or .svg (the map)." };
+        var simulate = new Option<bool>("--simulate") { Description = "Also simulate a day of traffic on the plan (for the report)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the simulated day.", DefaultValueFactory = _ => 1 };
+        var command = new Command("plan", "Route the demands over trusted nodes (a linear program) and report satisfied rates, link utilisation, bottlenecks and who sees each key.") { file, disjoint, report, simulate, seed };
+        command.SetAction(parse =>
+        {
+            var topology = Load(parse.GetValue(file)!, error);
+            if (topology is null)
+            {
+                return ExitCodes.InputError;
+            }
+
+            // Candidates are what design may build; a plan is of the network as it stands.
+            topology = Design.Built(topology, [], []);
+            var rates = new LinkRates().All(topology);
+            var plan = Planner.Plan(topology, rates, new PlanOptions(parse.GetValue(disjoint)));
+            SimulationResult? day = parse.GetValue(simulate) ? DaySimulation.Run(plan, rates, new SimulationOptions(Seed: parse.GetValue(seed))) : null;
+            WritePlan(Consoles.For(output), plan);
+            return WriteReport(parse.GetValue(report), plan, day, null, output, error);
+        });
+        return command;
+    }
+
+    private static Command CreateSimulate(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<string>("topology") { Description = "A topology file (JSON or YAML)." };
+        var hours = new Option<double>("--hours") { Description = "Length of the simulated period.", DefaultValueFactory = _ => 24 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (the same seed gives the same day).", DefaultValueFactory = _ => 1 };
+        var pool = new Option<double>("--pool-bits") { Description = "Size of each link's key store in bits.", DefaultValueFactory = _ => 1e8 };
+        var report = new Option<string?>("--report") { Description = "Write a report (.html, .md) or the pool chart (.svg)." };
+        var command = new Command("simulate", "Simulate a day of key traffic on the planned network: pools, served and refused requests, relay latency.") { file, hours, seed, pool, report };
+        command.SetAction(parse =>
+        {
+            var topology = Load(parse.GetValue(file)!, error);
+            if (topology is null)
+            {
+                return ExitCodes.InputError;
+            }
+
+            if (!(parse.GetValue(hours) > 0) || !(parse.GetValue(pool) > 0))
+            {
+                error.WriteLine("vnq: --hours and --pool-bits must be positive");
+                return ExitCodes.Usage;
+            }
+
+            topology = Design.Built(topology, [], []);
+            var rates = new LinkRates().All(topology);
+            var plan = Planner.Plan(topology, rates);
+            var day = DaySimulation.Run(plan, rates, new SimulationOptions(parse.GetValue(hours), parse.GetValue(seed), parse.GetValue(pool)));
+            var console = Consoles.For(output);
+            console.MarkupLine(Markup.Escape($"{topology.Name}: {day.Options.Hours:0.#} h simulated (seed {day.Options.Seed}): {day.Requests:N0} requests, {day.Served:N0} served, {day.Refused:N0} refused; {day.Events:N0} events in {day.Elapsed.TotalSeconds:0.0} s"));
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("demand").AddColumn(new TableColumn("requests").RightAligned()).AddColumn(new TableColumn("served").RightAligned())
+                .AddColumn(new TableColumn("refused").RightAligned()).AddColumn(new TableColumn("mean latency (ms)").RightAligned());
+            foreach (var d in day.Demands)
+            {
+                table.AddRow(Markup.Escape(d.Demand.Id), d.Requests.ToString("N0", CultureInfo.InvariantCulture), d.Served.ToString("N0", CultureInfo.InvariantCulture), d.Refused.ToString("N0", CultureInfo.InvariantCulture), d.MeanLatencyMs.ToString("0.0", CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
+            string? path = parse.GetValue(report);
+            if (path is not null && path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+            {
+                return CommandOutput.Emit(NetworkReport.PoolChart(day), path, output, error);
+            }
+
+            return WriteReport(path, plan, day, null, output, error);
+        });
+        return command;
+    }
+
+    private static Command CreateDesign(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<string>("topology") { Description = "A topology file whose candidate nodes and links carry costs." };
+        var seconds = new Option<int>("--time-limit") { Description = "Seconds the exact solver may take.", DefaultValueFactory = _ => 60 };
+        var report = new Option<string?>("--report") { Description = "Write a report of the designed network (.html, .md)." };
+        var command = new Command("design", "Choose which candidate trusted nodes and links to build so that every demand is met at least cost.") { file, seconds, report };
+        command.SetAction(parse =>
+        {
+            var topology = Load(parse.GetValue(file)!, error);
+            if (topology is null)
+            {
+                return ExitCodes.InputError;
+            }
+
+            var rates = new LinkRates().All(topology);
+            var design = Design.Solve(topology, rates, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(seconds))));
+            var console = Consoles.For(output);
+            if (!design.Feasible)
+            {
+                console.MarkupLine(Markup.Escape($"{topology.Name}: {design.Method}"));
+                return ExitCodes.InputError;
+            }
+
+            console.MarkupLine(Markup.Escape($"{topology.Name}: {design.Method}"));
+            console.MarkupLine(Markup.Escape($"build nodes: {string.Join(", ", design.BuiltNodes)}"));
+            console.MarkupLine(Markup.Escape($"build links: {string.Join(", ", design.BuiltLinks)}"));
+            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"cost {design.Cost:0.##} (building every candidate: {design.TrivialCost:0.##}); lower bound {design.LowerBound:0.##}, gap {design.Gap:P1}; {design.Elapsed.TotalSeconds:0.0} s")));
+            var builtNodes = design.BuiltNodes.ToHashSet(StringComparer.Ordinal);
+            var builtLinks = topology.Links.Select((l, e) => (l, e)).Where(p => design.BuiltLinks.Contains(p.l.Id)).Select(p => p.e).ToHashSet();
+            var built = Design.Built(topology, builtNodes, builtLinks);
+            var builtRates = new LinkRates().All(built);
+            var plan = Planner.Plan(built, builtRates);
+            return WriteReport(parse.GetValue(report), plan, null, design, output, error);
+        });
+        return command;
+    }
+
+    private static void WritePlan(IAnsiConsole console, NetworkPlan plan)
+    {
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{plan.Topology.Name}: {plan.Demands.Count(d => d.Met)} of {plan.Demands.Length} demands met in full ({plan.Method}, {plan.Elapsed.TotalSeconds:0.00} s)")));
+        if (plan.UpperBound is double bound)
+        {
+            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"weighted objective {plan.Objective:0.###}; unrestricted routing reaches at most {bound:0.###}")));
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("demand").AddColumn(new TableColumn("asked").RightAligned()).AddColumn(new TableColumn("planned").RightAligned())
+            .AddColumn(new TableColumn("met").RightAligned()).AddColumn("route").AddColumn("sees the key");
+        foreach (var d in plan.Demands)
+        {
+            table.AddRow(
+                Markup.Escape(d.Demand.Id),
+                d.Demand.RateBps.ToString("N0", CultureInfo.InvariantCulture),
+                d.SatisfiedBps.ToString("N0", CultureInfo.InvariantCulture),
+                (d.Met ? "[green]" : "[red]") + d.Fraction.ToString("P0", CultureInfo.InvariantCulture) + "[/]",
+                Markup.Escape(string.Join(" | ", d.Paths.Select(p => $"{p.Nodes.Length - 1} hops"))),
+                Markup.Escape(d.Protected ? "none alone (XOR of 2 disjoint paths)" : $"{d.TrustedNodesSeeingKey.Length} nodes"));
+        }
+
+        console.Write(table);
+        var bottlenecks = plan.Bottlenecks.ToList();
+        console.MarkupLine(Markup.Escape(bottlenecks.Count == 0 ? "no link is full" : $"full links (bottlenecks): {string.Join(", ", bottlenecks.Select(b => b.Link.Id))}"));
+    }
+
+    private static int WriteReport(string? path, NetworkPlan plan, SimulationResult? day, DesignResult? design, TextWriter output, TextWriter error)
+    {
+        if (path is null)
+        {
+            return ExitCodes.Ok;
+        }
+
+        string text = path.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? NetworkReport.Markdown(plan, day, design)
+            : path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) ? NetworkReport.Map(plan)
+            : NetworkReport.Html(plan, day, design);
+        int code = CommandOutput.Emit(text, path, output, error);
+        if (code == ExitCodes.Ok)
+        {
+            Consoles.For(output).MarkupLine(Markup.Escape($"report written to {path}"));
+        }
+
+        return code;
+    }
+}
