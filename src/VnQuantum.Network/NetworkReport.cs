@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace VnQuantum.Network;
@@ -15,7 +14,7 @@ public static class NetworkReport
     {
         ArgumentNullException.ThrowIfNull(plan);
         var html = new StringBuilder();
-        string title = WebUtility.HtmlEncode(plan.Topology.Name);
+        string title = Encode(plan.Topology.Name);
         string bound = plan.UpperBound is double b
             ? string.Create(CultureInfo.InvariantCulture, $"; weighted objective {plan.Objective:0.###} (an unrestricted routing reaches at most {b:0.###})")
             : string.Empty;
@@ -31,7 +30,7 @@ public static class NetworkReport
             .legend span { display: inline-block; width: 14px; height: 14px; margin: 0 4px 0 12px; vertical-align: middle; }
             </style></head><body>
             <h1>{{title}}</h1>
-            <p>{{plan.Topology.Nodes.Length}} nodes, {{plan.Topology.Links.Length}} links, {{plan.Demands.Length}} demands. Routing: {{WebUtility.HtmlEncode(plan.Method)}}, solved in {{plan.Elapsed.TotalSeconds:0.00}} s.
+            <p>{{plan.Topology.Nodes.Length}} nodes, {{plan.Topology.Links.Length}} links, {{plan.Demands.Length}} demands. Routing: {{Encode(plan.Method)}}, solved in {{plan.Elapsed.TotalSeconds:0.00}} s.
             {{plan.Demands.Count(d => d.Met)}} of {{plan.Demands.Length}} demands met in full{{bound}}.</p>
             """);
         html.Append(Map(plan));
@@ -189,7 +188,12 @@ public static class NetworkReport
         return svg.ToString();
     }
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes markup characters only (WebUtility would turn every Vietnamese letter into an entity; the page is UTF-8).</summary>
+    private static string Encode(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("\"", "&quot;", StringComparison.Ordinal);
 
     private static string Rate(double bps) => bps switch
     {

@@ -173,8 +173,8 @@ public static class TopologyFile
                 throw Fail($"{path}.blockBits", "must be ≥ 1000 sifted bits for a finite-key bound");
             }
 
-            double? rate = o.ContainsKey("repetitionRateHz") ? Positive(o, "repetitionRateHz", path) : null;
-            double? loss = o.ContainsKey("lossDbPerKm") ? Positive(o, "lossDbPerKm", path) : null;
+            double? rate = Has(o, "repetitionRateHz") ? Positive(o, "repetitionRateHz", path) : null;
+            double? loss = Has(o, "lossDbPerKm") ? Positive(o, "lossDbPerKm", path) : null;
             return new LinkProfile(name, preset, protocol, block, rate, loss);
         }
 
@@ -231,7 +231,7 @@ public static class TopologyFile
             }
 
             string id = OptionalString(o, "id", path) ?? $"{from}-{to}";
-            double length = o.ContainsKey("lengthKm")
+            double length = Has(o, "lengthKm")
                 ? RequiredNumber(o, "lengthKm", path)
                 : Network.Topology.GreatCircleKm(nodes[from], nodes[to]) * routeFactor;
             if (!(length > 0))
@@ -245,7 +245,7 @@ public static class TopologyFile
                 throw Fail($"{path}.profile", $"no profile is named '{profile}'");
             }
 
-            double? loss = o.ContainsKey("lossDbPerKm") ? Positive(o, "lossDbPerKm", path) : null;
+            double? loss = Has(o, "lossDbPerKm") ? Positive(o, "lossDbPerKm", path) : null;
             double cost = OptionalNumber(o, "cost", $"{path}.cost", 0);
             var outages = Array(o, "outages", required: false).Select((w, i) =>
             {
@@ -324,8 +324,10 @@ public static class TopologyFile
             return v is JsonValue value && value.TryGetValue(out string? s) ? s : throw Fail($"{path}.{name}", "must be a string");
         }
 
+        private static bool Has(JsonObject o, string name) => o.TryGetPropertyValue(name, out var v) && v is not null;
+
         private double RequiredNumber(JsonObject o, string name, string path) =>
-            o.ContainsKey(name) ? OptionalNumber(o, name, $"{path}.{name}", 0) : throw Fail($"{path}.{name}", "missing (a number)");
+            Has(o, name) ? OptionalNumber(o, name, $"{path}.{name}", 0) : throw Fail($"{path}.{name}", "missing (a number)");
 
         private double OptionalNumber(JsonObject o, string name, string path, double fallback)
         {

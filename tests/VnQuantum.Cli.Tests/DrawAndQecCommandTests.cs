@@ -97,3 +97,54 @@ public class ConvertCommandTests
         }
     }
 }
+
+public class NetCommandTests
+{
+    [Fact]
+    public void NetPlan_OnTheBackbone_WritesAnHtmlReport()
+    {
+        string report = Path.Combine(Path.GetTempPath(), $"vnq-net-{Guid.NewGuid():N}.html");
+        try
+        {
+            var (code, output, error) = VnqAppTests.Vnq("net", "plan", VnqAppTests.Sample("networks/vietnam-backbone.json"), "--report", report);
+            Assert.True(code == 0, error);
+            Assert.Contains("demands met in full", output);
+            Assert.Contains("bottlenecks", output);
+            string html = File.ReadAllText(report);
+            Assert.Contains("<svg", html);
+            Assert.Contains("Đà Nẵng", html);
+        }
+        finally
+        {
+            File.Delete(report);
+        }
+    }
+
+    [Fact]
+    public void NetValidate_NamesTheBadField()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-net-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{"nodes":[{"id":"A","latitude":0,"longitude":0},{"id":"B","latitude":0,"longitude":1}],"links":[{"from":"A","to":"B","lengthKm":0}]}""");
+        try
+        {
+            var (code, _, error) = VnqAppTests.Vnq("net", "validate", file);
+            Assert.Equal(2, code);
+            Assert.Contains("links[0].lengthKm: must be > 0", error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void NetSimulateAndDesign_RunOnTheSamples()
+    {
+        var (code, output, error) = VnqAppTests.Vnq("net", "simulate", VnqAppTests.Sample("networks/metro.json"), "--hours", "1", "--seed", "3");
+        Assert.True(code == 0, error);
+        Assert.Contains("served", output);
+        (code, output, error) = VnqAppTests.Vnq("net", "design", VnqAppTests.Sample("networks/vietnam-backbone.json"));
+        Assert.True(code == 0, error);
+        Assert.Contains("build nodes: lc", output);
+    }
+}
