@@ -196,7 +196,7 @@ public sealed class DensityMatrix : IDisposable
         }
 
         RequireQubits(qubits);
-        var super = channel.Superoperator();
+        var super = channel.SuperoperatorView;
         if (qubits.Length == 1)
         {
             _vector.ApplyMatrix2(qubits[0], qubits[0] + QubitCount, super);

@@ -164,6 +164,8 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise)
 /// <summary>A trajectory: channels are sampled (a Pauli drawn directly; a general channel by the weights of its Kraus operators).</summary>
 internal sealed class StateVectorShot(StateVector state) : IShotState
 {
+    private static readonly Complex[] PauliY = [0, -Complex.ImaginaryOne, Complex.ImaginaryOne, 0];
+
     public void Restart() => state.SetBasisState(0);
 
     public int Measure(int qubit, SeededRandom random) => state.Measure(qubit, random);
@@ -187,7 +189,7 @@ internal sealed class StateVectorShot(StateVector state) : IShotState
                 {
                     case 1: state.ApplyX(qubits[k]); break;
                     case 2: state.ApplyPhase(qubits[k], -1); break;
-                    case 3: state.ApplyMatrix1(qubits[k], [0, -Complex.ImaginaryOne, Complex.ImaginaryOne, 0]); break;
+                    case 3: state.ApplyMatrix1(qubits[k], PauliY); break;
                 }
             }
 

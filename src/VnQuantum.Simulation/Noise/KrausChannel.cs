@@ -261,7 +261,14 @@ public sealed class KrausChannel
     /// The superoperator Σ K ⊗ K̄ acting on the column-stacked density matrix: a 4^k×4^k matrix whose index bits
     /// 0..k−1 are the row qubits and k..2k−1 the column qubits, ready for a dense kernel on (targets, targets + n).
     /// </summary>
-    public Complex[] Superoperator()
+    public Complex[] Superoperator() => (Complex[])(_superoperator ??= BuildSuperoperator()).Clone();
+
+    /// <summary>The superoperator without a copy, for the engine's hot paths (callers must not change it).</summary>
+    internal ReadOnlySpan<Complex> SuperoperatorView => _superoperator ??= BuildSuperoperator();
+
+    private Complex[]? _superoperator;
+
+    private Complex[] BuildSuperoperator()
     {
         int dim = 1 << QubitCount;
         int big = dim * dim;

@@ -154,7 +154,9 @@ public sealed class StabilizerTableau
     public int MeasureZ(int q, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        return MeasureZ(q, () => (random.NextUInt64() & 1) == 1);
+        Require(q);
+        int p = Pivot(q);
+        return p < 0 ? DeterminedOutcome(q) : CollapseRandom(q, p, (random.NextUInt64() & 1) == 1);
     }
 
     /// <summary>Measures <paramref name="q"/> in Z; <paramref name="coin"/> decides a random outcome (for reference samples that force 0).</summary>
@@ -162,18 +164,23 @@ public sealed class StabilizerTableau
     {
         ArgumentNullException.ThrowIfNull(coin);
         Require(q);
+        int p = Pivot(q);
+        return p < 0 ? DeterminedOutcome(q) : CollapseRandom(q, p, coin());
+    }
+
+    /// <summary>The first stabilizer that anticommutes with Z_q (as a row bit), or −1 when the outcome is determined.</summary>
+    private int Pivot(int q)
+    {
         var xq = X(q);
-        int p = -1;
         for (int w = _half; w < 2 * _half; w++)
         {
             if (xq[w] != 0)
             {
-                p = (w * 64) + System.Numerics.BitOperations.TrailingZeroCount(xq[w]);
-                break;
+                return (w * 64) + System.Numerics.BitOperations.TrailingZeroCount(xq[w]);
             }
         }
 
-        return p < 0 ? DeterminedOutcome(q) : CollapseRandom(q, p, coin());
+        return -1;
     }
 
     /// <summary>Measures in the X basis (H, measure Z, H).</summary>
