@@ -42,6 +42,7 @@ internal static class NoiseBench
         double h = 1 / Math.Sqrt(2);
         var damping = KrausChannel.AmplitudeDamping(0.01);
         var depolarizing2 = KrausChannel.Depolarizing(0.01, 2);
+        var dense2 = KrausChannel.FromOperators(depolarizing2.Operators.Select(o => o.ToArray()).ToList(), "depolarizing as plain Kraus operators");
         var u4 = new System.Numerics.Complex[16];
         for (int i = 0; i < 16; i++)
         {
@@ -64,7 +65,9 @@ internal static class NoiseBench
         Row("CX (permutation, rows then columns)", 2, () => rho.ApplyX(1, [0]));
         Row("general 4×4 on (0, 1)", 2, () => rho.ApplyMatrix([0, 1], u4));
         Row("amplitude damping (superoperator, one pass)", 1, () => rho.ApplyChannel(damping, [2]));
-        Row("2-qubit depolarizing (16×16 superoperator)", 1, () => rho.ApplyChannel(depolarizing2, [2, 3]));
+        Row("1-qubit depolarizing (Pauli channel: 2 real terms per entry)", 1, () => rho.ApplyChannel(KrausChannel.Depolarizing(0.01), [2]));
+        Row("2-qubit depolarizing (Pauli channel: 4 real terms per entry)", 1, () => rho.ApplyChannel(depolarizing2, [2, 3]));
+        Row("2-qubit Kraus channel (dense 16×16 superoperator)", 1, () => rho.ApplyChannel(dense2, [2, 3]));
         System.Runtime.InteropServices.NativeMemory.AlignedFree(scratch);
     }
 

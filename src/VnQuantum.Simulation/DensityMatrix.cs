@@ -196,6 +196,12 @@ public sealed class DensityMatrix : IDisposable
         }
 
         RequireQubits(qubits);
+        if (channel.IsPauliChannel)
+        {
+            ApplyPauliChannel(channel, qubits);
+            return;
+        }
+
         var super = channel.SuperoperatorView;
         if (qubits.Length == 1)
         {
@@ -205,6 +211,54 @@ public sealed class DensityMatrix : IDisposable
         {
             _vector.ApplyMatrix([qubits[0], qubits[1], qubits[0] + QubitCount, qubits[1] + QubitCount], super);
         }
+    }
+
+    /// <summary>
+    /// A Pauli channel without its dense superoperator: P ρ P† moves entry (r, c) to (r ⊕ x, c ⊕ x) with the sign
+    /// (−1)^(z·(r ⊕ c)) (the phase of Y cancels), so each output entry is a real-weighted sum of 2^k inputs, the
+    /// weights w[x][d] = Σ_z p(x, z)·(−1)^(z·d) with d = r ⊕ c on the channel's qubits.
+    /// </summary>
+    private void ApplyPauliChannel(KrausChannel channel, ReadOnlySpan<int> qubits)
+    {
+        int k = qubits.Length;
+        int patterns = 1 << k, members = 1 << (2 * k);
+        var p = channel.PauliProbabilities;
+        Span<double> w = stackalloc double[patterns * patterns];
+        for (int index = 0; index < p.Length; index++)
+        {
+            int x = 0, z = 0;
+            for (int q = 0; q < k; q++)
+            {
+                x |= ((index >> (2 * q)) & 1) << q;
+                z |= ((index >> ((2 * q) + 1)) & 1) << q;
+            }
+
+            for (int d = 0; d < patterns; d++)
+            {
+                w[(x * patterns) + d] += (int.PopCount(z & d) & 1) == 0 ? p[index] : -p[index];
+            }
+        }
+
+        Span<int> targets = stackalloc int[2 * k];
+        for (int q = 0; q < k; q++)
+        {
+            targets[q] = qubits[q];
+            targets[k + q] = qubits[q] + QubitCount;
+        }
+
+        Span<int> sources = stackalloc int[members * patterns];
+        Span<double> weights = stackalloc double[members * patterns];
+        for (int m = 0; m < members; m++)
+        {
+            int row = m & (patterns - 1), column = m >> k;
+            for (int x = 0; x < patterns; x++)
+            {
+                sources[(m * patterns) + x] = (row ^ x) | ((column ^ x) << k);
+                weights[(m * patterns) + x] = w[(x * patterns) + (row ^ column)];
+            }
+        }
+
+        _vector.ApplySparseReal(targets, sources, weights, patterns);
     }
 
     /// <summary>Tr ρ (1 up to rounding for a trace-preserving evolution).</summary>

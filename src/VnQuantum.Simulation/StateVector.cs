@@ -280,6 +280,30 @@ public sealed unsafe class StateVector : IDisposable
         }
     }
 
+    /// <summary>
+    /// out[r] = Σ_t weights[r·terms + t] · in[sources[r·terms + t]] on the 2^k members of every group of
+    /// <paramref name="targets"/> (member index bit i is targets[i]), with real weights: see <see cref="SparseRealKernel{T}"/>.
+    /// </summary>
+    internal void ApplySparseReal(ReadOnlySpan<int> targets, ReadOnlySpan<int> sources, ReadOnlySpan<double> weights, int terms)
+    {
+        int members = 1 << targets.Length;
+        if (members > SparseRealKernel<double>.MaxMembers || sources.Length != members * terms || weights.Length != sources.Length)
+        {
+            throw new ArgumentException("A sparse map acts on at most 4 qubits with one source and weight per term.");
+        }
+
+        Span<int> positions = stackalloc int[targets.Length];
+        Positions([], targets, positions);
+        if (Precision == Precision.Double)
+        {
+            SparseReal<double>(targets, positions, sources, weights, terms);
+        }
+        else
+        {
+            SparseReal<float>(targets, positions, sources, weights, terms);
+        }
+    }
+
     /// <summary>Multiplies the |0⟩ part of <paramref name="target"/> by d0 and the |1⟩ part by d1 (Z, S, T, RZ, …).</summary>
     public void ApplyDiagonal1(int target, Complex d0, Complex d1, ReadOnlySpan<int> controls = default)
     {
@@ -828,6 +852,34 @@ public sealed unsafe class StateVector : IDisposable
 
         var kernel = new DenseKernel<T> { Data = (T*)_data, Dimension = dim, Width = _width, Offsets = offsets, M = coefficients };
         GroupLoop.Run(_pool, kernel, QubitCount, positions, setMask);
+    }
+
+    private void SparseReal<T>(ReadOnlySpan<int> targets, ReadOnlySpan<int> positions, ReadOnlySpan<int> sources, ReadOnlySpan<double> weights, int terms)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int members = 1 << targets.Length;
+        var offsets = stackalloc long[members];
+        for (int m = 0; m < members; m++)
+        {
+            long offset = 0;
+            for (int b = 0; b < targets.Length; b++)
+            {
+                offset |= ((m >> b) & 1L) << targets[b];
+            }
+
+            offsets[m] = offset;
+        }
+
+        var sourceTable = stackalloc int[sources.Length];
+        var weightTable = stackalloc T[weights.Length];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            sourceTable[i] = sources[i];
+            weightTable[i] = T.CreateTruncating(weights[i]);
+        }
+
+        var kernel = new SparseRealKernel<T> { Data = (T*)_data, Members = members, Terms = terms, Width = _width, Offsets = offsets, Sources = sourceTable, Weights = weightTable };
+        GroupLoop.Run(_pool, kernel, QubitCount, positions, 0);
     }
 
     private void Diagonal1<T>(int target, Complex d0, Complex d1, ReadOnlySpan<int> positions, long setMask)

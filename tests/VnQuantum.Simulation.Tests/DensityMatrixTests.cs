@@ -25,10 +25,21 @@ public class DensityMatrixTests
         Assert.Contains("3 entries", e.Message);
     }
 
+    public static TheoryData<int, KernelPath> ThreadsAndPaths()
+    {
+        var data = new TheoryData<int, KernelPath>();
+        foreach (var path in StateVectorTests.AvailablePaths())
+        {
+            data.Add(1, path);
+            data.Add(3, path);
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public void RandomGatesAndChannels_MatchDenseReference(int threads)
+    [MemberData(nameof(ThreadsAndPaths))]
+    public void RandomGatesAndChannels_MatchDenseReference(int threads, KernelPath path)
     {
         const int n = 4;
         var random = new Random(7);
@@ -40,9 +51,10 @@ public class DensityMatrixTests
             KrausChannel.Depolarizing(0.2),
             KrausChannel.Depolarizing(0.3, 2),
             KrausChannel.Pauli(1, [0, 0.1, 0.05, 0.02]),
+            KrausChannel.Pauli(2, [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07]),
         };
 
-        using var rho = DensityMatrix.Create(n, threads: threads);
+        using var rho = DensityMatrix.Create(n, threads: threads, path: path);
         var psi = DenseReference.RandomState(n, random);
         rho.SetPureState(psi);
         var reference = Outer(psi);
