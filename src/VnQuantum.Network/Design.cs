@@ -95,13 +95,17 @@ public static class Design
             clock.Elapsed);
     }
 
-    /// <summary>The topology with only these candidates built (other candidates removed).</summary>
+    /// <summary>
+    /// The topology with only these candidates built: an unbuilt candidate link is dropped, and an unbuilt candidate node
+    /// stays on the map (demands may name it) but relays nothing and keeps no links.
+    /// </summary>
     public static Topology Built(Topology topology, IReadOnlyCollection<string> nodes, IReadOnlyCollection<int> links)
     {
         ArgumentNullException.ThrowIfNull(topology);
-        var keepNodes = topology.Nodes.Where(n => !n.Candidate || nodes.Contains(n.Id)).ToImmutableArray();
-        var ids = keepNodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
-        var keepLinks = topology.Links.Where((l, e) => (!l.Candidate || links.Contains(e)) && ids.Contains(l.From) && ids.Contains(l.To)).ToImmutableArray();
+        bool Unbuilt(Node n) => n.Candidate && !nodes.Contains(n.Id);
+        var unbuilt = topology.Nodes.Where(Unbuilt).Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var keepNodes = topology.Nodes.Select(n => Unbuilt(n) ? n with { Kind = NodeKind.Site, Relays = false } : n).ToImmutableArray();
+        var keepLinks = topology.Links.Where((l, e) => (!l.Candidate || links.Contains(e)) && !unbuilt.Contains(l.From) && !unbuilt.Contains(l.To)).ToImmutableArray();
         return topology with { Nodes = keepNodes, Links = keepLinks };
     }
 
