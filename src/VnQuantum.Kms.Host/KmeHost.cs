@@ -70,7 +70,7 @@ public sealed class KmeHost : IAsyncDisposable
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.ClientCaCertificate));
         var server = X509Certificate2.CreateFromPemFile(options.ServerCertificate, options.ServerKey);
         var peers = new PeerClient(options, server, ca);
-        var service = new KeyService(options, store, peers.SendReservationAsync);
+        var service = new KeyService(options, store, peers.SendReservationAsync, peers.SendRelayAsync);
         IReadOnlyCollection<BigInteger> revoked = options.ClientCrl is null ? [] : CertificateRevocationList.RevokedSerials(File.ReadAllText(options.ClientCrl)).ToHashSet();
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -225,6 +225,29 @@ public sealed class KmeHost : IAsyncDisposable
             return message is not null && service.RecordPeerReservation(peer, message.ToReservation())
                 ? Results.Json(new { recorded = message.Keys.Count })
                 : Results.Json(new Error("the reservation does not match this KME's copy of the key stream"), statusCode: 409);
+        });
+        app.MapPost("/api/v1/kme/relay", async (HttpContext http) =>
+        {
+            string? peer = PeerOf(http);
+            if (peer is null)
+            {
+                return Results.Json(new Error("the client certificate is not a configured peer KME"), statusCode: 401);
+            }
+
+            RelayRequest request;
+            try
+            {
+                request = (await http.Request.ReadFromJsonAsync<PeerRelay>(http.RequestAborted))?.ToRequest()
+                    ?? throw new FormatException("empty body");
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+            {
+                return Results.Json(new Error($"malformed relay message: {e.Message}"), statusCode: 400);
+            }
+
+            return await service.Relay(peer, request, http.RequestAborted)
+                ? Results.Json(new { relayed = request.KeyIds.Count })
+                : Results.Json(new Error("the relay could not be completed (key stream, route or a later hop)"), statusCode: 409);
         });
         app.MapPost("/api/v1/kme/burn", async (HttpContext http) =>
         {

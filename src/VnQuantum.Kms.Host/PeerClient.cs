@@ -32,6 +32,25 @@ public sealed record PeerReservation(
         new(Master, Slaves, Keys.Select(k => new KeyLocation(k.KeyId, k.Segment, k.Offset, k.Bytes)).ToList(), NextSegment);
 }
 
+/// <summary>The KME-to-KME relay message (after ETSI GS QKD 020): end-to-end key IDs, the hop key's place in the
+/// link's stream, and the end-to-end keys one-time-padded with it (Base64; absent on the first hop).</summary>
+public sealed record PeerRelay(
+    [property: JsonPropertyName("origin_KME_ID")] string Origin,
+    [property: JsonPropertyName("destination_KME_ID")] string Destination,
+    [property: JsonPropertyName("master_SAE_ID")] string Master,
+    [property: JsonPropertyName("slave_SAE_IDs")] IReadOnlyList<string> Slaves,
+    [property: JsonPropertyName("key_IDs")] IReadOnlyList<Guid> KeyIds,
+    [property: JsonPropertyName("hop")] PeerReservation Hop,
+    [property: JsonPropertyName("ciphertexts")] IReadOnlyList<string>? Ciphertexts)
+{
+    public static PeerRelay From(RelayRequest r) =>
+        new(r.Origin, r.Destination, r.Master, r.Slaves, r.KeyIds, PeerReservation.From(r.Hop), r.Ciphertexts?.Select(Convert.ToBase64String).ToList());
+
+    /// <exception cref="FormatException">A ciphertext is not Base64.</exception>
+    public RelayRequest ToRequest() =>
+        new(Origin, Destination, Master, Slaves, KeyIds, Hop.ToReservation(), Ciphertexts?.Select(Convert.FromBase64String).ToList());
+}
+
 /// <summary>IDs to burn at a peer.</summary>
 public sealed record PeerBurn([property: JsonPropertyName("key_IDs")] IReadOnlyList<Guid> KeyIds);
 
@@ -71,6 +90,18 @@ internal sealed class PeerClient : IDisposable
         }
 
         using var response = await client.PostAsJsonAsync("/api/v1/kme/reservations", PeerReservation.From(reservation), cancel);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>True once the rest of the route has recorded the relayed keys.</summary>
+    public async Task<bool> SendRelayAsync(string peer, RelayRequest request, CancellationToken cancel)
+    {
+        if (!_clients.TryGetValue(peer, out var client))
+        {
+            return false;
+        }
+
+        using var response = await client.PostAsJsonAsync("/api/v1/kme/relay", PeerRelay.From(request), cancel);
         return response.IsSuccessStatusCode;
     }
 

@@ -14,7 +14,13 @@ namespace VnQuantum.Kms;
 /// and the master gets 503. A key whose 200 was lost on the way is burned by nobody and fetched by nobody but its
 /// slaves: it is never handed to another SAE.
 /// </remarks>
-public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string, Reservation, CancellationToken, Task<bool>>? notifyPeer = null)
+/// <param name="notifyPeer">Sends a reservation to a peer KME; true once the peer has durably recorded it.</param>
+/// <param name="relay">Sends a relay hop to a peer KME; true once the whole rest of the route has recorded the keys.</param>
+public sealed class KeyService(
+    KmsOptions options,
+    IKeyStore store,
+    Func<string, Reservation, CancellationToken, Task<bool>>? notifyPeer = null,
+    Func<string, RelayRequest, CancellationToken, Task<bool>>? relay = null)
 {
     /// <summary>The link name of keys whose master and slaves are all attached to this KME.</summary>
     public const string LocalLink = "local";
@@ -47,8 +53,20 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
 
     private bool IsKnown(string sae) => _saes.Contains(sae) || options.RemoteSaes.ContainsKey(sae);
 
-    private (string Link, int? Parity) LinkTo(string sae) =>
-        options.RemoteSaes.TryGetValue(sae, out string? kme) ? (kme, ParityFor(options.KmeId, kme)) : (LocalLink, null);
+    /// <summary>
+    /// Where keys for <paramref name="sae"/> go: the link they are cut from (this KME's own pool, a peer, or the next
+    /// hop towards a KME reached by relay), the parity of this side's segments on it, and the KME the SAE is on.
+    /// </summary>
+    private (string Link, int? Parity, string Destination) Route(string sae)
+    {
+        if (!options.RemoteSaes.TryGetValue(sae, out string? kme))
+        {
+            return (LocalLink, null, options.KmeId);
+        }
+
+        string next = options.Peers.ContainsKey(kme) ? kme : options.Routes[kme];
+        return (next, ParityFor(options.KmeId, next), kme);
+    }
 
     /// <summary>GET status (Section 5.1): the link from the calling master to <paramref name="slave"/>.</summary>
     public ApiResult<Status> GetStatus(string caller, string slave)
@@ -58,9 +76,8 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
             return ApiResult<Status>.BadRequest($"unknown slave_SAE_ID '{slave}'");
         }
 
-        var (link, parity) = LinkTo(slave);
+        var (link, parity, target) = Route(slave);
         long keys = _store.AvailableBytes(link, parity) / (options.KeySize / 8);
-        string target = link == LocalLink ? options.KmeId : link;
         return ApiResult<Status>.Ok(new Status(options.KmeId, target, caller, slave, options.KeySize,
             (int)Math.Min(keys, options.MaxKeyCount), options.MaxKeyCount, options.MaxKeyPerRequest, options.MaxKeySize,
             options.MinKeySize, options.MaxSaeIdCount));
@@ -118,15 +135,16 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
             return ApiResult<KeyContainer>.BadRequest($"{slaves.Count} slave SAEs exceed max_SAE_ID_count {options.MaxSaeIdCount}");
         }
 
-        // Keys live on one link: every slave is on this KME or on one peer KME.
-        var peers = slaves.Select(LinkTo).Where(l => l.Link != LocalLink).Distinct().ToList();
+        // Keys live on one link: every slave is on this KME or on one other KME (a peer, or one reached by relay).
+        var peers = slaves.Select(Route).Where(l => l.Link != LocalLink).Distinct().ToList();
         if (peers.Count > 1)
         {
-            return ApiResult<KeyContainer>.BadRequest($"the slaves are attached to different KMEs ({string.Join(", ", peers.Select(p => p.Link))}); one key stream reaches one of them");
+            return ApiResult<KeyContainer>.BadRequest($"the slaves are attached to different KMEs ({string.Join(", ", peers.Select(p => p.Destination))}); one key stream reaches one of them");
         }
 
-        var (link, parity) = peers.Count == 1 ? peers[0] : (LocalLink, (int?)null);
+        var (link, parity, destination) = peers.Count == 1 ? peers[0] : (LocalLink, (int?)null, options.KmeId);
         bool remote = link != LocalLink;
+        bool relayed = remote && destination != link;
         var (reserved, token) = await _commits.Reserve(new ReservationRequest(link, parity, caller, slaves, request.Number, size / 8, remote), cancel);
 
         if (reserved is null)
@@ -141,7 +159,9 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
             bool recorded = false;
             try
             {
-                recorded = notifyPeer is not null && await notifyPeer(link, reservation, cancel);
+                recorded = relayed
+                    ? relay is not null && await relay(link, new RelayRequest(options.KmeId, destination, caller, slaves, ids, reservation, null), cancel)
+                    : notifyPeer is not null && await notifyPeer(link, reservation, cancel);
             }
             catch (Exception)
             {
@@ -164,7 +184,9 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
                     CryptographicOperations.ZeroMemory(k.Material);
                 }
 
-                return ApiResult<KeyContainer>.Unavailable($"the peer KME '{link}' did not acknowledge the keys; none were handed out, try again");
+                return ApiResult<KeyContainer>.Unavailable(relayed
+                    ? $"the relay to '{destination}' through '{link}' did not complete; none were handed out, try again"
+                    : $"the peer KME '{link}' did not acknowledge the keys; none were handed out, try again");
             }
 
             _store.Confirm(ids);
@@ -206,6 +228,127 @@ public sealed class KeyService(KmsOptions options, IKeyStore store, Func<string,
         }
 
         return _store.RecordPeerReservation(peer, ParityFor(peer, options.KmeId), reservation);
+    }
+
+    /// <summary>
+    /// One hop of a relay that arrived from <paramref name="peer"/> (modelled on ETSI GS QKD 020): the hop key is cut
+    /// from this side's copy of that link's stream, the end-to-end keys are recovered (one-time pad), and then either
+    /// recorded here for the slaves (this KME is the destination) or padded again with a fresh hop key of the next
+    /// link and sent on. True only once the keys are durably recorded at the destination; the hop keys taken here are
+    /// burned whatever happens, as they were only a pad.
+    /// </summary>
+    public async Task<bool> Relay(string peer, RelayRequest request, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        int count = request.KeyIds.Count;
+        if (count == 0 || request.Hop.Keys.Count != count || (request.Ciphertexts is { } c && c.Count != count))
+        {
+            return false;
+        }
+
+        var hopKeys = _store.ConsumeForRelay(peer, ParityFor(peer, options.KmeId), request.Hop);
+        if (hopKeys is null)
+        {
+            return false;
+        }
+
+        var keys = new List<StoredKey>(count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                byte[] material = hopKeys[i];
+                if (request.Ciphertexts is { } ciphertexts)
+                {
+                    if (ciphertexts[i].Length != material.Length)
+                    {
+                        return false;
+                    }
+
+                    material = Pad(ciphertexts[i], hopKeys[i]);
+                }
+                else
+                {
+                    material = (byte[])material.Clone();
+                }
+
+                keys.Add(new StoredKey(request.KeyIds[i], material));
+            }
+
+            if (request.Destination == options.KmeId)
+            {
+                // The master must be an SAE of the origin KME and the slaves SAEs of this one: a relay cannot plant keys for others.
+                if (!options.RemoteSaes.TryGetValue(request.Master, out string? origin) || origin != request.Origin || request.Slaves.Count == 0 || !request.Slaves.All(_saes.Contains))
+                {
+                    return false;
+                }
+
+                _store.RecordRelayedKeys(request.Master, request.Slaves, keys);
+                return true;
+            }
+
+            string? next = options.Peers.ContainsKey(request.Destination) ? request.Destination : options.Routes.GetValueOrDefault(request.Destination);
+            if (next is null || next == peer || relay is null)
+            {
+                return false;
+            }
+
+            var (reserved, token) = await _commits.Reserve(new ReservationRequest(next, ParityFor(options.KmeId, next), request.Master, request.Slaves, count, keys[0].Material.Length, Pending: true), cancel);
+            if (reserved is null)
+            {
+                return false;
+            }
+
+            var (reservation, outgoing) = reserved.Value;
+            var padded = keys.Select((k, i) => Pad(k.Material, outgoing[i].Material)).ToList();
+            bool forwarded = false;
+            try
+            {
+                forwarded = await relay(next, request with { Hop = reservation, Ciphertexts = padded }, cancel);
+            }
+            catch (Exception)
+            {
+                forwarded = false;
+            }
+            finally
+            {
+                lock (_inFlightGate)
+                {
+                    _inFlight.Remove(token);
+                }
+
+                _store.Burn(outgoing.Select(k => k.Id).ToList());
+                foreach (var k in outgoing)
+                {
+                    CryptographicOperations.ZeroMemory(k.Material);
+                }
+            }
+
+            return forwarded;
+        }
+        finally
+        {
+            foreach (var k in keys)
+            {
+                CryptographicOperations.ZeroMemory(k.Material);
+            }
+
+            foreach (var h in hopKeys)
+            {
+                CryptographicOperations.ZeroMemory(h);
+            }
+        }
+    }
+
+    private static byte[] Pad(byte[] data, byte[] pad)
+    {
+        var result = new byte[data.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = (byte)(data[i] ^ pad[i]);
+        }
+
+        return result;
     }
 
     /// <summary>Burns, at a peer's request, those of <paramref name="ids"/> whose master is an SAE of that peer.</summary>

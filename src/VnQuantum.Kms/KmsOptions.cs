@@ -73,8 +73,15 @@ public sealed class KmsOptions
     /// the master gets 503. Default 10 s.</summary>
     public double PeerTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>SAEs attached to peer KMEs: SAE ID → KME ID. A master here may ask for keys shared with them.</summary>
+    /// <summary>SAEs attached to other KMEs: SAE ID → KME ID (a peer, or a KME reached through <see cref="Routes"/>). A
+    /// master here may ask for keys shared with them.</summary>
     public Dictionary<string, string> RemoteSaes { get; set; } = [];
+
+    /// <summary>
+    /// Trusted-node relay: destination KME ID → the peer that is the next hop towards it (written by the network
+    /// planner). Keys for an SAE on a KME that is not a peer are relayed hop by hop along these routes.
+    /// </summary>
+    public Dictionary<string, string> Routes { get; set; } = [];
 
     /// <summary>Audit log (JSON lines, HMAC-chained). Default kme.audit.jsonl next to the store.</summary>
     public string? AuditLogPath { get; set; }
@@ -132,9 +139,17 @@ public sealed class KmsOptions
 
         foreach (var (sae, kme) in RemoteSaes)
         {
-            if (!Peers.ContainsKey(kme))
+            if (!Peers.ContainsKey(kme) && !Routes.ContainsKey(kme))
             {
-                problems.Add($"remoteSaes.{sae} names KME '{kme}', which is not in peers");
+                problems.Add($"remoteSaes.{sae} names KME '{kme}', which is neither in peers nor in routes");
+            }
+        }
+
+        foreach (var (destination, next) in Routes)
+        {
+            if (!Peers.ContainsKey(next))
+            {
+                problems.Add($"routes.{destination} names next hop '{next}', which is not in peers");
             }
         }
 

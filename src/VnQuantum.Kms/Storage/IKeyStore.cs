@@ -13,6 +13,14 @@ public sealed record KeyLocation(Guid Id, long Segment, int Offset, int Bytes);
 /// </summary>
 public sealed record Reservation(string Master, IReadOnlyList<string> Slaves, IReadOnlyList<KeyLocation> Keys, long NextSegment);
 
+/// <summary>
+/// A relay hop (modelled on ETSI GS QKD 020's key relay): end-to-end keys <paramref name="KeyIds"/> for a master on
+/// <paramref name="Origin"/> and slaves on <paramref name="Destination"/>, carried over one link. <paramref name="Hop"/>
+/// is the hop key cut from that link's stream; <paramref name="Ciphertexts"/> are the end-to-end keys one-time-padded
+/// with it (null on the first hop, where the hop key is the end-to-end key).
+/// </summary>
+public sealed record RelayRequest(string Origin, string Destination, string Master, IReadOnlyList<string> Slaves, IReadOnlyList<Guid> KeyIds, Reservation Hop, IReadOnlyList<byte[]>? Ciphertexts);
+
 /// <summary>One reservation of a batch: <paramref name="Count"/> keys of <paramref name="Bytes"/> bytes from
 /// <paramref name="Link"/>'s stream for a master and its slaves.</summary>
 public sealed record ReservationRequest(string Link, int? Parity, string Master, IReadOnlyList<string> Slaves, int Count, int Bytes, bool Pending);
@@ -64,6 +72,20 @@ public interface IKeyStore : IDisposable
     /// this side's copy of the stream. Idempotent (known IDs are skipped). False when a segment is missing here.
     /// </summary>
     bool RecordPeerReservation(string link, int peerParity, Reservation reservation);
+
+    /// <summary>
+    /// For a relay through this KME: cuts the bytes of the peer's hop reservation from this side's copy of
+    /// <paramref name="link"/> and returns them in order, leaving only tombstones (the hop keys are never deliverable
+    /// here). Null, and nothing changed, when a segment is missing or any ID is already known (a relay message is
+    /// never replayed).
+    /// </summary>
+    IReadOnlyList<byte[]>? ConsumeForRelay(string link, int peerParity, Reservation hop);
+
+    /// <summary>
+    /// Records end-to-end keys that arrived by relay as confirmed keys of <paramref name="master"/> for
+    /// <paramref name="slaves"/> (deliverable by <see cref="Deliver"/>). Idempotent: known IDs are skipped.
+    /// </summary>
+    void RecordRelayedKeys(string master, IReadOnlyList<string> slaves, IReadOnlyList<StoredKey> keys);
 
     /// <summary>
     /// Delivers the confirmed keys <paramref name="ids"/> of <paramref name="master"/> to <paramref name="slave"/>,

@@ -279,7 +279,59 @@ public abstract class SqlKeyStore : IKeyStore
         }
     }
 
-    public bool RecordPeerReservation(string link, int peerParity, Reservation reservation)
+    public bool RecordPeerReservation(string link, int peerParity, Reservation reservation) =>
+        CutPeerBytes(link, peerParity, reservation, skipKnown: true, (tx, key, material) =>
+        {
+            InsertKey(tx, key.Id, reservation.Master, reservation.Slaves, material, "confirmed");
+            CryptographicOperations.ZeroMemory(material);
+        });
+
+    public IReadOnlyList<byte[]>? ConsumeForRelay(string link, int peerParity, Reservation hop)
+    {
+        var materials = new List<byte[]>(hop.Keys.Count);
+        bool cut = CutPeerBytes(link, peerParity, hop, skipKnown: false, (tx, key, material) =>
+        {
+            // A tombstone keeps the ID known, so the same bytes are never taken twice.
+            InsertKey(tx, key.Id, hop.Master, [], [], "relayed");
+            materials.Add(material);
+        });
+        if (!cut)
+        {
+            foreach (var m in materials)
+            {
+                CryptographicOperations.ZeroMemory(m);
+            }
+
+            return null;
+        }
+
+        return materials;
+    }
+
+    public void RecordRelayedKeys(string master, IReadOnlyList<string> slaves, IReadOnlyList<StoredKey> keys)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (var key in keys)
+            {
+                using var known = Command(tx, "SELECT 1 FROM reserved_key WHERE key_id = @id", ("@id", key.Id.ToString("D")));
+                if (known.ExecuteScalar() is null)
+                {
+                    InsertKey(tx, key.Id, master, slaves, key.Material, "confirmed");
+                }
+            }
+
+            tx.Commit();
+        }
+    }
+
+    /// <summary>
+    /// Cuts the keys of a peer's reservation from this side's copy of the stream, one transaction: each key's bytes go
+    /// to <paramref name="take"/> (inside the transaction), and the peer's segments below its next segment are dropped.
+    /// Known IDs are skipped (<paramref name="skipKnown"/>) or refuse the whole reservation.
+    /// </summary>
+    private bool CutPeerBytes(string link, int peerParity, Reservation reservation, bool skipKnown, Action<DbTransaction, KeyLocation, byte[]> take)
     {
         lock (_gate)
         {
@@ -293,7 +345,12 @@ public abstract class SqlKeyStore : IKeyStore
                     {
                         if (known.ExecuteScalar() is not null)
                         {
-                            continue;
+                            if (skipKnown)
+                            {
+                                continue;
+                            }
+
+                            return false;
                         }
                     }
 
@@ -319,9 +376,7 @@ public abstract class SqlKeyStore : IKeyStore
                         return false;
                     }
 
-                    byte[] material = plain.AsSpan(key.Offset, key.Bytes).ToArray();
-                    InsertKey(tx, key.Id, reservation.Master, reservation.Slaves, material, "confirmed");
-                    CryptographicOperations.ZeroMemory(material);
+                    take(tx, key, plain.AsSpan(key.Offset, key.Bytes).ToArray());
                 }
 
                 using (var delete = Command(tx, "DELETE FROM pool_segment WHERE link = @link AND seq < @seq AND seq % 2 = @parity",
