@@ -93,6 +93,9 @@ public sealed class KmsOptions
     /// <summary>Where the pool's key material comes from when the KME starts.</summary>
     public KeySourceOptions KeySource { get; set; } = new();
 
+    /// <summary>More key sources, one per further link (a trusted node has a stream per neighbour).</summary>
+    public List<KeySourceOptions> KeySources { get; set; } = [];
+
     /// <summary>Every problem, naming the field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

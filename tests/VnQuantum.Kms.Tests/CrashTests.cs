@@ -49,7 +49,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         {
             // Requests in flight while a KME dies.
             string victim = rng.Next(2) == 0 ? "a" : "b";
-            var traffic = Traffic(master, slave, handed, delivered, cutReplies, rng.Next());
+            var traffic = KmeTraffic.Run(master, slave, "SAE-A", "SAE-B", handed, delivered, cutReplies, rng.Next());
             await Task.Delay(rng.Next(20, 200));
             kmes[victim].Kill(entireProcessTree: true);
             await kmes[victim].WaitForExitAsync();
@@ -91,64 +91,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         output.WriteLine($"{trials} trials, {kills} kills: {handed.Count} keys handed, {delivered.Count} delivered once with the master's bytes, {burned} burned because their dec_keys reply was cut by a kill");
         Assert.True(handed.Count > trials, "the test must actually move keys");
-    }
-
-    private static async Task Traffic(HttpClient master, HttpClient slave, Dictionary<string, string> handed, Dictionary<string, string> delivered, HashSet<string> cut, int seed)
-    {
-        var rng = new Random(seed);
-        for (int i = 0; i < 6; i++)
-        {
-            try
-            {
-                var r = await master.PostAsync("/api/v1/keys/SAE-B/enc_keys", new StringContent("""{"number":2,"size":256}""", Encoding.UTF8, "application/json"));
-                if (r.StatusCode == HttpStatusCode.OK)
-                {
-                    foreach (var k in (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys").EnumerateArray())
-                    {
-                        handed[k.GetProperty("key_ID").GetString()!] = k.GetProperty("key").GetString()!;
-                    }
-                }
-            }
-            catch (Exception)
-            {
-                // Whatever broke (a kill mid-request, a refused connection), the master got no 200: nothing was handed.
-            }
-
-            var pendingIds = handed.Keys.Except(delivered.Keys).Except(cut).Take(rng.Next(1, 3)).ToList();
-            if (pendingIds.Count == 0)
-            {
-                continue;
-            }
-
-            string body = "{\"key_IDs\":[" + string.Join(",", pendingIds.Select(id => $"{{\"key_ID\":\"{id}\"}}")) + "]}";
-            try
-            {
-                var r = await slave.PostAsync("/api/v1/keys/SAE-A/dec_keys", new StringContent(body, Encoding.UTF8, "application/json"));
-                if (r.StatusCode == HttpStatusCode.OK)
-                {
-                    foreach (var k in (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys").EnumerateArray())
-                    {
-                        Assert.True(delivered.TryAdd(k.GetProperty("key_ID").GetString()!, k.GetProperty("key").GetString()!), "a key was delivered twice");
-                    }
-                }
-                else
-                {
-                    // Refused while the peer was down or restarting: the keys must come later; try them again then.
-                }
-            }
-            catch (Exception e) when (e is SocketException || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-            {
-                // The KME was down or the connection never opened: the request never arrived; the keys must come later.
-            }
-            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
-            {
-                // The reply may have been cut after the KME committed the delivery: those keys may be burned.
-                foreach (string id in pendingIds)
-                {
-                    cut.Add(id);
-                }
-            }
-        }
     }
 
     private void WriteConfig(string name, string kmeId, int port, string saeThumb, string sae, string remoteSae, string peerId, int peerPort, string peerCert)

@@ -57,21 +57,28 @@ internal static class KmsCommand
             options.AuditLogPath = options.AuditLogPath is null ? null : Resolve(options.AuditLogPath);
 
             await using var host = KmeHost.Create(options);
-            if (host.Store.HasStream(options.KeySource.Link))
+            foreach (var source in options.KeySources.Prepend(options.KeySource))
             {
-                // A restart: the stream was loaded before and part of it may be handed out already.
-                output.WriteLine($"{options.KmeId}: the key stream of link '{options.KeySource.Link}' is already in the store; the key source is not read again");
-            }
-            else if (options.KeySource.File is string file)
-            {
-                QkdKeySources.ReplayFile(Resolve(file), host.Store, options.KeySource.Link);
-            }
+                if (source.File is null && source.QkdLink is null)
+                {
+                    continue;
+                }
 
-            else if (options.KeySource.QkdLink is { } q)
-            {
-                var link = q.Preset switch { "gys" => QkdLink.Gys(q.DistanceKm), "snspd" => QkdLink.Snspd(q.DistanceKm), _ => QkdLink.Lim2014(q.DistanceKm) };
-                int bytes = QkdKeySources.RunLink(link, (long)q.Pulses, q.Seed, host.Store, aliceLink: options.KeySource.Link);
-                output.WriteLine($"{options.KmeId}: the simulated {q.Preset} link at {q.DistanceKm} km gave {bytes} key bytes");
+                if (host.Store.HasStream(source.Link))
+                {
+                    // A restart: the stream was loaded before and part of it may be handed out already.
+                    output.WriteLine($"{options.KmeId}: the key stream of link '{source.Link}' is already in the store; the key source is not read again");
+                }
+                else if (source.File is string file)
+                {
+                    QkdKeySources.ReplayFile(Resolve(file), host.Store, source.Link);
+                }
+                else if (source.QkdLink is { } q)
+                {
+                    var link = q.Preset switch { "gys" => QkdLink.Gys(q.DistanceKm), "snspd" => QkdLink.Snspd(q.DistanceKm), _ => QkdLink.Lim2014(q.DistanceKm) };
+                    int bytes = QkdKeySources.RunLink(link, (long)q.Pulses, q.Seed, host.Store, aliceLink: source.Link);
+                    output.WriteLine($"{options.KmeId}: the simulated {q.Preset} link at {q.DistanceKm} km gave {bytes} key bytes");
+                }
             }
 
             await host.StartAsync(cancel);

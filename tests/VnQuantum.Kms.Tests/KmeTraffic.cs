@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace VnQuantum.Kms.Tests;
+
+/// <summary>The traffic of the crash tests: an SAE pair asking for and fetching keys while KMEs are killed.</summary>
+internal static class KmeTraffic
+{
+    /// <summary>
+    /// A few rounds of enc_keys by the master and dec_keys by the slave while KMEs may be dying: records what the master
+    /// was handed (200s only), what the slave got (asserting no key comes twice), and which dec_keys replies were cut.
+    /// </summary>
+    public static async Task Run(HttpClient master, HttpClient slave, string masterSae, string slaveSae, Dictionary<string, string> handed, Dictionary<string, string> delivered, HashSet<string> cut, int seed)
+    {
+        var rng = new Random(seed);
+        for (int i = 0; i < 6; i++)
+        {
+            try
+            {
+                var r = await master.PostAsync($"/api/v1/keys/{slaveSae}/enc_keys", new StringContent("""{"number":2,"size":256}""", Encoding.UTF8, "application/json"));
+                if (r.StatusCode == HttpStatusCode.OK)
+                {
+                    foreach (var k in (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys").EnumerateArray())
+                    {
+                        handed[k.GetProperty("key_ID").GetString()!] = k.GetProperty("key").GetString()!;
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                // Whatever broke (a kill mid-request, a refused connection), the master got no 200: nothing was handed.
+            }
+
+            var pendingIds = handed.Keys.Except(delivered.Keys).Except(cut).Take(rng.Next(1, 3)).ToList();
+            if (pendingIds.Count == 0)
+            {
+                continue;
+            }
+
+            string body = "{\"key_IDs\":[" + string.Join(",", pendingIds.Select(id => $"{{\"key_ID\":\"{id}\"}}")) + "]}";
+            try
+            {
+                var r = await slave.PostAsync($"/api/v1/keys/{masterSae}/dec_keys", new StringContent(body, Encoding.UTF8, "application/json"));
+                if (r.StatusCode == HttpStatusCode.OK)
+                {
+                    foreach (var k in (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys").EnumerateArray())
+                    {
+                        Assert.True(delivered.TryAdd(k.GetProperty("key_ID").GetString()!, k.GetProperty("key").GetString()!), "a key was delivered twice");
+                    }
+                }
+                else
+                {
+                    // Refused while the peer was down or restarting: the keys must come later; try them again then.
+                }
+            }
+            catch (Exception e) when (e is SocketException || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                // The KME was down or the connection never opened: the request never arrived; the keys must come later.
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                // The reply may have been cut after the KME committed the delivery: those keys may be burned.
+                foreach (string id in pendingIds)
+                {
+                    cut.Add(id);
+                }
+            }
+        }
+    }
+}
