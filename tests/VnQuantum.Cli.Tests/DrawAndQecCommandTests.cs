@@ -148,3 +148,48 @@ public class NetCommandTests
         Assert.Contains("build nodes: lc", output);
     }
 }
+
+public class NetUpTests
+{
+    [Fact]
+    public async Task TheMetroRing_RelaysAKeyBetweenDistantSites()
+    {
+        string dir = Directory.CreateTempSubdirectory("vnq-net-up-").FullName;
+        try
+        {
+            var topology = VnQuantum.Network.Design.Built(VnQuantum.Network.TopologyFile.Load(VnqAppTests.Sample("networks/metro.json")), [], []);
+            var log = new StringWriter();
+            await using var net = await VnQuantum.Cli.Commands.NetUp.StartAsync(topology, dir, 6e7, log);
+            var routes = VnQuantum.Network.RelayRoutes.NextHops(topology, new VnQuantum.Network.LinkRates().All(topology));
+            Assert.NotEqual("thanhxuan", routes["badinh"]["thanhxuan"]); // not a neighbour: relayed
+
+            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, "ca.crt")));
+            HttpClient Sae(string node) => VnQuantum.Kms.Client.EtsiKeyClient.CreateHttpClient(
+                new Uri($"https://127.0.0.1:{net.Ports[node]}"),
+                System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(dir, $"sae-{node}.crt"), Path.Combine(dir, $"sae-{node}.key")),
+                ca);
+            using var master = Sae("badinh");
+            using var slave = Sae("thanhxuan");
+            var enc = await master.PostAsync("/api/v1/keys/SAE-thanhxuan/enc_keys", new StringContent("""{"number":2,"size":256}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(enc.IsSuccessStatusCode, await enc.Content.ReadAsStringAsync() + log);
+            var keys = (await enc.Content.ReadFromJsonAsyncSafe()).GetProperty("keys").EnumerateArray().ToList();
+            foreach (var k in keys)
+            {
+                var dec = await slave.GetAsync($"/api/v1/keys/SAE-badinh/dec_keys?key_ID={k.GetProperty("key_ID").GetString()}");
+                Assert.True(dec.IsSuccessStatusCode, await dec.Content.ReadAsStringAsync());
+                Assert.Equal(k.GetProperty("key").GetString(), (await dec.Content.ReadFromJsonAsyncSafe()).GetProperty("keys")[0].GetProperty("key").GetString());
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, true);
+        }
+    }
+}
+
+internal static class HttpContentJson
+{
+    public static async Task<System.Text.Json.JsonElement> ReadFromJsonAsyncSafe(this HttpContent content) =>
+        System.Text.Json.JsonDocument.Parse(await content.ReadAsStringAsync()).RootElement;
+}

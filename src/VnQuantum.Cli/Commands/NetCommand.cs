@@ -14,7 +14,56 @@ internal static class NetCommand
         CreatePlan(output, error),
         CreateSimulate(output, error),
         CreateDesign(output, error),
+        CreateUp(output, error),
     };
+
+    private static Command CreateUp(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<string>("topology") { Description = "A topology file (JSON or YAML)." };
+        var dir = new Option<string>("--dir") { Description = "Folder for the CA, certificates and key stores.", DefaultValueFactory = _ => "net-demo" };
+        var pulses = new Option<double>("--pulses") { Description = "Pulses of each link's simulated QKD run.", DefaultValueFactory = _ => 5e7 };
+        var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: run until Ctrl+C)." };
+        var command = new Command("up", "Start a KME at every node on loopback, fed by each link's simulated QKD run, relaying keys hop by hop over the trusted nodes.") { file, dir, pulses, seconds };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var topology = Load(parse.GetValue(file)!, error);
+            if (topology is null)
+            {
+                return ExitCodes.InputError;
+            }
+
+            topology = Design.Built(topology, [], []);
+            await using var net = await NetUp.StartAsync(topology, parse.GetValue(dir)!, parse.GetValue(pulses), output, cancel);
+            string ca = Path.Combine(net.Directory, "ca.crt");
+            // Show a demand whose sites are not neighbours, so that the example is relayed.
+            var neighbours = topology.Links.SelectMany(l => new[] { (l.From, l.To), (l.To, l.From) }).ToHashSet();
+            var demand = topology.Demands.FirstOrDefault(d => !neighbours.Contains((d.From, d.To))) ?? topology.Demands.FirstOrDefault();
+            output.WriteLine($"{net.Hosts.Count} KMEs serving ETSI GS QKD 014 on loopback ({string.Join(", ", net.Ports.Select(p => $"{NetUp.KmeId(p.Key)}:{p.Value}"))})");
+            if (demand is not null)
+            {
+                string m = demand.From.ToLowerInvariant(), s = demand.To.ToLowerInvariant();
+                output.WriteLine($"""
+
+                    # {NetUp.SaeId(demand.From)} asks its KME for a key shared with {NetUp.SaeId(demand.To)} (relayed hop by hop if they are not neighbours):
+                    curl --cacert {ca} --cert {Path.Combine(net.Directory, $"sae-{m}.crt")} --key {Path.Combine(net.Directory, $"sae-{m}.key")} -H 'Content-Type: application/json' -d '{"{"}"number":1,"size":256{"}"}' https://127.0.0.1:{net.Ports[demand.From]}/api/v1/keys/{NetUp.SaeId(demand.To)}/enc_keys
+                    # {NetUp.SaeId(demand.To)} fetches it from its own KME:
+                    curl --cacert {ca} --cert {Path.Combine(net.Directory, $"sae-{s}.crt")} --key {Path.Combine(net.Directory, $"sae-{s}.key")} "https://127.0.0.1:{net.Ports[demand.To]}/api/v1/keys/{NetUp.SaeId(demand.From)}/dec_keys?key_ID=<key_ID>"
+                    """);
+            }
+
+            try
+            {
+                await Task.Delay(parse.GetValue(seconds) is double s ? TimeSpan.FromSeconds(Math.Max(0, s)) : Timeout.InfiniteTimeSpan, cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: stop the KMEs.
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
 
     private static Topology? Load(string path, TextWriter error)
     {
