@@ -143,9 +143,10 @@ public class NetCommandTests
         var (code, output, error) = VnqAppTests.Vnq("net", "simulate", VnqAppTests.Sample("networks/metro.json"), "--hours", "1", "--seed", "3");
         Assert.True(code == 0, error);
         Assert.Contains("served", output);
-        (code, output, error) = VnqAppTests.Vnq("net", "design", VnqAppTests.Sample("networks/vietnam-backbone.json"));
+        (code, output, error) = VnqAppTests.Vnq("net", "design", VnqAppTests.Sample("networks/vietnam-backbone.json"), "--budget", "5");
         Assert.True(code == 0, error);
         Assert.Contains("build nodes: lc", output);
+        Assert.Contains("over the budget of 5: no design meeting every demand costs less than 9", output);
     }
 }
 

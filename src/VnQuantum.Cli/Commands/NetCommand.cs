@@ -185,7 +185,8 @@ internal static class NetCommand
         var file = new Argument<string>("topology") { Description = "A topology file whose candidate nodes and links carry costs." };
         var seconds = new Option<int>("--time-limit") { Description = "Seconds the exact solver may take.", DefaultValueFactory = _ => 60 };
         var report = new Option<string?>("--report") { Description = "Write a report of the designed network (.html, .md)." };
-        var command = new Command("design", "Choose which candidate trusted nodes and links to build so that every demand is met at least cost.") { file, seconds, report };
+        var budget = new Option<double?>("--budget") { Description = "What may be spent (in the file's cost unit): the design says whether it fits." };
+        var command = new Command("design", "Choose which candidate trusted nodes and links to build so that every demand is met at least cost.") { file, seconds, report, budget };
         command.SetAction(parse =>
         {
             var topology = Load(parse.GetValue(file)!, error);
@@ -207,6 +208,16 @@ internal static class NetCommand
             console.MarkupLine(Markup.Escape($"build nodes: {string.Join(", ", design.BuiltNodes)}"));
             console.MarkupLine(Markup.Escape($"build links: {string.Join(", ", design.BuiltLinks)}"));
             console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"cost {design.Cost:0.##} (building every candidate: {design.TrivialCost:0.##}); lower bound {design.LowerBound:0.##}, gap {design.Gap:P1}; {design.Elapsed.TotalSeconds:0.0} s")));
+            if (parse.GetValue(budget) is double limit)
+            {
+                // The least cost that meets every demand is the design's; a budget below the proven bound cannot be met by any design.
+                console.MarkupLine(Markup.Escape(design.Cost <= limit
+                    ? string.Create(CultureInfo.InvariantCulture, $"within the budget of {limit:0.##} ({limit - design.Cost:0.##} left)")
+                    : design.LowerBound > limit
+                        ? string.Create(CultureInfo.InvariantCulture, $"over the budget of {limit:0.##}: no design meeting every demand costs less than {design.LowerBound:0.##}")
+                        : string.Create(CultureInfo.InvariantCulture, $"over the budget of {limit:0.##} by {design.Cost - limit:0.##} (a cheaper design may exist down to {design.LowerBound:0.##})")));
+            }
+
             var builtNodes = design.BuiltNodes.ToHashSet(StringComparer.Ordinal);
             var builtLinks = topology.Links.Select((l, e) => (l, e)).Where(p => design.BuiltLinks.Contains(p.l.Id)).Select(p => p.e).ToHashSet();
             var built = Design.Built(topology, builtNodes, builtLinks);
