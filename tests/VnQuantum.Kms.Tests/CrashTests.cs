@@ -58,30 +58,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             kmes[victim] = StartKme(victim);
         }
 
-        // Everything handed and not yet fetched must still come, exactly once, with the same bytes; only a key whose
-        // earlier dec_keys reply was cut by a kill may be gone (delivered at the KME, lost on the wire: burned).
-        int burned = 0;
-        foreach (string id in handed.Keys.Except(delivered.Keys).ToList())
-        {
-            var r = await slave.GetAsync($"/api/v1/keys/SAE-A/dec_keys?key_ID={id}");
-            if (r.StatusCode == HttpStatusCode.OK)
-            {
-                delivered[id] = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys")[0].GetProperty("key").GetString()!;
-            }
-            else
-            {
-                Assert.True(cutReplies.Contains(id), $"handed key {id} could not be fetched: {await r.Content.ReadAsStringAsync()}");
-                burned++;
-            }
-        }
-
-        foreach (var (id, key) in delivered)
-        {
-            Assert.True(handed.TryGetValue(id, out string? sent), $"{id} delivered but never handed");
-            Assert.Equal(sent, key);
-            var again = await slave.GetAsync($"/api/v1/keys/SAE-A/dec_keys?key_ID={id}");
-            Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
-        }
+        int burned = await KmeTraffic.VerifyAsync(slave, "SAE-A", handed, delivered, cutReplies);
 
         foreach (var p in kmes.Values)
         {

@@ -70,4 +70,37 @@ internal static class KmeTraffic
             }
         }
     }
+
+    /// <summary>
+    /// After the kills: everything handed and not yet fetched must still come, exactly once, with the same bytes; only
+    /// a key whose earlier dec_keys reply was cut by a kill may be gone (delivered at the KME, lost on the wire: burned).
+    /// Nothing the master was not handed is delivered, and nothing twice. Returns how many keys were burned that way.
+    /// </summary>
+    public static async Task<int> VerifyAsync(HttpClient slave, string masterSae, Dictionary<string, string> handed, Dictionary<string, string> delivered, HashSet<string> cut)
+    {
+        int burned = 0;
+        foreach (string id in handed.Keys.Except(delivered.Keys).ToList())
+        {
+            var r = await slave.GetAsync($"/api/v1/keys/{masterSae}/dec_keys?key_ID={id}");
+            if (r.StatusCode == HttpStatusCode.OK)
+            {
+                delivered[id] = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys")[0].GetProperty("key").GetString()!;
+            }
+            else
+            {
+                Assert.True(cut.Contains(id), $"handed key {id} could not be fetched: {await r.Content.ReadAsStringAsync()}");
+                burned++;
+            }
+        }
+
+        foreach (var (id, key) in delivered)
+        {
+            Assert.True(handed.TryGetValue(id, out string? sent), $"{id} delivered but never handed");
+            Assert.Equal(sent, key);
+            var again = await slave.GetAsync($"/api/v1/keys/{masterSae}/dec_keys?key_ID={id}");
+            Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        }
+
+        return burned;
+    }
 }
