@@ -19,6 +19,7 @@ public static class VnqApp
             PkiCommand.Create(output, error),
             QecCommand.Create(output, error),
             NetCommand.Create(output, error),
+            SenseCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });

@@ -194,3 +194,41 @@ internal static class HttpContentJson
     public static async Task<System.Text.Json.JsonElement> ReadFromJsonAsyncSafe(this HttpContent content) =>
         System.Text.Json.JsonDocument.Parse(await content.ReadAsStringAsync()).RootElement;
 }
+
+public class SenseCommandTests
+{
+    [Fact]
+    public void SenseRamsey_GivesTheOptimumAndItsMarginToTheLimits()
+    {
+        var (code, output, error) = VnqAppTests.Vnq("sense", "ramsey", "--t2star", "2 us", "--format", "json");
+        Assert.True(code == 0, error);
+        var json = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        Assert.Equal(1e-6, json.GetProperty("interrogation_s").GetDouble(), 1e-11);
+        Assert.Equal(Math.Sqrt(Math.E), json.GetProperty("over_sql").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void SenseRamsey_WithoutAUnit_IsAnInputErrorNamingTheOption()
+    {
+        var (code, _, error) = VnqAppTests.Vnq("sense", "ramsey", "--t2star", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("--t2star: '2' has no unit", error);
+    }
+
+    [Fact]
+    public void SenseProbe_ShowsGhzEqualToTheSql_UnderDephasing_AndPlots()
+    {
+        string plot = Path.Combine(Path.GetTempPath(), $"vnq-probe-{Guid.NewGuid():N}.svg");
+        try
+        {
+            var (code, output, error) = VnqAppTests.Vnq("sense", "probe", "--state", "ghz", "--n", "8", "--dephasing", "1e3/s", "--plot", plot);
+            Assert.True(code == 0, error);
+            Assert.Contains("gains nothing", output);
+            Assert.Contains("<svg", File.ReadAllText(plot));
+        }
+        finally
+        {
+            File.Delete(plot);
+        }
+    }
+}

@@ -14,7 +14,7 @@ public enum ProbeState
 /// <param name="OptimalSeconds">The interrogation time t that minimises δω√T.</param>
 /// <param name="Sensitivity">δω·√T (rad/s/√Hz) at that t.</param>
 /// <param name="AsymptoticBound">The bound no N-spin state beats under this noise (Escher et al. 2011; Demkowicz-Dobrzański et al. 2012): √(2γ/N).</param>
-/// <param name="NoiselessHeisenberg">What N-fold entanglement would give without noise at the same t: 1/(N√t).</param>
+/// <param name="NoiselessHeisenberg">What N-fold entanglement would give without noise, interrogating for the single-spin optimum t = 1/(2γ): √(2γ)/N.</param>
 public sealed record ProbeResult(ProbeState State, int N, double OptimalSeconds, double Sensitivity, double AsymptoticBound, double NoiselessHeisenberg);
 
 /// <summary>
@@ -47,6 +47,6 @@ public static class EntangledProbes
 
         // Fisher information per second: (1/t)·F_shot(t).
         double perSecond = FisherPerShot(state, n, dephasingRate, t) / t;
-        return new ProbeResult(state, n, t, 1 / Math.Sqrt(perSecond), Math.Sqrt(2 * dephasingRate / n), 1 / (n * Math.Sqrt(t)));
+        return new ProbeResult(state, n, t, 1 / Math.Sqrt(perSecond), Math.Sqrt(2 * dephasingRate / n), Math.Sqrt(2 * dephasingRate) / n);
     }
 }
