@@ -12,6 +12,7 @@ namespace VnQuantum.Benchmarks;
 /// <summary>
 /// Gate and circuit timings as ratios to a streaming pass measured in the same run, with Qulacs beside them when a
 /// peer binary is given. Usage: ratios [--qubits 28] [--threads N] [--reps 5] [--circuits 20,22,24,26] [--qulacs PATH]
+/// [--only GATE] (only the gate rows whose name contains GATE)
 /// </summary>
 internal static class RatioBench
 {
@@ -35,7 +36,7 @@ internal static class RatioBench
 
         if (!skipGates)
         {
-            GateTable(report, qubits, threads, reps, peer);
+            GateTable(report, qubits, threads, reps, peer, OptionText(args, "--only"));
         }
 
         var sizes = circuitSizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -48,7 +49,7 @@ internal static class RatioBench
         return 0;
     }
 
-    private static unsafe void GateTable(StringBuilder report, int n, int threads, int reps, Dictionary<string, double> peer)
+    private static unsafe void GateTable(StringBuilder report, int n, int threads, int reps, Dictionary<string, double> peer, string? only)
     {
         using var state = StateVector.Create(n, threads: threads);
         var random = new Random(1);
@@ -75,6 +76,11 @@ internal static class RatioBench
 
         void Row(string gate, string where, string kernel, Action apply, string? peerKey)
         {
+            if (only is not null && !gate.Contains(only, StringComparison.Ordinal))
+            {
+                return;
+            }
+
             var (ms, floorMs) = Alternating(reps, apply, Floor);
             string peerMs = peerKey is not null && peer.TryGetValue(peerKey, out double p) ? p.ToString("0.0", CultureInfo.InvariantCulture) : "";
             string peerRatio = peerKey is not null && peer.TryGetValue(peerKey, out double p2) && peer.TryGetValue("stream", out double s) ? (p2 / s).ToString("0.00", CultureInfo.InvariantCulture) : "";
@@ -106,8 +112,13 @@ internal static class RatioBench
         }
 
         Row("SWAP", $"0,{n - 1}", "swap", () => state.ApplySwap(0, n - 1), null);
-        var u8 = Random8(random);
-        Row("8×8", $"0,{mid},{n - 1}", "dense 8×8", () => state.ApplyMatrix([0, mid, n - 1], u8), null);
+        var u8 = RandomMatrix(random, 8);
+        Row("8×8", $"0,{mid},{n - 1}", "dense 8×8, lanes", () => state.ApplyMatrix([0, mid, n - 1], u8), null);
+        Row("8×8", $"{mid - 1},{mid},{mid + 1}", "dense 8×8", () => state.ApplyMatrix([mid - 1, mid, mid + 1], u8), null);
+        Row("8×8", $"{n - 3},{n - 2},{n - 1}", "dense 8×8", () => state.ApplyMatrix([n - 3, n - 2, n - 1], u8), null);
+        var u16 = RandomMatrix(random, 16);
+        Row("16×16", $"{mid - 2}..{mid + 1}", "dense 16×16", () => state.ApplyMatrix([mid - 2, mid - 1, mid, mid + 1], u16), null);
+        Row("16×16", $"0,1,{mid},{n - 1}", "dense 16×16, lanes", () => state.ApplyMatrix([0, 1, mid, n - 1], u16), null);
         System.Runtime.InteropServices.NativeMemory.AlignedFree(scratch);
     }
 
@@ -259,13 +270,14 @@ internal static class RatioBench
 
     private static readonly Complex[] Hadamard = [1 / Math.Sqrt(2), 1 / Math.Sqrt(2), 1 / Math.Sqrt(2), -1 / Math.Sqrt(2)];
 
-    private static Complex[] Random8(Random random)
+    private static Complex[] RandomMatrix(Random random, int dim)
     {
-        // Any 8×8 matrix costs the same to apply; unitarity does not matter for timing, but keep the norm bounded.
-        var m = new Complex[64];
-        for (int i = 0; i < 8; i++)
+        // Any dense matrix costs the same to apply; unitarity does not matter for timing, but keep the norm bounded:
+        // a permutation (3 is coprime to 2^k) with random phases.
+        var m = new Complex[dim * dim];
+        for (int i = 0; i < dim; i++)
         {
-            m[(i * 8) + ((i * 3) % 8)] = Complex.FromPolarCoordinates(1, random.NextDouble());
+            m[(i * dim) + ((i * 3) % dim)] = Complex.FromPolarCoordinates(1, random.NextDouble());
         }
 
         return m;

@@ -230,7 +230,7 @@ public sealed unsafe class StateVector : IDisposable
         RequireLength(matrix, 16);
         Span<int> positions = stackalloc int[controls.Length + 2];
         long setMask = Positions(controls, [q0, q1], positions);
-        if (TryLanes([q0, q1], matrix, controls))
+        if (TryLowTargetDense([q0, q1], matrix, controls) || TryLanes([q0, q1], matrix, controls))
         {
             return;
         }
@@ -263,9 +263,15 @@ public sealed unsafe class StateVector : IDisposable
             return;
         }
 
+        if (targets.Length == 2)
+        {
+            ApplyMatrix2(targets[0], targets[1], matrix, controls);
+            return;
+        }
+
         Span<int> positions = stackalloc int[controls.Length + targets.Length];
         long setMask = Positions(controls, targets, positions);
-        if (TryLanes(targets, matrix, controls))
+        if (TryLowTargetDense(targets, matrix, controls) || TryLanes(targets, matrix, controls))
         {
             return;
         }
@@ -732,6 +738,129 @@ public sealed unsafe class StateVector : IDisposable
         }
 
         return used | (1L << qubit);
+    }
+
+    /// <summary>
+    /// Runs a dense 4×4 or 8×8 with <see cref="LowTargetDenseKernel"/> when one or two of its targets sit below the
+    /// vector width and the kernel fits (see its remarks); returns false to try the lane kernel.
+    /// </summary>
+    private bool TryLowTargetDense(ReadOnlySpan<int> targets, ReadOnlySpan<Complex> matrix, ReadOnlySpan<int> controls)
+    {
+        const int laneBits = 2;
+        int lowTargets = 0, lowControls = 0;
+        long used = 0;
+        foreach (int t in targets)
+        {
+            lowTargets += t < laneBits ? 1 : 0;
+            used |= 1L << t;
+        }
+
+        foreach (int c in controls)
+        {
+            lowControls += c < laneBits ? 1 : 0;
+            used |= 1L << c;
+        }
+
+        if (!LowTargetDenseKernel.Fits(_width, Precision, targets.Length, lowTargets, lowControls))
+        {
+            return false;
+        }
+
+        // The partners: the lowest free bits from 2 up. When they are bits 2 (and 3) they lie inside every run;
+        // otherwise the group loop enumerates them as positions and the kernel takes one vector per step.
+        Span<int> partners = stackalloc int[2];
+        int found = 0;
+        for (int bit = laneBits; bit < QubitCount && found < lowTargets; bit++)
+        {
+            if ((used & (1L << bit)) == 0)
+            {
+                partners[found++] = bit;
+            }
+        }
+
+        if (found < lowTargets)
+        {
+            return false;
+        }
+
+        bool inRun = partners[0] == laneBits && (lowTargets == 1 || partners[1] == laneBits + 1);
+        // Slot order: the low targets ascending, then the high targets as given.
+        int k = targets.Length, dim = 1 << k;
+        Span<int> order = stackalloc int[k];
+        int count = 0;
+        for (int q = 0; q < laneBits; q++)
+        {
+            int i = targets.IndexOf(q);
+            if (i >= 0)
+            {
+                order[count++] = i;
+            }
+        }
+
+        var kernel = new LowTargetDenseKernel
+        {
+            Data = (double*)_data,
+            Dimension = dim,
+            Low = lowTargets,
+            LowQubit = targets[order[0]],
+            PartnerA = 1L << partners[0],
+            PartnerB = lowTargets == 2 ? 1L << partners[1] : 0,
+            Step = inRun ? 4L << lowTargets : 4,
+        };
+        Span<int> positions = stackalloc int[k + controls.Length];
+        int highCount = 0;
+        long setMask = 0;
+        for (int i = 0; i < k; i++)
+        {
+            if (targets[i] >= laneBits)
+            {
+                order[count++] = i;
+                positions[highCount++] = targets[i];
+            }
+        }
+
+        Span<long> offsets = stackalloc long[4];
+        for (int h = 0; h < 1 << (k - lowTargets); h++)
+        {
+            for (int b = 0; b < k - lowTargets; b++)
+            {
+                offsets[h] |= ((h >> b) & 1L) << targets[order[lowTargets + b]];
+            }
+        }
+
+        (kernel.Offset1, kernel.Offset2, kernel.Offset3) = (offsets[1], offsets[2], offsets[3]);
+        for (int i = 0; i < controls.Length; i++)
+        {
+            positions[highCount++] = controls[i];
+            setMask |= 1L << controls[i];
+        }
+
+        for (int i = 0; i < lowTargets && !inRun; i++)
+        {
+            positions[highCount++] = partners[i];
+        }
+
+        Span<int> original = stackalloc int[dim];
+        for (int slot = 0; slot < dim; slot++)
+        {
+            for (int b = 0; b < k; b++)
+            {
+                original[slot] |= ((slot >> b) & 1) << order[b];
+            }
+        }
+
+        var coefficients = stackalloc Coefficient<double>[dim * dim];
+        for (int r = 0; r < dim; r++)
+        {
+            for (int c = 0; c < dim; c++)
+            {
+                coefficients[(r * dim) + c] = new Coefficient<double>(matrix[(original[r] * dim) + original[c]]);
+            }
+        }
+
+        kernel.M = coefficients;
+        GroupLoop.Run(_pool, kernel, QubitCount, positions[..highCount], setMask);
+        return true;
     }
 
     /// <summary>

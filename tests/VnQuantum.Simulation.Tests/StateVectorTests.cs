@@ -116,7 +116,14 @@ public class StateVectorTests
     {
         var random = new Random(3);
         const int n = 6;
-        int[][] targetSets = [[0, 1], [1, 0], [5, 0], [2, 4], [3, 5], [0, 2, 5], [4, 1, 3, 0], [5, 4, 3, 2, 1]];
+        // Includes every shape of the low-target transposing kernel: one low target (0 or 1, first or not) with one or
+        // two high ones, and both low targets with none or one high; partners inside the run (bits 2, 3 free) and
+        // outside it (a target on bit 2 or 3).
+        int[][] targetSets =
+        [
+            [0, 1], [1, 0], [5, 0], [2, 4], [3, 5], [0, 2, 5], [4, 1, 3, 0], [5, 4, 3, 2, 1],
+            [1, 4], [4, 1, 5], [0, 5, 3], [1, 0, 4], [4, 0, 1], [3, 1, 0], [1, 2, 3], [0, 1, 2], [2, 0], [1, 2],
+        ];
         foreach (var targets in targetSets)
         {
             int dim = 1 << targets.Length;
@@ -135,6 +142,18 @@ public class StateVectorTests
 
             var expected = DenseReference.Apply(DenseReference.Embed(n, targets, u), v);
             Assert.True(DenseReference.MaxDistance(state.ToArray(), expected) < Tolerance, string.Join(",", targets));
+        }
+
+        // A low-target block under a high control, and an 8×8 with a low target under one.
+        foreach (var (targets, control) in new[] { (new[] { 0, 4 }, 5), (new[] { 5, 1, 3 }, 4) })
+        {
+            var u = DenseReference.RandomUnitary(1 << targets.Length, random);
+            var v = DenseReference.RandomState(n, random);
+            using var state = StateVector.Create(n, threads: threads, path: path);
+            state.CopyFrom(v);
+            state.ApplyMatrix(targets, DenseReference.Flatten(u), [control]);
+            var expected = DenseReference.Apply(DenseReference.Embed(n, targets, u, control), v);
+            Assert.True(DenseReference.MaxDistance(state.ToArray(), expected) < Tolerance, $"{string.Join(",", targets)} | {control}");
         }
 
         // Controlled two-qubit gate and controlled swap.
@@ -163,6 +182,7 @@ public class StateVectorTests
         var u1 = DenseReference.Flatten(DenseReference.RandomUnitary(2, random));
         var u2 = DenseReference.Flatten(DenseReference.RandomUnitary(4, random));
         var u3 = DenseReference.Flatten(DenseReference.RandomUnitary(8, random));
+        var u4 = DenseReference.Flatten(DenseReference.RandomUnitary(16, random));
         var phase = Complex.FromPolarCoordinates(1, 0.3);
 
         Complex[] Run(KernelPath path)
@@ -174,6 +194,7 @@ public class StateVectorTests
                 state.ApplyMatrix1(q, u1);
                 state.ApplyMatrix2(q, (q + 5) % n, u2);
                 state.ApplyMatrix([q, (q + 1) % n, (q + 9) % n], u3);
+                state.ApplyMatrix([(q + 2) % n, q, (q + 6) % n, (q + 11) % n], u4);
                 state.ApplyPhase(q, phase, [(q + 3) % n]);
                 state.ApplyDiagonal1(q, phase, Complex.Conjugate(phase));
                 state.ApplyX(q, [(q + 2) % n]);

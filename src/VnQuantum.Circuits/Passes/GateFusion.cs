@@ -143,16 +143,17 @@ public static class GateFusion
     }
 
     /// <summary>
-    /// Cost of one dense k-qubit sweep, from the 28-qubit ratio table in docs/benchmarks.md: 1 and 2 qubits stay
-    /// near the memory floor; from 3 qubits on the 2^k complex multiply-adds per amplitude dominate.
+    /// Cost of one dense k-qubit sweep in 1-qubit sweeps, from the 26-qubit ratio table in docs/benchmarks.md: with
+    /// broadcast coefficients the 4×4 and 8×8 kernels stay near the memory floor (low targets included, through the
+    /// transposing kernel); from 4 qubits on the 2^k complex multiply-adds per amplitude dominate.
     /// </summary>
     internal static double DenseCost(int k) => k switch
     {
         1 => 1.0,
-        2 => 1.25,
-        3 => 5.0,
-        4 => 12.0,
-        _ => 30.0,
+        2 => 1.05,
+        3 => 1.15,
+        4 => 2.9,
+        _ => 8.0,
     };
 
     private static void Emit(Block block, ImmutableArray<Operation>.Builder operations)
