@@ -377,7 +377,10 @@ public sealed unsafe class StateVector : IDisposable
     {
         Span<int> positions = stackalloc int[controls.Length + 2];
         long setMask = Positions(controls, [a, b], positions);
-        if (TryLanes([a, b], [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1], controls))
+        // With a qubit below the vector width the transposing dense kernel (a pass at the floor) beats permuting lanes.
+        Span<Complex> swap = stackalloc Complex[16];
+        swap[0] = swap[6] = swap[9] = swap[15] = 1;
+        if (TryLowTargetDense([a, b], swap, controls) || TryLanes([a, b], swap, controls))
         {
             return;
         }

@@ -139,71 +139,16 @@ public static class Lindblad
 
     private static List<Matrix<Complex>> Adaptive(Matrix<Complex> h, IReadOnlyList<Matrix<Complex>> jumps, Matrix<Complex> rho0, IReadOnlyList<double> times, LindbladOptions options)
     {
-        // Dormand–Prince 5(4) tableau.
-        double[] c = [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1];
-        double[][] a =
-        [
-            [],
-            [1.0 / 5],
-            [3.0 / 40, 9.0 / 40],
-            [44.0 / 45, -56.0 / 15, 32.0 / 9],
-            [19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729],
-            [9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656],
-            [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84],
-        ];
-        double[] b5 = [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0];
-        double[] b4 = [5179.0 / 57600, 0, 7571.0 / 16695, 393.0 / 640, -92097.0 / 339200, 187.0 / 2100, 1.0 / 40];
+        int d = h.RowCount;
         var results = new List<Matrix<Complex>>(times.Count);
-        var rho = rho0.Clone();
-        double now = 0;
-        double span = Math.Max(times.Count == 0 ? 0 : times[^1], 1e-300);
-        double step = span / 100;
-        var k = new Matrix<Complex>[7];
-        foreach (double target in times)
-        {
-            while (now < target)
-            {
-                step = Math.Min(step, target - now);
-                for (int s = 0; s < 7; s++)
-                {
-                    var stage = rho.Clone();
-                    for (int j = 0; j < s; j++)
-                    {
-                        stage += k[j] * new Complex(step * a[s][j], 0);
-                    }
-
-                    k[s] = Generator(h, jumps, stage);
-                }
-
-                var fifth = rho.Clone();
-                var error = Matrix<Complex>.Build.Dense(rho.RowCount, rho.ColumnCount);
-                for (int s = 0; s < 7; s++)
-                {
-                    fifth += k[s] * new Complex(step * b5[s], 0);
-                    error += k[s] * new Complex(step * (b5[s] - b4[s]), 0);
-                }
-
-                double errorNorm = error.FrobeniusNorm() / Math.Max(rho.FrobeniusNorm(), 1e-300);
-                if (errorNorm <= options.RelativeTolerance || step <= options.MinimumStep * span)
-                {
-                    if (errorNorm > options.RelativeTolerance)
-                    {
-                        throw new LindbladException(
-                            $"the integrator could not meet the tolerance {options.RelativeTolerance:G2} at t = {now:G4}: the step fell to {step:G3} (stiff: rates far apart); " +
-                            $"use a smaller system (exact up to dimension {options.ExactUpToDimension}) or a looser tolerance");
-                    }
-
-                    rho = fifth;
-                    now += step;
-                }
-
-                double factor = errorNorm == 0 ? 5 : Math.Clamp(0.9 * Math.Pow(options.RelativeTolerance / errorNorm, 0.2), 0.2, 5);
-                step *= factor;
-            }
-
-            results.Add(rho.Clone());
-        }
-
+        // Column-major storage is the vectorisation, so the matrices wrap the integrator's arrays without copying.
+        var y = rho0.ToColumnMajorArray();
+        DormandPrince.Integrate(
+            y,
+            times,
+            (state, output) => Generator(h, jumps, Matrix<Complex>.Build.Dense(d, d, state)).ToColumnMajorArray().CopyTo(output, 0),
+            options,
+            (_, state) => results.Add(Matrix<Complex>.Build.Dense(d, d, (Complex[])state.Clone())));
         return results;
     }
 
