@@ -28,6 +28,34 @@ public static partial class Units
         ["/us"] = 1e6,
     };
 
+    private static readonly Dictionary<string, double> FrequencyUnits = new(StringComparer.Ordinal)
+    {
+        ["Hz"] = 1,
+        ["kHz"] = 1e3,
+        ["MHz"] = 1e6,
+        ["GHz"] = 1e9,
+        ["THz"] = 1e12,
+    };
+
+    private static readonly Dictionary<string, double> FieldUnits = new(StringComparer.Ordinal)
+    {
+        ["T"] = 1,
+        ["mT"] = 1e-3,
+        ["uT"] = 1e-6,
+        ["µT"] = 1e-6,
+        ["nT"] = 1e-9,
+        ["pT"] = 1e-12,
+        ["G"] = 1e-4,
+    };
+
+    /// <summary>A frequency in Hz (Hz, kHz, MHz, GHz, THz).</summary>
+    /// <exception cref="FormatException">Not a number with a frequency unit; the message names <paramref name="field"/>.</exception>
+    public static double Hertz(string text, string field) => Parse(text, field, FrequencyUnits, "a frequency such as \"9.19 GHz\" (Hz, kHz, MHz, GHz, THz)");
+
+    /// <summary>A magnetic field in tesla (T, mT, uT, µT, nT, pT, G).</summary>
+    /// <exception cref="FormatException">Not a number with a field unit; the message names <paramref name="field"/>.</exception>
+    public static double Tesla(string text, string field) => Parse(text, field, FieldUnits, "a field such as \"10 uT\" (T, mT, uT, nT, pT, G)");
+
     /// <summary>A duration in seconds.</summary>
     /// <exception cref="FormatException">Not a number with a time unit (s, ms, us, µs, ns); the message names <paramref name="field"/>.</exception>
     public static double Seconds(string text, string field) => Parse(text, field, TimeUnits, "a time such as \"2 us\" (s, ms, us, ns)");
