@@ -231,4 +231,61 @@ public class SenseCommandTests
             File.Delete(plot);
         }
     }
+
+    [Fact]
+    public void SenseNv_EnsembleRamsey_ReportsTeslaPerRootHertz_AsJson()
+    {
+        var (code, output, error) = VnqAppTests.Vnq("sense", "nv", "--mode", "ensemble", "--spins", "1e12", "--t2star", "1 us", "--contrast", "0.02", "--photons", "0.01", "--format", "json");
+        Assert.True(code == 0, error);
+        var quantities = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("quantities");
+        var eta = quantities.EnumerateArray().Single(q => q.GetProperty("name").GetString() == "sensitivity η");
+        Assert.Equal("T/√Hz", eta.GetProperty("unit").GetString());
+        var settings = new VnQuantum.Sensing.Sensors.NvPulsedSettings(1e12, 1e-6, 0.02, 0.01);
+        Assert.Equal(VnQuantum.Sensing.Sensors.NvMagnetometry.Optimum(settings).Sensitivity, eta.GetProperty("value").GetDouble(), 1e-20);
+
+        var (bad, _, message) = VnqAppTests.Vnq("sense", "nv", "--mode", "ensemble", "--t2star", "1 us");
+        Assert.Equal(2, bad);
+        Assert.Contains("--spins", message);
+    }
+
+    [Fact]
+    public void SenseClock_DrawsTheAllanDeviation_WithASimulatedRecord()
+    {
+        string plot = Path.Combine(Path.GetTempPath(), $"vnq-clock-{Guid.NewGuid():N}.svg");
+        try
+        {
+            var (code, output, error) = VnqAppTests.Vnq("sense", "clock", "--frequency", "9.192631770 GHz", "--interrogation", "0.5 s", "--atoms", "1e6", "--cycle", "1 s", "--simulate", "2000", "--plot", plot);
+            Assert.True(code == 0, error);
+            Assert.Contains("3.4627E-14", output);
+            string svg = File.ReadAllText(plot);
+            Assert.Contains("<svg", svg);
+        }
+        finally
+        {
+            File.Delete(plot);
+        }
+    }
+
+    [Fact]
+    public void SenseRun_EvaluatesADesignFile_AndNamesTheBadField()
+    {
+        string good = Path.Combine(Path.GetTempPath(), $"vnq-sensor-{Guid.NewGuid():N}.json");
+        string bad = Path.Combine(Path.GetTempPath(), $"vnq-sensor-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(good, """{ "sensor": "probe", "state": "squeezed", "spins": 40, "dephasing": "1e3/s" }""");
+            File.WriteAllText(bad, """{ "sensor": "clock", "frequency": "9.19", "interrogation": "1 s", "atoms": 1000, "cycle": "1 s" }""");
+            var (code, output, error) = VnqAppTests.Vnq("sense", "run", good);
+            Assert.True(code == 0, error);
+            Assert.Contains("Wineland", output);
+            var (badCode, _, message) = VnqAppTests.Vnq("sense", "run", bad);
+            Assert.Equal(2, badCode);
+            Assert.Contains("frequency: '9.19' has no unit", message);
+        }
+        finally
+        {
+            File.Delete(good);
+            File.Delete(bad);
+        }
+    }
 }

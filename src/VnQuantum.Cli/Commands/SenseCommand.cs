@@ -8,13 +8,16 @@ using VnQuantum.Sensing.Sensors;
 
 namespace VnQuantum.Cli.Commands;
 
-/// <summary><c>vnq sense ramsey|probe</c>: sensor design against the standard quantum and Heisenberg limits.</summary>
+/// <summary><c>vnq sense ramsey|probe|nv|clock|run</c>: sensor design against the standard quantum and Heisenberg limits.</summary>
 internal static class SenseCommand
 {
     public static Command Create(TextWriter output, TextWriter error) => new("sense", "Quantum sensing: sensitivity of a sensor design against the standard quantum limit (1/√N) and the Heisenberg limit (1/N).")
     {
         CreateRamsey(output, error),
         CreateProbe(output, error),
+        SenseReportCommands.CreateNv(output, error),
+        SenseReportCommands.CreateClock(output, error),
+        SenseReportCommands.CreateRun(output, error),
     };
 
     private static Command CreateRamsey(TextWriter output, TextWriter error)
@@ -103,8 +106,8 @@ internal static class SenseCommand
 
     private static Command CreateProbe(TextWriter output, TextWriter error)
     {
-        var state = new Option<string>("--state") { Description = "product (unentangled) or ghz.", DefaultValueFactory = _ => "ghz" };
-        state.AcceptOnlyFromAmong("product", "ghz");
+        var state = new Option<string>("--state") { Description = "product (unentangled), ghz, or squeezed (one-axis twisting optimised with the Dicke-block master equation, at N only).", DefaultValueFactory = _ => "ghz" };
+        state.AcceptOnlyFromAmong("product", "ghz", "squeezed");
         var n = new Option<int>("--n") { Description = "Largest number of spins.", DefaultValueFactory = _ => 16 };
         var dephasing = new Option<string>("--dephasing") { Description = "Independent dephasing rate γ (each spin's coherence e^(−γt)), with its unit (\"1e3/s\").", Required = true };
         var plot = new Option<string?>("--plot") { Description = "Sensitivity against N with the SQL, HL and the asymptotic bound (.png or .svg)." };
@@ -127,6 +130,17 @@ internal static class SenseCommand
             {
                 error.WriteLine("vnq: --n must be ≥ 1 and --dephasing > 0");
                 return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(state) == "squeezed")
+            {
+                if (max < 2 || parse.GetValue(plot) is not null)
+                {
+                    error.WriteLine("vnq: --state squeezed needs --n ≥ 2 and draws no plot (each N is a master-equation search)");
+                    return ExitCodes.Usage;
+                }
+
+                return SenseReportCommands.Squeezed(output, error, max, gamma);
             }
 
             var probe = parse.GetValue(state) == "product" ? ProbeState.Product : ProbeState.Ghz;
