@@ -266,6 +266,17 @@ public class SenseCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("nv-ensemble.json", "nv ramsey")]
+    [InlineData("strontium-clock.json", "clock")]
+    [InlineData("squeezed-probe.json", "probe squeezed")]
+    public void SenseRun_EvaluatesTheBundledSensorSamples(string name, string sensor)
+    {
+        var (code, output, error) = VnqAppTests.Vnq("sense", "run", VnqAppTests.Sample(Path.Combine("sensors", name)), "--format", "json");
+        Assert.True(code == 0, error);
+        Assert.Equal(sensor, System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("sensor").GetString());
+    }
+
     [Fact]
     public void SenseRun_EvaluatesADesignFile_AndNamesTheBadField()
     {
