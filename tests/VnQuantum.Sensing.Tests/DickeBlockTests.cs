@@ -233,6 +233,49 @@ public class DickeBlockTests
         Assert.True(result.WinelandParameter < 1);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void OptimisedSymmetricProbe_BeatsProductAndGhz_ButRespectsTheChannelExtensionBound(int n)
+    {
+        // Demkowicz-Dobrzański et al. 2012: under local dephasing the best state gains a little over unentangled spins
+        // (which GHZ only equals), while F_φ ≤ Nη²/(1 − η²) (η = e^(−γt)) holds at every t and gives δω√T ≥ √(2γ/N).
+        const double gamma = 1.0;
+        var result = SymmetricProbe.Optimise(n, gamma);
+        Assert.True(result.Sensitivity < 0.99 * result.ProductSensitivity, $"{result.Sensitivity} vs product {result.ProductSensitivity}");
+        Assert.Equal(result.ProductSensitivity, result.GhzSensitivity, 10);
+        Assert.True(result.Sensitivity > result.Bound);
+        double eta = Math.Exp(-gamma * result.OptimalSeconds);
+        double phaseFisher = 1 / (result.Sensitivity * result.Sensitivity * result.OptimalSeconds);
+        Assert.True(phaseFisher <= n * eta * eta / (1 - (eta * eta)) * (1 + 1e-9), $"F_φ {phaseFisher} above the bound");
+        Assert.Equal(1, result.Amplitudes.Sum(a => a * a), 10);
+    }
+
+    [Fact]
+    public void OptimisedSymmetricProbe_OfTwoSpins_EqualsABruteForceSearchOnTheFullDensityMatrix()
+    {
+        // Independent: a|↑↑⟩ + b(|↑↓⟩ + |↓↑⟩)/√2 + a|↓↓⟩ (2a² + b² = 1) on the 4×4 density matrix, dephased element by
+        // element (e^(−γt) per differing spin), QFI by the SLD formula, brute force over the angle and t.
+        const double gamma = 1.0;
+        var (_, _, jz) = Collective(2);
+        double best = double.PositiveInfinity;
+        for (double theta = 0; theta <= Math.PI / 2; theta += Math.PI / 400)
+        {
+            double a = Math.Cos(theta) / Math.Sqrt(2), b = Math.Sin(theta);
+            var psi = MathNet.Numerics.LinearAlgebra.Vector<Complex>.Build.DenseOfArray([a, b / Math.Sqrt(2), b / Math.Sqrt(2), a]);
+            var pure = psi.OuterProduct(psi.Conjugate());
+            for (double t = 0.2; t <= 0.7; t += 0.005)
+            {
+                double decay = Math.Exp(-gamma * t);
+                var rho = Matrix<Complex>.Build.Dense(4, 4, (r, c) => pure[r, c] * Math.Pow(decay, BitOperations.PopCount((uint)(r ^ c))));
+                double fisher = t * t * FisherInformation.Mixed(rho, Commutator(jz, rho));
+                best = Math.Min(best, Math.Sqrt(t / fisher));
+            }
+        }
+
+        Assert.Equal(best, SymmetricProbe.Optimise(2, gamma).Sensitivity, 3);
+    }
+
     private static void AssertGenerator(int n, SpinEnsembleNoise noise, Dictionary<(int Row, int Column), double> expected)
     {
         // PIQS's flat index: nds·i + k over the nds×nds block-diagonal matrix, blocks from the largest j down.

@@ -106,8 +106,8 @@ internal static class SenseCommand
 
     private static Command CreateProbe(TextWriter output, TextWriter error)
     {
-        var state = new Option<string>("--state") { Description = "product (unentangled), ghz, or squeezed (one-axis twisting optimised with the Dicke-block master equation, at N only).", DefaultValueFactory = _ => "ghz" };
-        state.AcceptOnlyFromAmong("product", "ghz", "squeezed");
+        var state = new Option<string>("--state") { Description = "product (unentangled), ghz, squeezed (one-axis twisting optimised with the Dicke-block master equation) or optimal (direct optimisation over symmetric states, N ≤ 24); the last two at N only.", DefaultValueFactory = _ => "ghz" };
+        state.AcceptOnlyFromAmong("product", "ghz", "squeezed", "optimal");
         var n = new Option<int>("--n") { Description = "Largest number of spins.", DefaultValueFactory = _ => 16 };
         var dephasing = new Option<string>("--dephasing") { Description = "Independent dephasing rate γ (each spin's coherence e^(−γt)), with its unit (\"1e3/s\").", Required = true };
         var plot = new Option<string?>("--plot") { Description = "Sensitivity against N with the SQL, HL and the asymptotic bound (.png or .svg)." };
@@ -132,15 +132,15 @@ internal static class SenseCommand
                 return ExitCodes.Usage;
             }
 
-            if (parse.GetValue(state) == "squeezed")
+            if (parse.GetValue(state) is "squeezed" or "optimal")
             {
                 if (max < 2 || parse.GetValue(plot) is not null)
                 {
-                    error.WriteLine("vnq: --state squeezed needs --n ≥ 2 and draws no plot (each N is a master-equation search)");
+                    error.WriteLine("vnq: --state squeezed|optimal needs --n ≥ 2 and draws no plot (each N is a master-equation search)");
                     return ExitCodes.Usage;
                 }
 
-                return SenseReportCommands.Squeezed(output, error, max, gamma);
+                return SenseReportCommands.Probe(output, error, parse.GetValue(state)!, max, gamma);
             }
 
             var probe = parse.GetValue(state) == "product" ? ProbeState.Product : ProbeState.Ghz;

@@ -118,9 +118,9 @@ internal static class SenseReportCommands
         return command;
     }
 
-    /// <summary>The squeezed probe for <c>vnq sense probe --state squeezed</c>: one N, since each costs a master-equation search.</summary>
-    public static int Squeezed(TextWriter output, TextWriter error, int spins, double gamma) =>
-        Report(output, error, "table", null, () => SensorEvaluation.Probe("squeezed", spins, gamma));
+    /// <summary>The squeezed or optimal probe for <c>vnq sense probe --state squeezed|optimal</c>: one N, since each costs a master-equation search.</summary>
+    public static int Probe(TextWriter output, TextWriter error, string state, int spins, double gamma) =>
+        Report(output, error, "table", null, () => SensorEvaluation.Probe(state, spins, gamma));
 
     private static Option<string> Format()
     {

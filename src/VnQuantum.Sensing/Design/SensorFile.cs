@@ -85,7 +85,7 @@ public static class SensorFile
                             reader.Text("lineShape", "ramsey", ["ramsey", "rabi"]) == "rabi" ? ClockInterrogation.Rabi : ClockInterrogation.Ramsey),
                         (int)reader.Number("simulateCycles", 0),
                         (int)reader.Number("seed", 1)),
-                    _ => SensorEvaluation.Probe(reader.Text("state", "ghz", ["product", "ghz", "squeezed"]), (int)reader.Number("spins", double.NaN), reader.Rate("dephasing"), progress),
+                    _ => SensorEvaluation.Probe(reader.Text("state", "ghz", ["product", "ghz", "squeezed", "optimal"]), (int)reader.Number("spins", double.NaN), reader.Rate("dephasing"), progress),
                 };
             }
             catch (ArgumentException e)
