@@ -146,3 +146,38 @@ public class NvTests
         }
     }
 }
+
+public class AcMagnetometryTests
+{
+    [Fact]
+    public void MatchedEchoAndCpmg_RespondWithTwoTOverPi_TheFactorOfBarryEquation28()
+    {
+        const double t = 10e-6;
+        Assert.Equal(2 * t / Math.PI, AcMagnetometry.Response(PulseSequence.HahnEcho, 1 / t, t), 12);
+        Assert.Equal(2 * t / Math.PI, AcMagnetometry.Response(PulseSequence.Cpmg(8), 8 / (2 * t), t), 12);
+
+        // Off resonance the signal averages away.
+        Assert.True(AcMagnetometry.Response(PulseSequence.Cpmg(8), 1 / t, t) < 0.1 * t);
+
+        // Without noise the matched echo is Barry's eq. (28) with a perfect readout and no decay.
+        var quiet = new OrnsteinUhlenbeckNoise(0, 1e-6);
+        double eta = AcMagnetometry.Sensitivity(PulseSequence.HahnEcho, quiet, 1 / t, t, NvConstants.ElectronRadPerSecondPerTesla);
+        var perfect = new NvPulsedSettings(1, 1e9, 1, 1e18);
+        Assert.Equal(1, eta / NvMagnetometry.Echo(perfect, t), 9);
+    }
+
+    [Fact]
+    public void BestCpmg_UnderAStrongSlowBath_UsesManyPulses_AndBeatsTheEcho()
+    {
+        // A slow Ornstein–Uhlenbeck bath (b = 2π·50 kHz, τ_c = 100 µs) and a 200 kHz field: the echo (n = 1) is
+        // dephased, more pulses filter the bath and interrogate longer.
+        var bath = new OrnsteinUhlenbeckNoise(2 * Math.PI * 50e3, 100e-6);
+        const double f = 200e3;
+        double gamma = NvConstants.ElectronRadPerSecondPerTesla;
+        var best = AcMagnetometry.BestCpmg(bath, f, gamma, maxPulses: 128);
+        double echo = AcMagnetometry.Sensitivity(PulseSequence.Cpmg(1), bath, f, 1 / (2 * f), gamma);
+        Assert.True(best.Pulses > 4, $"{best.Pulses} pulses");
+        Assert.True(best.Sensitivity < echo / 2, $"{best.Sensitivity} vs echo {echo}");
+        Assert.InRange(best.Decay, 0.05, 1);
+    }
+}

@@ -24,6 +24,12 @@ public class SensorFileTests
 
         var vector = SensorFile.Evaluate("""{ "sensor": "nv", "mode": "vector", "t2star": "2 us", "spins": 1e9, "field": ["0 uT", "0 uT", "1 uT"], "isotope": "none" }""", "v.json");
         Assert.Equal(4, vector.Quantities.Count(q => q.Unit is "T/√Hz" or "s"));
+
+        var ac = SensorFile.Evaluate("""{ "sensor": "nv", "mode": "ac", "t2star": "5 us", "bathCorrelation": "100 us", "acFrequency": "200 kHz", "maxPulses": 64, "contrast": 0.3, "photonsPerReadout": 0.1 }""", "ac.json");
+        double eta = ac.Quantities.Single(q => q.Name == "sensitivity η").Value;
+        double echo = ac.Quantities.Single(q => q.Name.StartsWith("Hahn echo", StringComparison.Ordinal)).Value;
+        Assert.True(eta < echo, $"CPMG {eta} vs echo {echo}");
+        Assert.Contains(ac.Notes, n => n.Contains("raise maxPulses", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -17,8 +17,8 @@ internal static class SenseReportCommands
 {
     public static Command CreateNv(TextWriter output, TextWriter error)
     {
-        var mode = new Option<string>("--mode") { Description = "ramsey (DC, T2*), echo (AC, T2), cw (continuous-wave ODMR), vector (QFI matrix of a four-axis ensemble); ensemble is ramsey with --spins.", DefaultValueFactory = _ => "ramsey" };
-        mode.AcceptOnlyFromAmong("ramsey", "echo", "cw", "vector", "single", "ensemble");
+        var mode = new Option<string>("--mode") { Description = "ramsey (DC, T2*), echo (AC, T2), ac (CPMG-n against a bath, filter functions), cw (continuous-wave ODMR), vector (QFI matrix of a four-axis ensemble); ensemble is ramsey with --spins.", DefaultValueFactory = _ => "ramsey" };
+        mode.AcceptOnlyFromAmong("ramsey", "echo", "ac", "cw", "vector", "single", "ensemble");
         var spins = new Option<double>("--spins") { Description = "NV centres read together.", DefaultValueFactory = _ => 1 };
         var t2star = new Option<string?>("--t2star") { Description = "T2* with its unit (\"1 us\"): ramsey and vector." };
         var t2 = new Option<string?>("--t2") { Description = "Echo coherence time T2 with its unit (\"300 us\"): echo." };
@@ -31,12 +31,15 @@ internal static class SenseReportCommands
         var rate = new Option<string?>("--photon-rate") { Description = "CW detected photon rate (\"1e10/s\")." };
         var isotope = new Option<string>("--isotope") { Description = "none, n14 or n15 (vector mode).", DefaultValueFactory = _ => "n14" };
         isotope.AcceptOnlyFromAmong("none", "n14", "n15");
+        var acFrequency = new Option<string?>("--ac-frequency") { Description = "AC field frequency (\"200 kHz\"): ac mode." };
+        var bath = new Option<string?>("--bath-correlation") { Description = "Correlation time of the spin bath (\"100 us\"); its strength comes from --t2star: ac mode." };
+        var pulses = new Option<int>("--max-pulses") { Description = "Most CPMG pulses to consider: ac mode.", DefaultValueFactory = _ => 256 };
         var field = new Option<string[]>("--field") { Description = "Bias field components x y z with units (vector mode): --field \"0 uT\" \"0 uT\" \"10 uT\".", AllowMultipleArgumentsPerToken = true };
         var format = Format();
         var plot = new Option<string?>("--plot") { Description = "Sensitivity against interrogation time with the spin-projection limit (.png or .svg)." };
         var command = new Command("nv", "NV-centre magnetometry in T/√Hz (Barry et al., RMP 92, 015004 (2020)): single centres and ensembles, Ramsey, echo, CW-ODMR, and vector estimation from the spin Hamiltonian's QFI matrix.")
         {
-            mode, spins, t2star, t2, contrast, photons, stretch, init, readout, linewidth, rate, isotope, field, format, plot,
+            mode, spins, t2star, t2, contrast, photons, stretch, init, readout, linewidth, rate, isotope, field, acFrequency, bath, pulses, format, plot,
         };
         command.SetAction(parse => Report(output, error, parse.GetValue(format)!, parse.GetValue(plot), () =>
         {
@@ -65,7 +68,11 @@ internal static class SenseReportCommands
                 parse.GetValue(linewidth) is { } w ? Units.Hertz(w, "--linewidth") : null,
                 parse.GetValue(rate) is { } r ? Units.PerSecond(r, "--photon-rate") : null,
                 parse.GetValue(isotope) switch { "none" => NitrogenIsotope.None, "n15" => NitrogenIsotope.N15, _ => NitrogenIsotope.N14 },
-                components.Length == 3 ? [.. components.Select((c, i) => Units.Tesla(c, $"--field[{i}]"))] : null));
+                components.Length == 3 ? [.. components.Select((c, i) => Units.Tesla(c, $"--field[{i}]"))] : null,
+                null,
+                parse.GetValue(acFrequency) is { } f ? Units.Hertz(f, "--ac-frequency") : null,
+                parse.GetValue(bath) is { } c ? Units.Seconds(c, "--bath-correlation") : null,
+                parse.GetValue(pulses)));
         }));
         return command;
     }

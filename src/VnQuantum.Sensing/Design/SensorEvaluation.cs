@@ -16,7 +16,7 @@ public sealed record SensorPlot(string Title, string XLabel, string YLabel, IRea
 public sealed record SensorResult(string Sensor, IReadOnlyList<SensorQuantity> Quantities, IReadOnlyList<string> Notes, SensorPlot? Plot);
 
 /// <summary>The NV magnetometer a report is asked for.</summary>
-/// <param name="Mode">ramsey, echo, cw or vector.</param>
+/// <param name="Mode">ramsey, echo, cw, vector or ac.</param>
 /// <param name="Field">Lab-frame bias field (T) for the vector mode.</param>
 /// <param name="InterrogationSeconds">Fixed τ for the vector mode (default T2*/2).</param>
 public sealed record NvRequest(
@@ -33,7 +33,10 @@ public sealed record NvRequest(
     double? PhotonRate = null,
     NitrogenIsotope Isotope = NitrogenIsotope.N14,
     double[]? Field = null,
-    double? InterrogationSeconds = null);
+    double? InterrogationSeconds = null,
+    double? AcFrequencyHz = null,
+    double? BathCorrelationSeconds = null,
+    int MaxPulses = 256);
 
 /// <summary>
 /// The sensors' reports, shared by <c>vnq sense …</c>, <c>vnq sense run sensor.json</c> and the hub: each takes a
@@ -121,8 +124,35 @@ public static class SensorEvaluation
                         null);
                 }
 
+            case "ac":
+                {
+                    double t2 = request.T2StarSeconds ?? throw new ArgumentException("ac needs t2star (it sets the bath's strength, b = √2/T2*)");
+                    double f = request.AcFrequencyHz ?? throw new ArgumentException("ac needs acFrequency");
+                    double correlation = request.BathCorrelationSeconds ?? throw new ArgumentException("ac needs bathCorrelation (the bath's correlation time)");
+                    var bath = new OrnsteinUhlenbeckNoise(Math.Sqrt(2) / t2, correlation);
+                    double sigma = NvMagnetometry.ReadoutNoise(request.Contrast, request.PhotonsPerReadout);
+                    double overhead = request.InitialisationSeconds + request.ReadoutSeconds;
+                    var best = AcMagnetometry.BestCpmg(bath, f, NvConstants.ElectronRadPerSecondPerTesla, request.MaxPulses, 1 / sigma, overhead, request.Spins);
+                    double echo = AcMagnetometry.Sensitivity(PulseSequence.HahnEcho, bath, f, 1 / f, NvConstants.ElectronRadPerSecondPerTesla, 1 / sigma, overhead, request.Spins);
+                    return new SensorResult(
+                        "nv ac",
+                        [
+                            new("best CPMG pulses n", best.Pulses, ""),
+                            new("interrogation time t = n/(2f)", best.InterrogationSeconds, "s"),
+                            new("coherence left e^(−χ)", best.Decay, ""),
+                            new("sensitivity η", best.Sensitivity, "T/√Hz"),
+                            new("Hahn echo matched to f (for comparison)", echo, "T/√Hz"),
+                            new("readout noise σ_R", sigma, ""),
+                        ],
+                        [
+                            "Filter functions (Cywiński et al., PRB 77, 174509 (2008)) for an Ornstein–Uhlenbeck bath with b = √2/T2* and the given correlation time; field phase-locked to CPMG-n matched to f.",
+                            .. (best.AtPulseLimit ? new[] { $"The most pulses tried ({best.Pulses}) won: raise maxPulses (--max-pulses) to look further." } : []),
+                        ],
+                        null);
+                }
+
             default:
-                throw new ArgumentException($"mode '{request.Mode}' is not one of ramsey, echo, cw, vector");
+                throw new ArgumentException($"mode '{request.Mode}' is not one of ramsey, echo, cw, vector, ac");
         }
     }
 

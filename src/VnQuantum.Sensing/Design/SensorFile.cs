@@ -17,7 +17,7 @@ public static class SensorFile
     private static readonly Dictionary<string, string[]> Fields = new(StringComparer.Ordinal)
     {
         ["ramsey"] = ["sensor", "t2star", "stretch", "contrast", "deadTime", "spins", "gyromagnetic"],
-        ["nv"] = ["sensor", "mode", "spins", "t2star", "t2", "contrast", "photonsPerReadout", "stretch", "initialisation", "readout", "linewidth", "photonRate", "isotope", "field", "interrogation"],
+        ["nv"] = ["sensor", "mode", "spins", "t2star", "t2", "contrast", "photonsPerReadout", "stretch", "initialisation", "readout", "linewidth", "photonRate", "isotope", "field", "interrogation", "acFrequency", "bathCorrelation", "maxPulses"],
         ["clock"] = ["sensor", "frequency", "interrogation", "atoms", "cycle", "lineShape", "simulateCycles", "seed"],
         ["probe"] = ["sensor", "state", "spins", "dephasing"],
     };
@@ -62,7 +62,7 @@ public static class SensorFile
                         new RamseySensor(reader.Time("t2star"), reader.Number("stretch", 1), reader.Number("contrast", 1), reader.Time("deadTime", 0), reader.Number("spins", 1)),
                         reader.Has("gyromagnetic") ? reader.Number("gyromagnetic", 0) : null),
                     "nv" => SensorEvaluation.Nv(new NvRequest(
-                        reader.Text("mode", "ramsey", ["ramsey", "echo", "cw", "vector"]),
+                        reader.Text("mode", "ramsey", ["ramsey", "echo", "cw", "vector", "ac"]),
                         reader.Number("spins", 1),
                         reader.Has("t2star") ? reader.Time("t2star") : null,
                         reader.Has("t2") ? reader.Time("t2") : null,
@@ -75,7 +75,10 @@ public static class SensorFile
                         reader.Has("photonRate") ? reader.Rate("photonRate") : null,
                         reader.Text("isotope", "n14", ["none", "n14", "n15"]) switch { "none" => NitrogenIsotope.None, "n15" => NitrogenIsotope.N15, _ => NitrogenIsotope.N14 },
                         reader.Has("field") ? reader.FieldVector("field") : null,
-                        reader.Has("interrogation") ? reader.Time("interrogation") : null)),
+                        reader.Has("interrogation") ? reader.Time("interrogation") : null,
+                        reader.Has("acFrequency") ? reader.Frequency("acFrequency") : null,
+                        reader.Has("bathCorrelation") ? reader.Time("bathCorrelation") : null,
+                        (int)reader.Number("maxPulses", 256))),
                     "clock" => SensorEvaluation.Clock(
                         new AtomicClockSettings(
                             reader.Frequency("frequency"),
