@@ -344,7 +344,7 @@ public sealed unsafe class StateVector : IDisposable
     {
         Span<int> positions = stackalloc int[controls.Length + 1];
         long setMask = Positions(controls, [target], positions) | (1L << target);
-        if (TryLanes([target], [1, 0, 0, phase], controls))
+        if (TryLanePhase(target, phase, controls) || TryLanes([target], [1, 0, 0, phase], controls))
         {
             return;
         }
@@ -741,6 +741,77 @@ public sealed unsafe class StateVector : IDisposable
         }
 
         return used | (1L << qubit);
+    }
+
+    /// <summary>
+    /// A phase (symmetric in target and controls) on qubits both below and above the vector width: the high ones select
+    /// the runs, so only that fraction of the state is touched, and the low ones a lane mask inside each vector.
+    /// </summary>
+    private bool TryLanePhase(int target, Complex phase, ReadOnlySpan<int> controls)
+    {
+        int laneBits = Precision == Precision.Double ? LanePlan.LaneBits<double>(_width) : LanePlan.LaneBits<float>(_width);
+        if (_width == 0 || QubitCount < laneBits + 1)
+        {
+            return false;
+        }
+
+        int lowMask = 0, high = 0;
+        Span<int> positions = stackalloc int[controls.Length + 1];
+        long setMask = 0;
+        for (int i = 0; i <= controls.Length; i++)
+        {
+            int q = i == 0 ? target : controls[i - 1];
+            if (q < laneBits)
+            {
+                lowMask |= 1 << q;
+            }
+            else
+            {
+                positions[high++] = q;
+                setMask |= 1L << q;
+            }
+        }
+
+        if (lowMask == 0 || high == 0)
+        {
+            return false;
+        }
+
+        if (Precision == Precision.Double)
+        {
+            LanePhase<double>(phase, lowMask, laneBits, positions[..high], setMask);
+        }
+        else
+        {
+            LanePhase<float>(phase, lowMask, laneBits, positions[..high], setMask);
+        }
+
+        return true;
+    }
+
+    private void LanePhase<T>(Complex phase, int lowMask, int laneBits, ReadOnlySpan<int> positions, long setMask)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Span<T> re = stackalloc T[Vector512<T>.Count];
+        Span<T> imAlt = stackalloc T[Vector512<T>.Count];
+        for (int lane = 0; lane < 1 << laneBits; lane++)
+        {
+            var c = (lane & lowMask) == lowMask ? phase : Complex.One;
+            re[2 * lane] = re[(2 * lane) + 1] = T.CreateTruncating(c.Real);
+            imAlt[2 * lane] = T.CreateTruncating(-c.Imaginary);
+            imAlt[(2 * lane) + 1] = T.CreateTruncating(c.Imaginary);
+        }
+
+        var kernel = new LaneScaleKernel<T>
+        {
+            Data = (T*)_data,
+            Width = _width,
+            LowMask = lowMask,
+            Re = Vector512.Create((ReadOnlySpan<T>)re),
+            ImAlt = Vector512.Create((ReadOnlySpan<T>)imAlt),
+            Factor = new(phase),
+        };
+        GroupLoop.Run(_pool, kernel, QubitCount, positions, setMask);
     }
 
     /// <summary>

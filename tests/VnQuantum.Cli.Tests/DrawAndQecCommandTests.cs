@@ -233,6 +233,16 @@ public class SenseCommandTests
     }
 
     [Fact]
+    public void SenseProbe_AsJson_GivesEverySizeWithTheBound()
+    {
+        var (code, output, error) = VnqAppTests.Vnq("sense", "probe", "--state", "product", "--n", "8", "--dephasing", "1e3/s", "--format", "json");
+        Assert.True(code == 0, error);
+        var rows = System.Text.Json.JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Equal([1, 2, 4, 8], rows.Select(r => r.GetProperty("n").GetInt32()));
+        Assert.Equal(Math.Sqrt(2e3 / 8), rows[^1].GetProperty("asymptotic_bound").GetDouble(), 9);
+    }
+
+    [Fact]
     public void SenseNv_EnsembleRamsey_ReportsTeslaPerRootHertz_AsJson()
     {
         var (code, output, error) = VnqAppTests.Vnq("sense", "nv", "--mode", "ensemble", "--spins", "1e12", "--t2star", "1 us", "--contrast", "0.02", "--photons", "0.01", "--format", "json");

@@ -111,7 +111,9 @@ internal static class SenseCommand
         var n = new Option<int>("--n") { Description = "Largest number of spins.", DefaultValueFactory = _ => 16 };
         var dephasing = new Option<string>("--dephasing") { Description = "Independent dephasing rate γ (each spin's coherence e^(−γt)), with its unit (\"1e3/s\").", Required = true };
         var plot = new Option<string?>("--plot") { Description = "Sensitivity against N with the SQL, HL and the asymptotic bound (.png or .svg)." };
-        var command = new Command("probe", "Entangled probes under independent dephasing: what entanglement buys (Huelga et al. 1997) and what it cannot (Escher et al. 2011).") { state, n, dephasing, plot };
+        var format = new Option<string>("--format", "-f") { Description = "table or json.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var command = new Command("probe", "Entangled probes under independent dephasing: what entanglement buys (Huelga et al. 1997) and what it cannot (Escher et al. 2011).") { state, n, dephasing, format, plot };
         command.SetAction(parse =>
         {
             double gamma;
@@ -140,13 +142,28 @@ internal static class SenseCommand
                     return ExitCodes.Usage;
                 }
 
-                return SenseReportCommands.Probe(output, error, parse.GetValue(state)!, max, gamma);
+                return SenseReportCommands.Probe(output, error, parse.GetValue(format)!, parse.GetValue(state)!, max, gamma);
             }
 
             var probe = parse.GetValue(state) == "product" ? ProbeState.Product : ProbeState.Ghz;
             var sizes = Enumerable.Range(0, 1 + (int)Math.Floor(Math.Log2(max))).Select(k => 1 << k).Append(max).Distinct().ToList();
             var results = sizes.Select(size => EntangledProbes.Optimum(probe, size, gamma)).ToList();
-            var console = Consoles.For(output);
+            if (parse.GetValue(format) == "json")
+            {
+                output.WriteLine(JsonSerializer.Serialize(
+                    results.Select(r => new
+                    {
+                        n = r.N,
+                        interrogation_s = r.OptimalSeconds,
+                        sensitivity_rad_per_s_per_sqrt_hz = r.Sensitivity,
+                        unentangled = EntangledProbes.Optimum(ProbeState.Product, r.N, gamma).Sensitivity,
+                        asymptotic_bound = r.AsymptoticBound,
+                        noiseless_heisenberg = r.NoiselessHeisenberg,
+                    }),
+                    new JsonSerializerOptions { WriteIndented = true }));
+            }
+
+            var console = Consoles.For(parse.GetValue(format) == "json" ? TextWriter.Null : output);
             var table = new Table().Border(TableBorder.Rounded).AddColumn("N").AddColumn(new TableColumn("best t").RightAligned()).AddColumn(new TableColumn("δω√T (rad/s/√Hz)").RightAligned())
                 .AddColumn(new TableColumn("unentangled (SQL)").RightAligned()).AddColumn(new TableColumn("bound √(2γ/N)").RightAligned()).AddColumn(new TableColumn("noiseless HL √(2γ)/N").RightAligned());
             foreach (var r in results)

@@ -126,8 +126,8 @@ internal static class SenseReportCommands
     }
 
     /// <summary>The squeezed or optimal probe for <c>vnq sense probe --state squeezed|optimal</c>: one N, since each costs a master-equation search.</summary>
-    public static int Probe(TextWriter output, TextWriter error, string state, int spins, double gamma) =>
-        Report(output, error, "table", null, () => SensorEvaluation.Probe(state, spins, gamma));
+    public static int Probe(TextWriter output, TextWriter error, string format, string state, int spins, double gamma) =>
+        Report(output, error, format, null, () => SensorEvaluation.Probe(state, spins, gamma));
 
     private static Option<string> Format()
     {

@@ -170,3 +170,56 @@ internal unsafe struct SwapRunsKernel<T> : IRunKernel
         }
     }
 }
+
+/// <summary>
+/// A phase on the lanes of each vector whose low bits (below the vector width) hold a given mask: the part of a
+/// controlled phase whose high qubits select the runs (the group loop visits only those) and whose low qubits live
+/// inside the vector. Lanes outside the mask get the coefficient 1, which leaves them exactly as they were.
+/// </summary>
+internal unsafe struct LaneScaleKernel<T> : IRunKernel
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public T* Data;
+    public int Width;
+    public int LowMask;
+    public Vector512<T> Re;
+    public Vector512<T> ImAlt;
+    public Coefficient<T> Factor;
+
+    public void Run(long baseIndex, long length)
+    {
+        T* p = Data + (2 * baseIndex);
+        long j = 0;
+        if (Width == 512)
+        {
+            // Coefficients in locals: the JIT cannot keep struct fields in registers across stores through T*.
+            long step = Vector512<T>.Count / 2;
+            Vector512<T> re = Re, im = ImAlt;
+            for (; j + step <= length; j += step)
+            {
+                var a = Vector512.Load(p + (2 * j));
+                ComplexFma.First(re, im, a, ComplexLanes.Swap(a)).Store(p + (2 * j));
+            }
+        }
+        else if (Width == 256)
+        {
+            long step = Vector256<T>.Count / 2;
+            var re = Re.GetLower();
+            var im = ImAlt.GetLower();
+            for (; j + step <= length; j += step)
+            {
+                var a = Vector256.Load(p + (2 * j));
+                ComplexFma.First(re, im, a, ComplexLanes.Swap(a)).Store(p + (2 * j));
+            }
+        }
+
+        for (; j < length; j++)
+        {
+            if (((baseIndex + j) & LowMask) == LowMask)
+            {
+                T* x = p + (2 * j);
+                (x[0], x[1]) = ComplexFma.First(Factor.R, Factor.I, x[0], x[1]);
+            }
+        }
+    }
+}
