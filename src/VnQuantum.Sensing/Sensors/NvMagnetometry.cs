@@ -100,27 +100,7 @@ public static class NvMagnetometry
     {
         ArgumentNullException.ThrowIfNull(settings);
         Func<double, double> eta = echo ? t => Echo(settings, t) : t => Ramsey(settings, t);
-        double lo = Math.Log(1e-4 * settings.CoherenceSeconds), hi = Math.Log(10 * settings.CoherenceSeconds);
-        const double golden = 0.6180339887498949;
-        double x1 = hi - (golden * (hi - lo)), x2 = lo + (golden * (hi - lo));
-        double f1 = eta(Math.Exp(x1)), f2 = eta(Math.Exp(x2));
-        for (int i = 0; i < 200 && hi - lo > 1e-12; i++)
-        {
-            if (f1 < f2)
-            {
-                (hi, x2, f2) = (x2, x1, f1);
-                x1 = hi - (golden * (hi - lo));
-                f1 = eta(Math.Exp(x1));
-            }
-            else
-            {
-                (lo, x1, f1) = (x1, x2, f2);
-                x2 = lo + (golden * (hi - lo));
-                f2 = eta(Math.Exp(x2));
-            }
-        }
-
-        double tau = Math.Exp((lo + hi) / 2);
+        double tau = Math.Exp(GoldenSection.Minimum(x => eta(Math.Exp(x)), Math.Log(1e-4 * settings.CoherenceSeconds), Math.Log(10 * settings.CoherenceSeconds), 200, 1e-12));
         return (tau, eta(tau));
     }
 

@@ -205,12 +205,7 @@ public sealed class NvSpin
     /// <summary>Rows: the centre's x, y, z axes in the lab frame (z the N–V axis).</summary>
     private static double[,] Frame(double[] axis)
     {
-        double[] seed = Math.Abs(axis[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0];
-        double dot = (seed[0] * axis[0]) + (seed[1] * axis[1]) + (seed[2] * axis[2]);
-        double[] x = [seed[0] - (dot * axis[0]), seed[1] - (dot * axis[1]), seed[2] - (dot * axis[2])];
-        double norm = Math.Sqrt((x[0] * x[0]) + (x[1] * x[1]) + (x[2] * x[2]));
-        x = [x[0] / norm, x[1] / norm, x[2] / norm];
-        double[] y = [(axis[1] * x[2]) - (axis[2] * x[1]), (axis[2] * x[0]) - (axis[0] * x[2]), (axis[0] * x[1]) - (axis[1] * x[0])];
+        var (x, y) = OrthonormalFrame.Around(axis);
         return new double[,] { { x[0], x[1], x[2] }, { y[0], y[1], y[2] }, { axis[0], axis[1], axis[2] } };
     }
 

@@ -73,30 +73,7 @@ public static class Ramsey
     public static RamseyPoint Optimum(RamseySensor sensor)
     {
         ArgumentNullException.ThrowIfNull(sensor);
-        double lo = Math.Log(sensor.T2StarSeconds * 1e-4), hi = Math.Log(sensor.T2StarSeconds * 10);
-        double phi = (Math.Sqrt(5) - 1) / 2;
-        double a = hi - (phi * (hi - lo)), b = lo + (phi * (hi - lo));
-        double fa = At(sensor, Math.Exp(a)).Sensitivity, fb = At(sensor, Math.Exp(b)).Sensitivity;
-        for (int i = 0; i < 200 && hi - lo > 1e-12; i++)
-        {
-            if (fa < fb)
-            {
-                hi = b;
-                b = a;
-                fb = fa;
-                a = hi - (phi * (hi - lo));
-                fa = At(sensor, Math.Exp(a)).Sensitivity;
-            }
-            else
-            {
-                lo = a;
-                a = b;
-                fa = fb;
-                b = lo + (phi * (hi - lo));
-                fb = At(sensor, Math.Exp(b)).Sensitivity;
-            }
-        }
-
-        return At(sensor, Math.Exp((lo + hi) / 2));
+        double x = GoldenSection.Minimum(t => At(sensor, Math.Exp(t)).Sensitivity, Math.Log(sensor.T2StarSeconds * 1e-4), Math.Log(sensor.T2StarSeconds * 10), 200, 1e-12);
+        return At(sensor, Math.Exp(x));
     }
 }

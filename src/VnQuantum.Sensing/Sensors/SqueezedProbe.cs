@@ -119,37 +119,21 @@ public static class SqueezedProbe
         var coherent = Evaluate(0);
         progress?.Report(0.05);
 
-        // Golden section over log μ in [10⁻³, 3]·N^(−2/3) (the noiseless optimum is ≈ 1.7 N^(−2/3)).
+        // Golden section over log μ in [10⁻³, 3]·N^(−2/3) (the noiseless optimum is ≈ 1.7 N^(−2/3)); each point is one
+        // master-equation solution, kept to report the winner.
         double scale = Math.Pow(n, -2.0 / 3);
-        double lo = Math.Log(1e-3 * scale), hi = Math.Log(3 * scale);
-        const double golden = 0.6180339887498949;
-        double x1 = hi - (golden * (hi - lo)), x2 = lo + (golden * (hi - lo));
-        var f1 = Evaluate(Math.Exp(x1));
-        var f2 = Evaluate(Math.Exp(x2));
         const int iterations = 10;
-        for (int i = 0; i < iterations; i++)
+        var solved = new Dictionary<double, (double Sensitivity, double Time, double Phase, double Xi2, double Angle)>();
+        double Objective(double logMu)
         {
-            if (f1.Sensitivity < f2.Sensitivity)
-            {
-                hi = x2;
-                x2 = x1;
-                f2 = f1;
-                x1 = hi - (golden * (hi - lo));
-                f1 = Evaluate(Math.Exp(x1));
-            }
-            else
-            {
-                lo = x1;
-                x1 = x2;
-                f1 = f2;
-                x2 = lo + (golden * (hi - lo));
-                f2 = Evaluate(Math.Exp(x2));
-            }
-
-            progress?.Report(0.05 + (0.95 * (i + 1) / iterations));
+            var result = Evaluate(Math.Exp(logMu));
+            solved[logMu] = result;
+            progress?.Report(Math.Min(1, 0.05 + (0.95 * solved.Count / (iterations + 2))));
+            return result.Sensitivity;
         }
 
-        var (mu, best) = f1.Sensitivity < f2.Sensitivity ? (Math.Exp(x1), f1) : (Math.Exp(x2), f2);
+        double x = GoldenSection.Minimum(Objective, Math.Log(1e-3 * scale), Math.Log(3 * scale), iterations);
+        var (mu, best) = (Math.Exp(x), solved[x]);
         if (coherent.Sensitivity <= best.Sensitivity)
         {
             (mu, best) = (0, coherent);
@@ -170,13 +154,7 @@ public static class SqueezedProbe
             return double.PositiveInfinity;
         }
 
-        double[] n = [mean[0] / length, mean[1] / length, mean[2] / length];
-        double[] seed = Math.Abs(n[2]) < 0.9 ? [0, 0, 1] : [1, 0, 0];
-        double dot = (seed[0] * n[0]) + (seed[1] * n[1]) + (seed[2] * n[2]);
-        double[] u = [seed[0] - (dot * n[0]), seed[1] - (dot * n[1]), seed[2] - (dot * n[2])];
-        double norm = Math.Sqrt((u[0] * u[0]) + (u[1] * u[1]) + (u[2] * u[2]));
-        u = [u[0] / norm, u[1] / norm, u[2] / norm];
-        double[] w = [(n[1] * u[2]) - (n[2] * u[1]), (n[2] * u[0]) - (n[0] * u[2]), (n[0] * u[1]) - (n[1] * u[0])];
+        var (u, w) = OrthonormalFrame.Around([mean[0] / length, mean[1] / length, mean[2] / length]);
 
         // ∂⟨J⟩/∂φ for e^(−iφJ_z): ẑ × ⟨J⟩.
         double[] signal = [-mean[1], mean[0], 0];

@@ -89,27 +89,8 @@ public static class SymmetricProbe
 
         var (_, grid) = Evaluate(winner.X);
         double ratio = Math.Pow(1000, 1 / (timePoints - 1.0));
-        double lo = Math.Log(grid / ratio), hi = Math.Log(grid * ratio);
-        const double golden = 0.6180339887498949;
-        double x1 = hi - (golden * (hi - lo)), x2 = lo + (golden * (hi - lo));
-        double f1 = At(Math.Exp(x1)), f2 = At(Math.Exp(x2));
-        for (int i = 0; i < 30; i++)
-        {
-            if (f1 < f2)
-            {
-                (hi, x2, f2) = (x2, x1, f1);
-                x1 = hi - (golden * (hi - lo));
-                f1 = At(Math.Exp(x1));
-            }
-            else
-            {
-                (lo, x1, f1) = (x1, x2, f2);
-                x2 = lo + (golden * (hi - lo));
-                f2 = At(Math.Exp(x2));
-            }
-        }
-
-        double time = Math.Exp((lo + hi) / 2), sensitivity = At(time);
+        double time = Math.Exp(GoldenSection.Minimum(x => At(Math.Exp(x)), Math.Log(grid / ratio), Math.Log(grid * ratio), 30));
+        double sensitivity = At(time);
         var product = EntangledProbes.Optimum(ProbeState.Product, n, dephasingRate);
         var ghz = EntangledProbes.Optimum(ProbeState.Ghz, n, dephasingRate);
         var amplitudes = Amplitudes(winner.X, n);

@@ -292,15 +292,9 @@ public sealed record SpinMoments(int Spins, double[] Mean, double[,] Second)
             return double.PositiveInfinity;
         }
 
-        // Two unit vectors u, v orthogonal to the mean spin n.
+        // Two unit vectors u, v orthogonal to the mean spin.
         double length = Math.Sqrt(length2);
-        double[] n = [Mean[0] / length, Mean[1] / length, Mean[2] / length];
-        double[] seed = Math.Abs(n[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0];
-        double dot = (seed[0] * n[0]) + (seed[1] * n[1]) + (seed[2] * n[2]);
-        double[] u = [seed[0] - (dot * n[0]), seed[1] - (dot * n[1]), seed[2] - (dot * n[2])];
-        double norm = Math.Sqrt((u[0] * u[0]) + (u[1] * u[1]) + (u[2] * u[2]));
-        u = [u[0] / norm, u[1] / norm, u[2] / norm];
-        double[] v = [(n[1] * u[2]) - (n[2] * u[1]), (n[2] * u[0]) - (n[0] * u[2]), (n[0] * u[1]) - (n[1] * u[0])];
+        var (u, v) = OrthonormalFrame.Around([Mean[0] / length, Mean[1] / length, Mean[2] / length]);
         double Quadratic(double[] x, double[] y)
         {
             double sum = 0;
