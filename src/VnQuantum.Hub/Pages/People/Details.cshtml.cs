@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using VnQuantum.Hub.Data;
+
+namespace VnQuantum.Hub.Pages.People;
+
+public sealed class DetailsModel(HubDbContext db) : PageModel
+{
+    public Person Person { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(int id)
+    {
+        var person = await db.People.AsNoTracking().Include(p => p.Organisation).FirstOrDefaultAsync(p => p.Id == id && p.Public);
+        if (person is null)
+        {
+            return NotFound();
+        }
+
+        Person = person;
+        return Page();
+    }
+}

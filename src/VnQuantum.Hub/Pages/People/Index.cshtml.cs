@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using VnQuantum.Hub.Data;
+
+namespace VnQuantum.Hub.Pages.People;
+
+public sealed class IndexModel(HubDbContext db) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public Pillar? Pillar { get; set; }
+
+    public IReadOnlyList<Person> People { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        var query = db.People.AsNoTracking().Include(p => p.Organisation).Where(p => p.Public);
+        if (Pillar is { } pillar)
+        {
+            query = query.Where(p => p.Pillar == pillar);
+        }
+
+        People = await query.OrderBy(p => p.Name).ToListAsync();
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using VnQuantum.Hub.Data;
+
+namespace VnQuantum.Hub.Pages;
+
+public sealed class SearchModel(HubDbContext db) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Query { get; set; }
+
+    public IReadOnlyList<SearchHit> Hits { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancel)
+    {
+        Hits = await SearchIndex.QueryAsync(db, Query, cancel: cancel);
+    }
+}

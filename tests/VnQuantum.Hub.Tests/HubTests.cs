@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using VnQuantum.Hub.Data;
+
+namespace VnQuantum.Hub.Tests;
+
+public class OrcidAndFoldingTests
+{
+    [Theory]
+    [InlineData("0000-0002-1825-0097")]
+    [InlineData("0000-0001-5109-3700")]
+    [InlineData("0000-0002-1694-233X")]
+    [InlineData("https://orcid.org/0000-0002-1825-0097")]
+    public void ValidOrcids_AreAccepted(string text)
+    {
+        // ORCID's own examples (Josiah Carberry and others), one with the check character X.
+        Assert.NotNull(Orcid.Normalise(text, out string? problem));
+        Assert.Null(problem);
+    }
+
+    [Theory]
+    [InlineData("0000-0002-1825-0098", "should be 7")]
+    [InlineData("0000-0002-1825-009", "four groups of four")]
+    [InlineData("0000-0002-1825-00X7", "four groups of four")]
+    [InlineData("", "four groups of four")]
+    public void InvalidOrcids_SayWhy(string text, string expected)
+    {
+        Assert.Null(Orcid.Normalise(text, out string? problem));
+        Assert.Contains(expected, problem);
+    }
+
+    [Theory]
+    [InlineData("Hà Nội", "ha noi")]
+    [InlineData("ĐÀ NẴNG", "da nang")]
+    [InlineData("Nguyễn Đức Thảo", "nguyen duc thao")]
+    [InlineData("Huế", "hue")]
+    public void Folding_RemovesDiacritics_AndFoldsD(string text, string folded)
+    {
+        Assert.Equal(folded, TextFolding.Fold(text));
+
+        // Decomposed input (NFD, as some keyboards send it) folds the same.
+        Assert.Equal(folded, TextFolding.Fold(text.Normalize(NormalizationForm.FormD)));
+    }
+}
+
+public sealed class HubSearchTests : IAsyncLifetime
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"vnq-hub-{Guid.NewGuid():N}.db");
+    private HubDbContext _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = new HubDbContext(new DbContextOptionsBuilder<HubDbContext>().UseSqlite($"Data Source={_file}").Options);
+        await _db.Database.EnsureCreatedAsync();
+        Assert.True(SampleData.SeedIfEmpty(_db));
+        await SearchIndex.RebuildAsync(_db);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+
+    [Fact]
+    public void SampleData_IsBigEnough_AndMarked()
+    {
+        Assert.True(_db.People.Count() >= 50);
+        Assert.True(_db.Organisations.Count() >= 20);
+        Assert.True(_db.Projects.Count() >= 10);
+        Assert.All(_db.People, p => Assert.True(p.Sample));
+        Assert.All(_db.People.Where(p => p.Orcid != null), p => Assert.NotNull(Orcid.Normalise(p.Orcid, out _)));
+        Assert.False(SampleData.SeedIfEmpty(_db));
+    }
+
+    [Theory]
+    [InlineData("Ha Noi", "Hà Nội")]
+    [InlineData("Da Nang", "Đà Nẵng")]
+    [InlineData("da nẵng", "Đà Nẵng")]
+    [InlineData("Duc", "Đức")]
+    [InlineData("Hue", "Huế")]
+    public async Task Search_IgnoresDiacritics_AndFoldsD(string query, string expected)
+    {
+        var hits = await SearchIndex.QueryAsync(_db, query);
+        Assert.NotEmpty(hits);
+        Assert.Contains(hits, h => h.Title.Contains(expected, StringComparison.Ordinal) || h.Detail.Contains(expected, StringComparison.Ordinal)
+            || (h.Kind == "person" && _db.People.Include(p => p.Organisation).Single(p => p.Id == h.Id).Organisation!.City.Contains(expected, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Search_FindsByExpertise_WithPrefixes_AndHandlesOddInput()
+    {
+        Assert.Contains(await SearchIndex.QueryAsync(_db, "magnetom"), h => h.Kind == "person");
+        Assert.Contains(await SearchIndex.QueryAsync(_db, "QKD"), h => h.Kind == "project");
+        Assert.Empty(await SearchIndex.QueryAsync(_db, "\" OR * NEAR("));
+        Assert.Empty(await SearchIndex.QueryAsync(_db, "   "));
+        Assert.Empty(await SearchIndex.QueryAsync(_db, "zzzqqq"));
+    }
+}
+
+public sealed class HubPageTests : IClassFixture<HubPageTests.Factory>
+{
+    private readonly Factory _factory;
+
+    public HubPageTests(Factory factory) => _factory = factory;
+
+    [Fact]
+    public async Task HomePeopleOrganisationsAndProjects_Render_WithTheSampleBadge()
+    {
+        var client = _factory.CreateClient();
+        string home = await client.GetStringAsync("/");
+        Assert.Contains("lang=\"vi\"", home);
+        Assert.Contains("dữ liệu mẫu", home);
+        Assert.Contains("Thành viên", await client.GetStringAsync("/People"));
+        Assert.Contains("Học viện Quang tử Đà Nẵng", await client.GetStringAsync("/Organisations"));
+        Assert.Contains("Tuyến QKD Hà Nội – Hải Phòng", await client.GetStringAsync("/Projects"));
+        Assert.Contains("Sensing", await client.GetStringAsync("/People?pillar=Sensing"));
+    }
+
+    [Fact]
+    public async Task SearchPage_FindsDaNangWithoutDiacritics()
+    {
+        string page = await _factory.CreateClient().GetStringAsync("/Search?q=Da%20Nang");
+        Assert.Contains("Học viện Quang tử Đà Nẵng", page);
+    }
+
+    [Fact]
+    public async Task ProfilePage_ShowsTheOrcid_AndUnknownIdsAre404()
+    {
+        var client = _factory.CreateClient();
+        string profile = await client.GetStringAsync("/People/Details/1");
+        Assert.Contains("https://orcid.org/0000-0000-0000-", profile);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/People/Details/99999")).StatusCode);
+    }
+
+    public sealed class Factory : WebApplicationFactory<Program>
+    {
+        private readonly string _file = Path.Combine(Path.GetTempPath(), $"vnq-hub-web-{Guid.NewGuid():N}.db");
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+            builder.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}");
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(_file);
+        }
+    }
+}
