@@ -137,6 +137,63 @@ public sealed class HubPageTests : IClassFixture<HubPageTests.Factory>
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/People/Details/99999")).StatusCode);
     }
 
+    [Fact]
+    public async Task CircuitTool_RunsABellPair_AndShowsParseErrorsAtTheirLine()
+    {
+        var client = _factory.CreateClient();
+        var (ok, page) = await PostCircuit(client, CircuitBell, 2000);
+        Assert.True(ok, page);
+        Assert.Contains("<code>00</code>", page);
+        Assert.Contains("<code>11</code>", page);
+        Assert.DoesNotContain("<code>01</code>", page);
+        Assert.Contains("<svg", page);
+
+        var (_, bad) = await PostCircuit(client, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncxx q[0], q[1];\n", 10);
+        Assert.Contains("circuit.qasm:4:1:", bad);
+        Assert.Contains("did you mean", bad);
+        Assert.Contains("class=\"bad-line\"", bad);
+
+        var (_, big) = await PostCircuit(client, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[24];\nh q;\n", 10);
+        Assert.Contains("24 qubits", big);
+    }
+
+    [Fact]
+    public async Task CircuitTool_RefusesAPostWithoutTheAntiforgeryToken()
+    {
+        var response = await _factory.CreateClient().PostAsync("/Tools/Circuit", new FormUrlEncodedContent(new Dictionary<string, string> { ["Source"] = CircuitBell, ["Shots"] = "10", ["Seed"] = "1" }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task KeyRateAndSensingTools_DrawTheirPlots()
+    {
+        var client = _factory.CreateClient();
+        string rate = await client.GetStringAsync("/Tools/KeyRate?Link=gys&MaxKm=150");
+        Assert.Contains("<svg", rate);
+        Assert.Contains("PLOB", rate);
+        string sensing = await client.GetStringAsync("/Tools/Sensing?Mode=ramsey&Coherence=1%20us&Spins=1&Contrast=0.3&Photons=0.1");
+        Assert.Contains("T/√Hz", sensing);
+        Assert.Contains("1.402E-07", sensing);
+        Assert.Contains("<svg", sensing);
+        Assert.Contains("has no unit", await client.GetStringAsync("/Tools/Sensing?Coherence=2"));
+    }
+
+    private const string CircuitBell = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0], q[1];\nmeasure q -> c;\n";
+
+    private static async Task<(bool Ok, string Page)> PostCircuit(HttpClient client, string source, int shots)
+    {
+        string form = await client.GetStringAsync("/Tools/Circuit");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await client.PostAsync("/Tools/Circuit", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Source"] = source,
+            ["Shots"] = shots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Seed"] = "7",
+            ["__RequestVerificationToken"] = token,
+        }));
+        return (response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public sealed class Factory : WebApplicationFactory<Program>
     {
         private readonly string _file = Path.Combine(Path.GetTempPath(), $"vnq-hub-web-{Guid.NewGuid():N}.db");

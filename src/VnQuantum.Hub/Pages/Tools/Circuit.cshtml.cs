@@ -1,0 +1,88 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using VnQuantum.Circuits.Execution;
+using VnQuantum.Circuits.OpenQasm;
+using VnQuantum.Hub.Plots;
+using VnQuantum.Simulation;
+
+namespace VnQuantum.Hub.Pages.Tools;
+
+/// <summary>
+/// An OpenQASM 2/3 editor that runs the program on the engine in the request: the parser's file:line:col error is shown
+/// at its line; the counts as a table and a histogram. Small circuits only here (background jobs come later).
+/// </summary>
+public sealed class CircuitModel : PageModel
+{
+    public const int MaxQubits = 20;
+    public const int MaxShots = 100_000;
+
+    public const string Bell = """
+        OPENQASM 3.0;
+        include "stdgates.inc";
+        qubit[2] q;
+        bit[2] c;
+        h q[0];
+        cx q[0], q[1];
+        c = measure q;
+        """;
+
+    [BindProperty]
+    [Required]
+    [StringLength(100_000)]
+    public string Source { get; set; } = Bell;
+
+    [BindProperty]
+    [Range(1, MaxShots)]
+    public int Shots { get; set; } = 1024;
+
+    [BindProperty]
+    public ulong Seed { get; set; } = 7;
+
+    public QasmDiagnostic? Error { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public IReadOnlyDictionary<string, int>? Counts { get; private set; }
+
+    public string? Chart { get; private set; }
+
+    public string[] Lines => Source.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+
+    public void OnGet()
+    {
+    }
+
+    public void OnPost()
+    {
+        if (!ModelState.IsValid)
+        {
+            Problem = $"Shots must be 1 to {MaxShots:N0} and the program at most 100,000 characters.";
+            return;
+        }
+
+        var parsed = QasmFrontEnd.Parse(Source, "circuit.qasm");
+        if (parsed.Circuit is not { } circuit)
+        {
+            Error = parsed.Error;
+            return;
+        }
+
+        if (circuit.QubitCount > MaxQubits)
+        {
+            Problem = $"This circuit has {circuit.QubitCount} qubits; the hub runs up to {MaxQubits} in the page. Use `vnq run` for larger ones.";
+            return;
+        }
+
+        try
+        {
+            var result = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = Shots, Seed = Seed });
+            Counts = result.Counts;
+            Chart = SvgCharts.Histogram($"{Shots} shots, seed {Seed}", result.Counts);
+        }
+        catch (Exception e) when (e is CircuitExecutionException or StateTooLargeException)
+        {
+            Problem = e.Message;
+        }
+    }
+}

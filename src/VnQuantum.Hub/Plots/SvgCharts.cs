@@ -1,0 +1,60 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace VnQuantum.Hub.Plots;
+
+/// <summary>Charts for the tool pages as inline SVG (ScottPlot), so a page needs no script to show them.</summary>
+public static class SvgCharts
+{
+    /// <summary>Lines on log–log or lin–log axes; values ≤ 0 are left out of a log axis.</summary>
+    public static string Lines(string title, string xLabel, string yLabel, IEnumerable<(string Label, double[] X, double[] Y, bool Dashed)> series, bool logX)
+    {
+        var plot = new Plot();
+        foreach (var (label, xs, ys, dashed) in series)
+        {
+            var points = xs.Zip(ys).Where(p => p.Second > 0 && (!logX || p.First > 0)).ToArray();
+            var line = plot.Add.Scatter(
+                points.Select(p => logX ? Math.Log10(p.First) : p.First).ToArray(),
+                points.Select(p => Math.Log10(p.Second)).ToArray());
+            line.LegendText = label;
+            line.LinePattern = dashed ? LinePattern.Dashed : LinePattern.Solid;
+            line.LineWidth = 2;
+            line.MarkerSize = 0;
+        }
+
+        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = v => Math.Pow(10, v).ToString("G2", CultureInfo.InvariantCulture),
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        };
+        plot.Axes.Left.TickGenerator = ticks;
+        if (logX)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                LabelFormatter = v => Math.Pow(10, v).ToString("G2", CultureInfo.InvariantCulture),
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            };
+        }
+
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot.GetSvgXml(760, 420);
+    }
+
+    /// <summary>A histogram of measurement counts, outcomes in key order.</summary>
+    public static string Histogram(string title, IReadOnlyDictionary<string, int> counts)
+    {
+        var plot = new Plot();
+        var keys = counts.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+        var bars = plot.Add.Bars(keys.Select(k => (double)counts[k]).ToArray());
+        bars.Color = Color.FromHex("#b3261e");
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, keys.Length).Select(i => (double)i).ToArray(), keys);
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title);
+        plot.YLabel("counts");
+        return plot.GetSvgXml(760, 360);
+    }
+}
