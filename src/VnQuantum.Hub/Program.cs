@@ -7,7 +7,8 @@ var builder = WebApplication.CreateBuilder(args);
 string connection = builder.Configuration.GetConnectionString("Hub")
     ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "hub.db")}";
 builder.Services.AddDbContext<HubDbContext>(options => options.UseSqlite(connection));
-builder.Services.AddRazorPages();
+// Defaults of unset query parameters stand; [Required] says where a value must come from the form.
+builder.Services.AddRazorPages().AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
 
 // Vietnamese is the hub's first language: emit it as text, not as numeric character references.
 builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));

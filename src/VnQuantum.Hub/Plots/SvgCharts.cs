@@ -6,13 +6,13 @@ namespace VnQuantum.Hub.Plots;
 /// <summary>Charts for the tool pages as inline SVG (ScottPlot), so a page needs no script to show them.</summary>
 public static class SvgCharts
 {
-    /// <summary>Lines on log–log or lin–log axes; values ≤ 0 are left out of a log axis.</summary>
+    /// <summary>Lines on log–log or lin–log axes; values ≤ 0 or infinite (PLOB at 0 km) are left out of a log axis.</summary>
     public static string Lines(string title, string xLabel, string yLabel, IEnumerable<(string Label, double[] X, double[] Y, bool Dashed)> series, bool logX)
     {
         var plot = new Plot();
         foreach (var (label, xs, ys, dashed) in series)
         {
-            var points = xs.Zip(ys).Where(p => p.Second > 0 && (!logX || p.First > 0)).ToArray();
+            var points = xs.Zip(ys).Where(p => p.Second > 0 && double.IsFinite(p.Second) && (!logX || p.First > 0)).ToArray();
             var line = plot.Add.Scatter(
                 points.Select(p => logX ? Math.Log10(p.First) : p.First).ToArray(),
                 points.Select(p => Math.Log10(p.Second)).ToArray());
