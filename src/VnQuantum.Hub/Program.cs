@@ -1,14 +1,52 @@
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// SQLite by default: a file under the content root, created with the sample data on first start.
-string connection = builder.Configuration.GetConnectionString("Hub")
-    ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "hub.db")}";
-builder.Services.AddDbContext<HubDbContext>(options => options.UseSqlite(connection));
+// SQLite by default: a file under the content root, created with the sample data on first start. PostgreSQL with
+// --Hub:Database postgres and a Npgsql connection string in ConnectionStrings:Hub.
+string dataFolder = Path.Combine(builder.Environment.ContentRootPath, "App_Data");
+string connection = builder.Configuration.GetConnectionString("Hub") ?? $"Data Source={Path.Combine(dataFolder, "hub.db")}";
+string? provider = builder.Configuration["Hub:Database"];
+builder.Services.AddDbContext<HubDbContext>(options => HubDatabase.Configure(options, provider, connection));
+
+builder.Services.AddIdentity<HubUser, IdentityRole>(options =>
+    {
+        // NIST SP 800-63B-4: length (in characters as a reader counts them, not UTF-16 units) and a blocklist, both in
+        // PasswordPolicy; Identity's own rules are off so that one validator speaks, in both languages.
+        options.Password.RequiredLength = 1;
+        options.Password.RequireDigit = false;
+        options.Password.RequireLowercase = false;
+        options.Password.RequireUppercase = false;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Password.RequiredUniqueChars = 1;
+        options.Lockout.MaxFailedAccessAttempts = 10;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+        options.User.RequireUniqueEmail = true;
+    })
+    .AddEntityFrameworkStores<HubDbContext>()
+    .AddPasswordValidator<PasswordPolicy>();
+builder.Services.ConfigureApplicationCookie(options =>
+{
+    options.LoginPath = "/Account/SignIn";
+    options.AccessDeniedPath = "/Account/Denied";
+    options.Cookie.Name = "vnq.hub";
+    options.Cookie.HttpOnly = true;
+    options.Cookie.SameSite = SameSiteMode.Lax;
+    options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+});
+builder.Services.AddAuthorizationBuilder().AddPolicy(HubRoles.NetworkAdmin, policy => policy.RequireRole(HubRoles.NetworkAdmin));
+
 // Defaults of unset query parameters stand; [Required] says where a value must come from the form.
-builder.Services.AddRazorPages().AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+builder.Services.AddRazorPages(options =>
+    {
+        options.Conventions.AuthorizeFolder("/Account/Manage");
+        options.Conventions.AuthorizePage("/Offers/Mine");
+        options.Conventions.AuthorizePage("/Offers/Edit");
+        options.Conventions.AuthorizeFolder("/Admin", HubRoles.NetworkAdmin);
+    })
+    .AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
 
 // Vietnamese is the hub's first language: emit it as text, not as numeric character references.
 builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
@@ -16,15 +54,13 @@ builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(Syste
 var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())
 {
-    var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-    if (db.Database.GetDbConnection().DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
-    {
-        Directory.CreateDirectory(folder);
-    }
-
-    await db.Database.EnsureCreatedAsync();
-    SampleData.SeedIfEmpty(db);
-    await SearchIndex.RebuildAsync(db);
+    var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("VnQuantum.Hub");
+    await HubDatabase.PrepareAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), logger);
+    await HubDatabase.EnsureNetworkAdminAsync(
+        scope.ServiceProvider.GetRequiredService<UserManager<HubUser>>(),
+        builder.Configuration["Hub:AdminEmail"] ?? "admin@vnquantum.local",
+        builder.Configuration["Hub:AdminPasswordFile"] ?? Path.Combine(dataFolder, "initial-admin.txt"),
+        logger);
 }
 
 if (!app.Environment.IsDevelopment())
@@ -34,6 +70,8 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStaticFiles();
 app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapRazorPages();
 await app.RunAsync();
 

@@ -46,7 +46,7 @@ public sealed class HubBrowser : IAsyncLifetime
             return;
         }
 
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}"));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}").UseSetting("Hub:AdminPasswordFile", _file + ".admin"));
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
@@ -70,6 +70,7 @@ public sealed class HubBrowser : IAsyncLifetime
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(_file);
+        File.Delete(_file + ".admin");
     }
 }
 

@@ -102,11 +102,11 @@ public sealed class HubSearchTests : IAsyncLifetime
     }
 }
 
-public sealed class HubPageTests : IClassFixture<HubPageTests.Factory>
+public sealed class HubPageTests : IClassFixture<HubFactory>
 {
-    private readonly Factory _factory;
+    private readonly HubFactory _factory;
 
-    public HubPageTests(Factory factory) => _factory = factory;
+    public HubPageTests(HubFactory factory) => _factory = factory;
 
     [Fact]
     public async Task HomePeopleOrganisationsAndProjects_Render_WithTheSampleBadge()
@@ -192,20 +192,5 @@ public sealed class HubPageTests : IClassFixture<HubPageTests.Factory>
             ["__RequestVerificationToken"] = token,
         }));
         return (response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    public sealed class Factory : WebApplicationFactory<Program>
-    {
-        private readonly string _file = Path.Combine(Path.GetTempPath(), $"vnq-hub-web-{Guid.NewGuid():N}.db");
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-            builder.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}");
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(_file);
-        }
     }
 }

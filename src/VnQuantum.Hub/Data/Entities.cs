@@ -90,3 +90,106 @@ public sealed class Project
 
     public List<Organisation> Partners { get; } = [];
 }
+
+/// <summary>An account. Its public face is the linked <see cref="Person"/> profile.</summary>
+public sealed class HubUser : Microsoft.AspNetCore.Identity.IdentityUser
+{
+    public int? PersonId { get; set; }
+
+    public Person? Person { get; set; }
+}
+
+/// <summary>The hub's roles. Every account is a member; organisation admins are per organisation (<see cref="OrganisationAdmin"/>).</summary>
+public static class HubRoles
+{
+    public const string NetworkAdmin = "network-admin";
+}
+
+/// <summary>An account that administers an organisation's page and offers.</summary>
+public sealed class OrganisationAdmin
+{
+    public int OrganisationId { get; set; }
+
+    public required string UserId { get; set; }
+}
+
+/// <summary>What a matchmaking post is about.</summary>
+public enum OfferKind
+{
+    TechnologyOffer,
+    PartnerWanted,
+    InvestmentSought,
+}
+
+/// <summary>Where a post is in its review: drafts and submissions are seen by their author and the network admins only.</summary>
+public enum OfferState
+{
+    Draft,
+    Submitted,
+    Published,
+    Rejected,
+}
+
+/// <summary>A matchmaking post: a technology offer, a request for an R&amp;D partner or for investment.</summary>
+public sealed class Offer
+{
+    /// <summary>How long a published post stays up unless its author renews it.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(90);
+
+    public int Id { get; set; }
+
+    public OfferKind Kind { get; set; }
+
+    public required string Title { get; set; }
+
+    public required string Description { get; set; }
+
+    public Pillar Pillar { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    public int? OrganisationId { get; set; }
+
+    public Organisation? Organisation { get; set; }
+
+    public OfferState State { get; set; }
+
+    /// <summary>UTC, as every time the hub stores (SQLite compares them as text, PostgreSQL as timestamptz).</summary>
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? PublishedAt { get; set; }
+
+    public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>The reviewer's reason when a post is sent back.</summary>
+    public string? ReviewNote { get; set; }
+
+    public bool IsLive(DateTime now) => State == OfferState.Published && ExpiresAt > now;
+}
+
+/// <summary>Where an expression of interest stands: contact details are shared only once the post's author accepts.</summary>
+public enum InterestState
+{
+    Pending,
+    Accepted,
+    Declined,
+}
+
+/// <summary>Somebody's interest in an offer. The two sides see each other's e-mail only after acceptance.</summary>
+public sealed class Interest
+{
+    public int Id { get; set; }
+
+    public int OfferId { get; set; }
+
+    public Offer? Offer { get; set; }
+
+    public required string FromUserId { get; set; }
+
+    public required string Message { get; set; }
+
+    public InterestState State { get; set; }
+
+    /// <summary>UTC, as every time the hub stores (SQLite compares them as text, PostgreSQL as timestamptz).</summary>
+    public DateTime CreatedAt { get; set; }
+}

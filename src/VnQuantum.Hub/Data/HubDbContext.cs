@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace VnQuantum.Hub.Data;
 
-/// <summary>The hub's database: SQLite by default (a file under the content root), PostgreSQL for multi-node.</summary>
-public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbContext(options)
+/// <summary>The hub's database with its accounts: SQLite by default (a file under the content root), PostgreSQL for multi-node.</summary>
+public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : IdentityDbContext<HubUser, IdentityRole, string>(options)
 {
     public DbSet<Person> People => Set<Person>();
 
@@ -11,10 +13,22 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
 
     public DbSet<Project> Projects => Set<Project>();
 
+    public DbSet<OrganisationAdmin> OrganisationAdmins => Set<OrganisationAdmin>();
+
+    public DbSet<Offer> Offers => Set<Offer>();
+
+    public DbSet<Interest> Interests => Set<Interest>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<Person>().HasIndex(p => p.Orcid).IsUnique();
         modelBuilder.Entity<Person>().HasOne(p => p.Organisation).WithMany(o => o.Members).HasForeignKey(p => p.OrganisationId);
         modelBuilder.Entity<Project>().HasMany(p => p.Partners).WithMany();
+        modelBuilder.Entity<HubUser>().HasOne(u => u.Person).WithOne().HasForeignKey<HubUser>(u => u.PersonId);
+        modelBuilder.Entity<OrganisationAdmin>().HasKey(a => new { a.OrganisationId, a.UserId });
+        modelBuilder.Entity<Offer>().HasIndex(o => new { o.State, o.ExpiresAt });
+        modelBuilder.Entity<Offer>().HasIndex(o => o.OwnerId);
+        modelBuilder.Entity<Interest>().HasIndex(i => new { i.OfferId, i.FromUserId }).IsUnique();
     }
 }

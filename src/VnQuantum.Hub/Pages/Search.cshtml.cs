@@ -13,6 +13,6 @@ public sealed class SearchModel(HubDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancel)
     {
-        Hits = await SearchIndex.QueryAsync(db, Query, cancel: cancel);
+        Hits = await SearchIndex.QueryAsync(db, Query, User.Identity?.IsAuthenticated == true, cancel: cancel);
     }
 }

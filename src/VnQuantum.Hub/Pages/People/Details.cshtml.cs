@@ -11,7 +11,9 @@ public sealed class DetailsModel(HubDbContext db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(int id)
     {
-        var person = await db.People.AsNoTracking().Include(p => p.Organisation).FirstOrDefaultAsync(p => p.Id == id && p.Public);
+        // Members-only profiles are as absent as unknown ones to the public: no hint that they exist.
+        bool signedIn = User.Identity?.IsAuthenticated == true;
+        var person = await db.People.AsNoTracking().Include(p => p.Organisation).FirstOrDefaultAsync(p => p.Id == id && (p.Public || signedIn));
         if (person is null)
         {
             return NotFound();

@@ -14,7 +14,8 @@ public sealed class IndexModel(HubDbContext db) : PageModel
 
     public async Task OnGetAsync()
     {
-        var query = db.People.AsNoTracking().Include(p => p.Organisation).Where(p => p.Public);
+        bool signedIn = User.Identity?.IsAuthenticated == true;
+        var query = db.People.AsNoTracking().Include(p => p.Organisation).Where(p => p.Public || signedIn);
         if (Pillar is { } pillar)
         {
             query = query.Where(p => p.Pillar == pillar);

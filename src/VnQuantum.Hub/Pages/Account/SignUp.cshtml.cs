@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using VnQuantum.Hub.Data;
+
+namespace VnQuantum.Hub.Pages.Account;
+
+/// <summary>A new account with its profile; the profile starts visible to signed-in members only.</summary>
+public sealed class SignUpModel(UserManager<HubUser> users, SignInManager<HubUser> signIn, HubDbContext db) : PageModel
+{
+    [BindProperty]
+    [Required(ErrorMessage = "Cần tên / Name is required")]
+    [StringLength(120)]
+    public string Name { get; set; } = string.Empty;
+
+    [BindProperty]
+    [Required(ErrorMessage = "Cần e-mail / E-mail is required")]
+    [EmailAddress(ErrorMessage = "E-mail không hợp lệ / Not an e-mail address")]
+    public string Email { get; set; } = string.Empty;
+
+    [BindProperty]
+    [Required]
+    [StringLength(60)]
+    public string Country { get; set; } = "Việt Nam";
+
+    [BindProperty]
+    [Required(ErrorMessage = "Cần mật khẩu / Password is required")]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = string.Empty;
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var user = new HubUser { UserName = Email.Trim(), Email = Email.Trim() };
+        var person = new Person { Name = Name.Trim().Normalize(), Country = Country.Trim().Normalize(), Public = false };
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        db.People.Add(person);
+        await db.SaveChangesAsync();
+        user.PersonId = person.Id;
+        var created = await users.CreateAsync(user, Password);
+        if (!created.Succeeded)
+        {
+            foreach (var error in created.Errors)
+            {
+                ModelState.AddModelError(error.Code.StartsWith("Password", StringComparison.Ordinal) ? nameof(Password) : nameof(Email), error.Description);
+            }
+
+            return Page();
+        }
+
+        await transaction.CommitAsync();
+        await SearchIndex.UpdateAsync(db, person);
+        await signIn.SignInAsync(user, isPersistent: false);
+        return RedirectToPage("/Account/Manage/Profile", new { welcome = true });
+    }
+}

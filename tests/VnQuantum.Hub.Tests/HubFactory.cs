@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace VnQuantum.Hub.Tests;
+
+/// <summary>The hub in memory over a fresh SQLite file (or PostgreSQL database), with the first admin's password in a temporary file.</summary>
+public class HubFactory : WebApplicationFactory<Program>
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"vnq-hub-web-{Guid.NewGuid():N}.db");
+
+    public string AdminEmail => "admin@vnquantum.local";
+
+    /// <summary>The first admin's password, read from the file the hub wrote it to.</summary>
+    public string AdminPassword
+    {
+        get
+        {
+            _ = Server;
+            return File.ReadAllLines(_file + ".admin")[1];
+        }
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects (so tests see where they point).</summary>
+    public HubSession Session() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+
+    protected virtual void Configure(IWebHostBuilder builder) => builder.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Hub:AdminPasswordFile", _file + ".admin");
+        Configure(builder);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+        File.Delete(_file + ".admin");
+    }
+}
+
+/// <summary>One browser-like session: cookies kept, forms posted with the antiforgery token of the page they are on.</summary>
+public sealed partial class HubSession(HttpClient client)
+{
+    public HttpClient Client { get; } = client;
+
+    public async Task<string> Get(string path)
+    {
+        var response = await Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>GETs <paramref name="page"/>, then POSTs <paramref name="fields"/> with its token to <paramref name="action"/> (default: the page).</summary>
+    public async Task<HttpResponseMessage> Post(string page, IDictionary<string, string> fields, string? action = null)
+    {
+        string form = await Get(page);
+        var values = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = Token().Match(form).Groups[1].Value };
+        return await Client.PostAsync(action ?? page, new FormUrlEncodedContent(values));
+    }
+
+    public async Task<HttpResponseMessage> SignUp(string email, string name, string password) =>
+        await Post("/Account/SignUp", new Dictionary<string, string> { ["Name"] = name, ["Email"] = email, ["Country"] = "Việt Nam", ["Password"] = password });
+
+    public async Task SignIn(string email, string password)
+    {
+        var response = await Post("/Account/SignIn", new Dictionary<string, string> { ["Email"] = email, ["Password"] = password });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+}
