@@ -64,6 +64,7 @@ public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db) : 
 
     public async Task<IActionResult> OnPostAsync()
     {
+        Welcome = false;
         var person = await OwnProfile();
         string? orcid = null;
         if (!string.IsNullOrWhiteSpace(Orcid))
