@@ -34,6 +34,7 @@ public sealed class PasswordPolicyTests
     }
 }
 
+/// <summary>Accounts, profiles and matchmaking over HTTP; <see cref="PostgresHubTests"/> runs the same on PostgreSQL.</summary>
 public sealed class AccountAndOfferTests(HubFactory factory) : IClassFixture<HubFactory>
 {
     private const string Password = "cà phê sữa đá buổi sáng";
