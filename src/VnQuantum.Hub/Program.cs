@@ -1,6 +1,9 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
 using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
+using VnQuantum.Hub.Learning;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -48,6 +51,10 @@ builder.Services.AddRazorPages(options =>
     })
     .AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
 
+// Vietnamese first, English on request (the switcher's cookie or ?culture=en); vi-VN number and date formats.
+builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+builder.Services.AddSingleton(new CourseCatalog(Path.Combine(builder.Environment.ContentRootPath, "Courses")));
+
 // Vietnamese is the hub's first language: emit it as text, not as numeric character references.
 builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
 
@@ -68,6 +75,16 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error");
 }
 
+var cultures = VnQuantum.Hub.Pages.LanguageModel.Cultures.Select(c => new CultureInfo(c)).ToList();
+app.UseRequestLocalization(new RequestLocalizationOptions
+{
+    DefaultRequestCulture = new RequestCulture("vi-VN"),
+    SupportedCultures = cultures,
+    SupportedUICultures = cultures,
+
+    // An explicit choice only: the hub's language does not follow the browser's Accept-Language.
+    RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()],
+});
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

@@ -82,7 +82,7 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
         var page = await hub.Browser.NewPageAsync();
         await page.GotoAsync(hub.BaseAddress + "/");
         await page.Keyboard.PressAsync("Tab");
-        Assert.Equal("Bỏ qua điều hướng / Skip to content", await page.EvaluateAsync<string>("document.activeElement.textContent"));
+        Assert.Equal("Bỏ qua điều hướng", await page.EvaluateAsync<string>("document.activeElement.textContent"));
         await page.GetByRole(AriaRole.Searchbox).FillAsync("Da Nang");
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/Search?q=Da*");
@@ -150,10 +150,31 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
     }
 
     [BrowserFact]
+    public async Task AnExercise_RendersItsFormulas_AndChecksABellState()
+    {
+        var page = await hub.Browser.NewPageAsync();
+        await page.GotoAsync(hub.BaseAddress + "/Learn/intro/02-entanglement");
+
+        // KaTeX, served from the hub itself, has typeset the lesson's formulas.
+        await Assertions.Expect(page.Locator(".lesson .katex").First).ToBeVisibleAsync();
+        await Axe(page, "/Learn/intro/02-entanglement");
+        await page.GetByLabel("Chương trình OpenQASM").FillAsync("OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra" }).PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đúng!");
+        Assert.Equal(1, await page.Locator("figure svg").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "lesson-exercise.png"), FullPage = true });
+
+        // The same lesson in English, through the switcher.
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Entanglement");
+    }
+
+    [BrowserFact]
     public async Task MainPages_PassAxeWcag22AA()
     {
         var page = await hub.Browser.NewPageAsync();
-        foreach (string path in new[] { "/", "/People", "/People/Details/1", "/Organisations", "/Projects", "/Search?q=QKD", "/Offers", "/Account/SignIn", "/Tools/Circuit", "/Tools/KeyRate", "/Tools/Sensing" })
+        foreach (string path in new[] { "/", "/People", "/People/Details/1", "/Organisations", "/Projects", "/Search?q=QKD", "/Offers", "/Account/SignIn", "/Learn", "/Learn/intro", "/Learn/intro/03-bb84?culture=en", "/Tools/Circuit", "/Tools/KeyRate", "/Tools/Sensing" })
         {
             await page.GotoAsync(hub.BaseAddress + path);
             await Axe(page, path);

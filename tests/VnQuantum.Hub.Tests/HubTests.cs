@@ -173,7 +173,8 @@ public sealed class HubPageTests : IClassFixture<HubFactory>
         Assert.Contains("PLOB", rate);
         string sensing = await client.GetStringAsync("/Tools/Sensing?Mode=ramsey&Coherence=1%20us&Spins=1&Contrast=0.3&Photons=0.1");
         Assert.Contains("T/√Hz", sensing);
-        Assert.Contains("1.402E-07", sensing);
+        Assert.Contains("1,402E-07", sensing); // vi-VN: decimal comma
+        Assert.Contains("1.402E-07", await client.GetStringAsync("/Tools/Sensing?Mode=ramsey&Coherence=1%20us&Spins=1&Contrast=0.3&Photons=0.1&culture=en"));
         Assert.Contains("<svg", sensing);
         Assert.Contains("has no unit", await client.GetStringAsync("/Tools/Sensing?Coherence=2"));
     }

@@ -193,3 +193,22 @@ public sealed class Interest
     /// <summary>UTC, as every time the hub stores (SQLite compares them as text, PostgreSQL as timestamptz).</summary>
     public DateTime CreatedAt { get; set; }
 }
+
+/// <summary>One submitted answer to an exercise: a learner's progress is the set of exercises with a passed attempt.</summary>
+public sealed class ExerciseAttempt
+{
+    public long Id { get; set; }
+
+    public required string UserId { get; set; }
+
+    public required string Course { get; set; }
+
+    public required string Exercise { get; set; }
+
+    public bool Passed { get; set; }
+
+    /// <summary>What was submitted (an OpenQASM program or a number), kept so the learner can come back to it.</summary>
+    public required string Answer { get; set; }
+
+    public DateTime At { get; set; }
+}

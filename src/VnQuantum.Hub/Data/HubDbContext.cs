@@ -19,6 +19,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
 
     public DbSet<Interest> Interests => Set<Interest>();
 
+    public DbSet<ExerciseAttempt> ExerciseAttempts => Set<ExerciseAttempt>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -30,5 +32,6 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
         modelBuilder.Entity<Offer>().HasIndex(o => new { o.State, o.ExpiresAt });
         modelBuilder.Entity<Offer>().HasIndex(o => o.OwnerId);
         modelBuilder.Entity<Interest>().HasIndex(i => new { i.OfferId, i.FromUserId }).IsUnique();
+        modelBuilder.Entity<ExerciseAttempt>().HasIndex(a => new { a.UserId, a.Course, a.Exercise });
     }
 }
