@@ -1,9 +1,18 @@
 using System.Globalization;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.RateLimiting;
 using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
+using VnQuantum.Hub.Jobs;
 using VnQuantum.Hub.Learning;
+
+// A job worker process: runs one background job and exits (JobDispatcher starts it).
+if (args is ["worker", var jobId])
+{
+    return await JobWorker.RunAsync(long.Parse(jobId, CultureInfo.InvariantCulture));
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,8 +20,31 @@ var builder = WebApplication.CreateBuilder(args);
 // --Hub:Database postgres and a Npgsql connection string in ConnectionStrings:Hub.
 string dataFolder = Path.Combine(builder.Environment.ContentRootPath, "App_Data");
 string connection = builder.Configuration.GetConnectionString("Hub") ?? $"Data Source={Path.Combine(dataFolder, "hub.db")}";
-string? provider = builder.Configuration["Hub:Database"];
+string provider = builder.Configuration["Hub:Database"] ?? "sqlite";
 builder.Services.AddDbContext<HubDbContext>(options => HubDatabase.Configure(options, provider, connection));
+builder.Services.AddSingleton(new HubStorage(provider, connection));
+
+// Background jobs: worker processes with limits on qubits, time and memory (Hub:Jobs), a queue in the database.
+builder.Services.Configure<JobLimits>(builder.Configuration.GetSection("Hub:Jobs"));
+if (builder.Configuration.GetValue("Hub:Jobs:Enabled", true))
+{
+    builder.Services.AddHostedService<JobDispatcher>();
+}
+
+// Job submissions per member per minute; reading pages is not limited.
+builder.Services.AddRateLimiter(options =>
+{
+    options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    options.AddPolicy("jobs", context =>
+        HttpMethods.IsPost(context.Request.Method)
+            ? RateLimitPartition.GetFixedWindowLimiter(context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous", _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = builder.Configuration.GetValue("Hub:Jobs:SubmissionsPerMinute", new JobLimits().SubmissionsPerMinute),
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            })
+            : RateLimitPartition.GetNoLimiter("read"));
+});
 
 builder.Services.AddIdentity<HubUser, IdentityRole>(options =>
     {
@@ -48,6 +80,8 @@ builder.Services.AddRazorPages(options =>
         options.Conventions.AuthorizePage("/Offers/Mine");
         options.Conventions.AuthorizePage("/Offers/Edit");
         options.Conventions.AuthorizeFolder("/Admin", HubRoles.NetworkAdmin);
+        options.Conventions.AuthorizePage("/Jobs/Index");
+        options.Conventions.AuthorizePage("/Jobs/New");
     })
     .AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
 
@@ -89,8 +123,10 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapRazorPages();
 await app.RunAsync();
+return 0;
 
 /// <summary>The web host's entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program

@@ -171,6 +171,31 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
     }
 
     [BrowserFact]
+    public async Task AJob_ShowsItsProgressLive_UntilItsResult()
+    {
+        var context = await hub.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(hub.BaseAddress + "/Account/SignUp");
+        await page.GetByLabel("Họ tên · Name").FillAsync("Đinh Công Tráng");
+        await page.GetByLabel("E-mail").FillAsync("jobs.browser@example.vn");
+        await page.GetByLabel("Mật khẩu · Password").FillAsync("tiến độ hiện trực tiếp trên trang");
+        await page.GetByLabel("Mật khẩu · Password").PressAsync("Enter");
+        await page.WaitForURLAsync("**/Account/Manage/Profile*");
+        await page.GotoAsync(hub.BaseAddress + "/Jobs/New");
+        await Axe(page, "/Jobs/New");
+        await page.GetByLabel("Số lần đo · Shots").FillAsync("200000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Gửi · Submit" }).ClickAsync();
+        await page.WaitForURLAsync("**/Jobs/Details/*");
+
+        // The status block polls itself (htmx) and turns into the result without a reload.
+        await Assertions.Expect(page.Locator("[data-state]")).ToHaveTextAsync("Succeeded", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#job-status figure svg")).ToBeVisibleAsync();
+        await Axe(page, "/Jobs/Details");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "job.png"), FullPage = true });
+        await context.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task MainPages_PassAxeWcag22AA()
     {
         var page = await hub.Browser.NewPageAsync();

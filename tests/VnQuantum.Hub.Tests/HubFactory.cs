@@ -8,7 +8,24 @@ namespace VnQuantum.Hub.Tests;
 /// <summary>The hub in memory over a fresh SQLite file (or PostgreSQL database), with the first admin's password in a temporary file.</summary>
 public class HubFactory : WebApplicationFactory<Program>
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"vnq-hub-web-{Guid.NewGuid():N}.db");
+    private readonly string _file;
+
+    public HubFactory()
+        : this(Path.Combine(Path.GetTempPath(), $"vnq-hub-web-{Guid.NewGuid():N}.db"))
+    {
+    }
+
+    /// <summary>A hub on <paramref name="file"/>, which may hold an earlier run's database (a restart).</summary>
+    internal HubFactory(string file, bool deleteOnDispose = true)
+    {
+        _file = file;
+        DeleteOnDispose = deleteOnDispose;
+    }
+
+    public bool DeleteOnDispose { get; }
+
+    /// <summary>More configuration for this hub (Hub:Jobs limits and the like).</summary>
+    public Dictionary<string, string> Settings { get; } = [];
 
     public string AdminEmail => "admin@vnquantum.local";
 
@@ -31,14 +48,23 @@ public class HubFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Hub:AdminPasswordFile", _file + ".admin");
         Configure(builder);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(_file);
-        File.Delete(_file + ".admin");
+        if (DeleteOnDispose)
+        {
+            foreach (string suffix in new[] { string.Empty, ".admin", "-wal", "-shm" })
+            {
+                File.Delete(_file + suffix);
+            }
+        }
     }
 }
 
@@ -55,7 +81,7 @@ public sealed partial class HubSession(HttpClient client)
     }
 
     /// <summary>GETs <paramref name="page"/>, then POSTs <paramref name="fields"/> with its token to <paramref name="action"/> (default: the page).</summary>
-    public async Task<HttpResponseMessage> Post(string page, IDictionary<string, string> fields, string? action = null)
+    public async Task<HttpResponseMessage> Post(string page, Dictionary<string, string> fields, string? action = null)
     {
         string form = await Get(page);
         var values = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = Token().Match(form).Groups[1].Value };

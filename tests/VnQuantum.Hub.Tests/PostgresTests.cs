@@ -76,4 +76,15 @@ public sealed class PostgresHubTests(PostgresHubFactory factory) : IClassFixture
 
     [PostgresFact]
     public Task OfferExpiry_OnPostgres() => new AccountAndOfferTests(factory).AnExpiredOffer_LeavesTheListAndSearch_UntilItsAuthorRenewsIt();
+
+    [PostgresFact]
+    public async Task ACircuitJob_RunsInAWorkerOnPostgres()
+    {
+        var member = factory.Session();
+        await member.SignUp("pg.jobs@example.vn", "Tạ Quang Bửu", "mẫu dữ liệu trên PostgreSQL");
+        long id = await JobTests.Submit(member, new() { ["Kind"] = "circuit", ["Source"] = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[3] q;\nbit[3] c;\nh q[0];\ncx q[0], q[1];\ncx q[1], q[2];\nc = measure q;\n", ["Shots"] = "500" });
+        var job = await JobTests.WaitFor(factory, id, JobState.Succeeded);
+        Assert.Contains("\"000\"", job.Result);
+        Assert.Contains("\"111\"", job.Result);
+    }
 }

@@ -212,3 +212,55 @@ public sealed class ExerciseAttempt
 
     public DateTime At { get; set; }
 }
+
+/// <summary>Where a background job is.</summary>
+public enum JobState
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>
+/// Long work run in a worker process: its input and result as JSON, progress written by the worker, private to its
+/// owner unless shared. The queue is this table, so it survives a restart.
+/// </summary>
+public sealed class Job
+{
+    public long Id { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    /// <summary>circuit or probe (<see cref="Jobs.JobKinds"/>).</summary>
+    public required string Kind { get; set; }
+
+    public required string Input { get; set; }
+
+    public string? Result { get; set; }
+
+    public JobState State { get; set; }
+
+    /// <summary>Fraction done, 0 to 1, as the worker last reported it.</summary>
+    public double Progress { get; set; }
+
+    /// <summary>Why a job failed or was stopped, in words for its owner.</summary>
+    public string? Message { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    /// <summary>Readable by anyone with the link when true.</summary>
+    public bool Shared { get; set; }
+
+    /// <summary>The hub node running it, so a restarting node takes back only its own jobs.</summary>
+    public string? Node { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+}

@@ -6,6 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace VnQuantum.Hub.Data;
 
+/// <summary>Which database the hub uses: handed to the job workers, which open it themselves.</summary>
+public sealed record HubStorage(string Provider, string Connection);
+
 /// <summary>
 /// Brings the database to this version's schema on start: creates it (with the sample data) when new, recreates it
 /// when it was made by an older version and holds nothing but the bundled sample data, and refuses to start — changing
@@ -57,6 +60,12 @@ public static class HubDatabase
                 await db.Database.EnsureDeletedAsync(cancel);
                 await db.Database.EnsureCreatedAsync(cancel);
             }
+        }
+
+        if (db.Database.IsSqlite())
+        {
+            // Job workers write progress from their own processes: WAL lets them and the pages read and write together.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", cancel);
         }
 
         await db.Database.ExecuteSqlRawAsync("CREATE TABLE IF NOT EXISTS hub_schema (fingerprint text NOT NULL)", cancel);

@@ -21,6 +21,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
 
     public DbSet<ExerciseAttempt> ExerciseAttempts => Set<ExerciseAttempt>();
 
+    public DbSet<Job> Jobs => Set<Job>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -33,5 +35,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
         modelBuilder.Entity<Offer>().HasIndex(o => o.OwnerId);
         modelBuilder.Entity<Interest>().HasIndex(i => new { i.OfferId, i.FromUserId }).IsUnique();
         modelBuilder.Entity<ExerciseAttempt>().HasIndex(a => new { a.UserId, a.Course, a.Exercise });
+        modelBuilder.Entity<Job>().HasIndex(j => new { j.State, j.CreatedAt });
+        modelBuilder.Entity<Job>().HasIndex(j => j.OwnerId);
     }
 }

@@ -70,7 +70,7 @@ public sealed class CircuitModel : PageModel
 
         if (circuit.QubitCount > MaxQubits)
         {
-            Problem = $"This circuit has {circuit.QubitCount} qubits; the hub runs up to {MaxQubits} in the page. Use `vnq run` for larger ones.";
+            Problem = $"This circuit has {circuit.QubitCount} qubits; the hub runs up to {MaxQubits} in the page. Run larger ones as a background job (/Jobs/New) or with `vnq run`.";
             return;
         }
 

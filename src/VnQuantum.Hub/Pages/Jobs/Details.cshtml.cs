@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using VnQuantum.Hub.Data;
+using VnQuantum.Hub.Jobs;
+using VnQuantum.Hub.Plots;
+
+namespace VnQuantum.Hub.Pages.Jobs;
+
+/// <summary>
+/// One job: live progress (the status block polls itself with htmx until the job ends), cancel and share for its owner,
+/// the result. Private to its owner unless shared; to anybody else a private job is as absent as an unknown one.
+/// </summary>
+public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+{
+    public Job Job { get; private set; } = null!;
+
+    public bool Mine { get; private set; }
+
+    public CircuitJobResult? Circuit { get; private set; }
+
+    public ProbeJobResult? Probe { get; private set; }
+
+    public string? Chart { get; private set; }
+
+    public bool Finished => Job.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+
+    public async Task<IActionResult> OnGetAsync(long id) => await Load(id) ? Page() : NotFound();
+
+    /// <summary>The status block alone, for htmx's polling.</summary>
+    public async Task<IActionResult> OnGetStatusAsync(long id) => await Load(id) ? Partial("_JobStatus", this) : NotFound();
+
+    public async Task<IActionResult> OnPostCancelAsync(long id)
+    {
+        string? me = users.GetUserId(User);
+        int changed = await db.Jobs.Where(j => j.Id == id && j.OwnerId == me && (j.State == JobState.Queued || j.State == JobState.Running))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true));
+        return changed == 1 || await db.Jobs.AnyAsync(j => j.Id == id && j.OwnerId == me) ? RedirectToPage(new { id }) : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostShareAsync(long id, bool shared)
+    {
+        string? me = users.GetUserId(User);
+        int changed = await db.Jobs.Where(j => j.Id == id && j.OwnerId == me).ExecuteUpdateAsync(s => s.SetProperty(j => j.Shared, shared));
+        return changed == 1 ? RedirectToPage(new { id }) : NotFound();
+    }
+
+    private async Task<bool> Load(long id)
+    {
+        string? me = users.GetUserId(User);
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id && (j.OwnerId == me || j.Shared));
+        if (job is null)
+        {
+            return false;
+        }
+
+        Job = job;
+        Mine = job.OwnerId == me;
+        if (job is { State: JobState.Succeeded, Result: { } result })
+        {
+            if (job.Kind == JobKinds.Circuit)
+            {
+                Circuit = JsonSerializer.Deserialize<CircuitJobResult>(result, JobKinds.Json);
+                Chart = Circuit is { Counts.Count: > 0 and <= 64 } c ? SvgCharts.Histogram($"{c.Counts.Values.Sum()} shots, seed {c.Seed}", c.Counts) : null;
+            }
+            else
+            {
+                Probe = JsonSerializer.Deserialize<ProbeJobResult>(result, JobKinds.Json);
+            }
+        }
+
+        return true;
+    }
+}
