@@ -14,6 +14,11 @@ if (args.Length > 0 && args[0] == "kms-load")
     return KmsLoadBench.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "hub-load")
+{
+    return HubLoadBench.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "sensing")
 {
     return SensingBench.Run(args[1..]);

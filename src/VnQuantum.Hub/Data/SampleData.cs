@@ -108,6 +108,39 @@ public static class SampleData
         return true;
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> more invented people (marked sample, deterministic) to a seeded database: the load
+    /// benchmark's 10,000-member network. The search index is rebuilt by the caller.
+    /// </summary>
+    public static void AddGeneratedPeople(HubDbContext db, int count)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var organisations = db.Organisations.OrderBy(o => o.Id).ToList();
+        for (int start = 0; start < count; start += 1000)
+        {
+            for (int i = start; i < Math.Min(count, start + 1000); i++)
+            {
+                var organisation = organisations[i % organisations.Count];
+                var (expertise, pillar) = Fields[(i * 5 + i / 7) % Fields.Length];
+                db.People.Add(new Person
+                {
+                    Name = $"{Family[i % Family.Length]} {Middle[(i / Family.Length) % Middle.Length]} {Given[(i * 7 + i / 3) % Given.Length]}",
+                    OrganisationId = organisation.Id,
+                    Affiliation = organisation.Name,
+                    Country = organisation.Country,
+                    Expertise = expertise,
+                    Pillar = pillar,
+                    Biography = $"Works on {expertise} at {organisation.Name}, {organisation.City}. (Generated sample profile {i}.)",
+                    Public = i % 10 != 0,
+                    Sample = true,
+                });
+            }
+
+            db.SaveChanges();
+            db.ChangeTracker.Clear();
+        }
+    }
+
     /// <summary>A well-formed iD outside the blocks ORCID issues from (0000-0001… to 0000-0003…, 0009-…): no real person's.</summary>
     private static string SampleOrcid(int i)
     {

@@ -10,7 +10,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 
 /// <summary>
 /// An OpenQASM 2/3 editor that runs the program on the engine in the request: the parser's file:line:col error is shown
-/// at its line; the counts as a table and a histogram. Small circuits only here (background jobs come later).
+/// at its line; the counts as a table and a histogram. Small circuits only here; larger ones run as background jobs.
 /// </summary>
 public sealed class CircuitModel : PageModel
 {

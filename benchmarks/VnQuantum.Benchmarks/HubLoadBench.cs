@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using VnQuantum.Hub.Data;
+using VnQuantum.Kms.Tests;
+
+namespace VnQuantum.Benchmarks;
+
+/// <summary>
+/// <c>hub-load</c>: the hub (its own process, Production, jobs off) on a database of 10,000 people, SQLite and — when a
+/// PostgreSQL connection is given (--postgres or VNQ_TEST_POSTGRES) — PostgreSQL; this process as the load generator
+/// on loopback with keep-alive connections. Pages per second and p50/p99 latency for the home page, search (ten
+/// queries in rotation, Vietnamese with and without diacritics) and a profile (random ids).
+/// </summary>
+internal static class HubLoadBench
+{
+    private static readonly string[] Queries = ["Ha Noi", "Đà Nẵng", "Duc", "QKD", "magnetometry", "Nguyen Van", "Trần Thị Lan", "cold atoms", "Hue", "Can Tho"];
+
+    public static int Run(string[] args)
+    {
+        int people = Arg(args, "--people", 10_000);
+        int seconds = Arg(args, "--seconds", 5);
+        int connections = Arg(args, "--connections", 8);
+        int i = Array.IndexOf(args, "--postgres");
+        string? postgres = i >= 0 && i + 1 < args.Length ? args[i + 1] : Environment.GetEnvironmentVariable("VNQ_TEST_POSTGRES");
+
+        Console.WriteLine($"| backend | page | pages/s | p50 ms | p99 ms |");
+        Console.WriteLine("|---|---|---:|---:|---:|");
+        string dir = Directory.CreateTempSubdirectory("vnq-hub-load-").FullName;
+        try
+        {
+            Measure("SQLite", "sqlite", $"Data Source={Path.Combine(dir, "hub.db")}", people, seconds, connections, dir);
+            if (postgres is not null)
+            {
+                string database = $"vnq_hub_bench_{Environment.ProcessId}";
+                try
+                {
+                    Measure("PostgreSQL", "postgres", new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString, people, seconds, connections, dir);
+                }
+                finally
+                {
+                    NpgsqlConnection.ClearAllPools();
+                    using var connection = new NpgsqlConnection(postgres);
+                    connection.Open();
+                    using var drop = connection.CreateCommand();
+                    drop.CommandText = $"DROP DATABASE IF EXISTS {database} WITH (FORCE)";
+                    drop.ExecuteNonQuery();
+                }
+            }
+            else
+            {
+                Console.WriteLine("| PostgreSQL | (skipped: pass --postgres \"Host=…\" or set VNQ_TEST_POSTGRES) | | | |");
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, true);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{people:N0} people, {connections} connections, {seconds} s per page, {Environment.ProcessorCount} cores shared by the hub and the load generator; target: search p99 < 50 ms");
+        return 0;
+    }
+
+    private static void Measure(string name, string provider, string connection, int people, int seconds, int connections, string dir)
+    {
+        var options = new DbContextOptionsBuilder<HubDbContext>();
+        HubDatabase.Configure(options, provider, connection);
+        using (var db = new HubDbContext(options.Options))
+        {
+            HubDatabase.PrepareAsync(db, NullLogger.Instance).GetAwaiter().GetResult();
+            SampleData.AddGeneratedPeople(db, people - db.People.Count());
+        }
+
+        int port = LoopbackPort.Free();
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "VnQuantum.Hub.exe" : "VnQuantum.Hub"))
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList =
+            {
+                "--urls", $"http://127.0.0.1:{port}", "--environment", "Production", "--Hub:Database", provider, "--ConnectionStrings:Hub", connection,
+                "--Hub:Jobs:Enabled", "false", "--Hub:AdminPasswordFile", Path.Combine(dir, $"admin-{provider}.txt"), "--Logging:LogLevel:Default", "Warning",
+            },
+        };
+        using var hub = Process.Start(start)!;
+        hub.OutputDataReceived += (_, _) => { };
+        hub.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine("hub: " + line); };
+        hub.BeginOutputReadLine();
+        hub.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            };
+            WaitUntilUp(client, hub);
+            var pages = new (string Page, Func<Random, string> Path)[]
+            {
+                ("home", _ => "/"),
+                ("search", r => "/Search?q=" + Uri.EscapeDataString(Queries[r.Next(Queries.Length)])),
+                ("profile", r => $"/People/Details/{r.Next(1, people + 1)}"),
+            };
+            foreach (var (page, path) in pages)
+            {
+                Load(client, connections, 2, path); // warm-up
+                var (rps, p50, p99) = Load(client, connections, seconds, path);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {page} | {rps:F0} | {p50:F2} | {p99:F2} |"));
+            }
+        }
+        finally
+        {
+            hub.Kill(true);
+            hub.WaitForExit();
+        }
+    }
+
+    private static void WaitUntilUp(HttpClient client, Process hub)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            if (hub.HasExited)
+            {
+                throw new InvalidOperationException($"The hub exited with code {hub.ExitCode} before it served a page.");
+            }
+
+            try
+            {
+                if (client.GetAsync("/").GetAwaiter().GetResult().IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Thread.Sleep(200);
+        }
+
+        throw new TimeoutException("The hub did not come up within 120 s.");
+    }
+
+    private static (double Rps, double P50, double P99) Load(HttpClient client, int connections, int seconds, Func<Random, string> path)
+    {
+        var latencies = new List<double>[connections];
+        var clock = Stopwatch.StartNew();
+        long stopAt = Stopwatch.Frequency * seconds;
+        int failures = 0;
+        var workers = Enumerable.Range(0, connections).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            var mine = latencies[w] = new List<double>(100_000);
+            while (clock.ElapsedTicks < stopAt)
+            {
+                long start = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync(path(random));
+                await response.Content.ReadAsByteArrayAsync();
+
+                // Private profiles are 404 to the public: served, and timed, like any page.
+                if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
+                {
+                    Interlocked.Increment(ref failures);
+                    continue;
+                }
+
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        })).ToArray();
+        Task.WaitAll(workers);
+        double elapsed = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        if (failures > 0)
+        {
+            Console.WriteLine($"| | {failures} requests failed | | | |");
+        }
+
+        return (all.Length / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)]);
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) ? v : fallback;
+    }
+}
