@@ -3,8 +3,10 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
 using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
+using VnQuantum.Hub.Events;
 using VnQuantum.Hub.Jobs;
 using VnQuantum.Hub.Learning;
 
@@ -125,6 +127,14 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapRazorPages();
+
+// iCalendar: one event, or every event as a feed a calendar application subscribes to.
+app.MapGet("/Events/{id:int}.ics", async (int id, HubDbContext db, HttpContext http) =>
+    await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id) is { } one
+        ? Results.Text(EventCalendar.Write([one], http.Request.Host.Host), "text/calendar; charset=utf-8")
+        : Results.NotFound());
+app.MapGet("/Events/calendar.ics", async (HubDbContext db, HttpContext http) =>
+    Results.Text(EventCalendar.Write(await db.Events.AsNoTracking().OrderBy(e => e.StartsAt).ToListAsync(), http.Request.Host.Host), "text/calendar; charset=utf-8"));
 await app.RunAsync();
 return 0;
 

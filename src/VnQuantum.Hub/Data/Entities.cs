@@ -264,3 +264,41 @@ public sealed class Job
 
     public DateTime? FinishedAt { get; set; }
 }
+
+/// <summary>A workshop, school or conference of the network. Times are UTC; pages show them in Vietnam's time (UTC+7).</summary>
+public sealed class HubEvent
+{
+    public int Id { get; set; }
+
+    public required string Title { get; set; }
+
+    public required string Description { get; set; }
+
+    public required string Location { get; set; }
+
+    public DateTime StartsAt { get; set; }
+
+    public DateTime EndsAt { get; set; }
+
+    /// <summary>Places; null when registration is open to all.</summary>
+    public int? Capacity { get; set; }
+
+    /// <summary>When it was last changed (iCalendar's DTSTAMP).</summary>
+    public DateTime UpdatedAt { get; set; }
+
+    public int? OrganisationId { get; set; }
+
+    public Organisation? Organisation { get; set; }
+
+    public bool Sample { get; set; }
+}
+
+/// <summary>A member's place at an event.</summary>
+public sealed class Registration
+{
+    public int EventId { get; set; }
+
+    public required string UserId { get; set; }
+
+    public DateTime At { get; set; }
+}

@@ -23,6 +23,10 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
 
     public DbSet<Job> Jobs => Set<Job>();
 
+    public DbSet<HubEvent> Events => Set<HubEvent>();
+
+    public DbSet<Registration> Registrations => Set<Registration>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -37,5 +41,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
         modelBuilder.Entity<ExerciseAttempt>().HasIndex(a => new { a.UserId, a.Course, a.Exercise });
         modelBuilder.Entity<Job>().HasIndex(j => new { j.State, j.CreatedAt });
         modelBuilder.Entity<Job>().HasIndex(j => j.OwnerId);
+        modelBuilder.Entity<HubEvent>().HasIndex(e => e.StartsAt);
+        modelBuilder.Entity<Registration>().HasKey(r => new { r.EventId, r.UserId });
     }
 }

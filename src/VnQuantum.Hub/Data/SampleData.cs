@@ -104,6 +104,12 @@ public static class SampleData
             db.Projects.Add(project);
         }
 
+        // Fixed dates (deterministic sample data), in Vietnam's time, stored as UTC.
+        static DateTime Vn(int year, int month, int day, int hour) => new DateTime(year, month, day, hour, 0, 0, DateTimeKind.Utc).AddHours(-7);
+        db.Events.AddRange(
+            new HubEvent { Title = "Trường hè lượng tử Quy Nhơn 2027", Description = "Một tuần bài giảng và thực hành: mạch lượng tử, QKD, cảm biến. A week of lectures and labs.", Location = "Quy Nhơn", StartsAt = Vn(2027, 7, 12, 8), EndsAt = Vn(2027, 7, 16, 17), Capacity = 60, Organisation = organisations[12], UpdatedAt = Vn(2026, 11, 1, 9), Sample = true },
+            new HubEvent { Title = "Hội thảo QKD cho ngân hàng", Description = "Phân phối khóa lượng tử và ETSI GS QKD 014 cho trung tâm dữ liệu ngân hàng. QKD for banking data centres.", Location = "Hồ Chí Minh", StartsAt = Vn(2027, 3, 18, 9), EndsAt = Vn(2027, 3, 18, 16), Capacity = 3, Organisation = organisations[7], UpdatedAt = Vn(2026, 11, 1, 9), Sample = true },
+            new HubEvent { Title = "Ngày cảm biến lượng tử Cần Thơ", Description = "Từ kế NV cho nông nghiệp và y tế. NV magnetometry for agriculture and medicine.", Location = "Cần Thơ", StartsAt = Vn(2027, 5, 6, 8), EndsAt = Vn(2027, 5, 6, 12), Organisation = organisations[4], UpdatedAt = Vn(2026, 11, 1, 9), Sample = true });
         db.SaveChanges();
         return true;
     }
