@@ -195,3 +195,55 @@ public sealed class HubPageTests : IClassFixture<HubFactory>
         return (response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 }
+
+public sealed class NetworkToolTests(HubFactory factory) : IClassFixture<HubFactory>
+{
+    [Fact]
+    public async Task ASampleNetwork_IsPlanned_AndDrawnOnAMap()
+    {
+        var session = factory.Session();
+        string page = await session.Get("/Tools/Network?Sample=vietnam-backbone.json");
+        Assert.Contains("<svg role=\"img\" aria-labelledby=\"map-caption\"", page);
+        Assert.Contains("multi-commodity flow", page);
+        Assert.Contains("Đáp ứng · Served", page);
+        Assert.Contains("XOR", await session.Get("/Tools/Network?Sample=metro.json&Disjoint=true"));
+        Assert.Contains("Chọn một mạng mẫu", await session.Get("/Tools/Network?Sample=..%2Fsecret.json"));
+    }
+
+    [Fact]
+    public async Task AnUploadedTopology_IsPlanned_OrItsErrorNamesTheFieldAndLine()
+    {
+        var session = factory.Session();
+        string sample = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "samples", "networks", "metro.json"));
+        Assert.Contains("<svg role=\"img\"", await Upload(session, "my-metro.json", sample));
+        string broken = await Upload(session, "broken.json", "{\n  \"name\": \"x\",\n  \"nodes\": [ }\n");
+        Assert.Contains("broken.json:3:", broken);
+        Assert.Contains("class=\"error\"", broken);
+        string invalid = await Upload(session, "invalid.json", sample.Replace("\"latitude\": 21.0368", "\"latitude\": 210.0368", StringComparison.Ordinal));
+        Assert.Contains("nodes[0].latitude", invalid);
+    }
+
+    private static async Task<string> Upload(HubSession session, string name, string content)
+    {
+        string form = await session.Get("/Tools/Network");
+        string token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var body = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent(content), "Upload", name },
+        };
+        var response = await session.Client.PostAsync("/Tools/Network", body);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VnQuantum.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new DirectoryNotFoundException("VnQuantum.slnx not found above the test output");
+    }
+}
