@@ -196,6 +196,24 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
     }
 
     [BrowserFact]
+    public async Task TheComposer_IsOperableByKeyboardAlone()
+    {
+        var page = await hub.Browser.NewPageAsync();
+        await page.GotoAsync(hub.BaseAddress + "/Tools/Composer");
+        await Axe(page, "/Tools/Composer");
+
+        // The gate palette is a radio group: arrow keys move from H to X. Then Tab to a cell and Enter.
+        await page.GetByRole(AriaRole.Radio, new() { Name = "H", Exact = true }).FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        Assert.True(await page.GetByRole(AriaRole.Radio, new() { Name = "X", Exact = true }).IsCheckedAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "q[1], bước · step 4: trống · empty" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "q[1], bước · step 4: X" })).ToHaveTextAsync("X");
+        await Assertions.Expect(page.Locator("pre code")).ToContainTextAsync("x q[1];");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "composer.png"), FullPage = true });
+    }
+
+    [BrowserFact]
     public async Task MainPages_PassAxeWcag22AA()
     {
         var page = await hub.Browser.NewPageAsync();

@@ -57,4 +57,29 @@ public static class SvgCharts
         plot.YLabel("counts");
         return plot.GetSvgXml(760, 360);
     }
+
+    /// <summary>
+    /// A state's amplitudes as bars: height the probability |a|², colour the phase arg a (hue round the colour wheel,
+    /// red at 0), the usual picture of a small state vector.
+    /// </summary>
+    public static string State(string title, IReadOnlyList<string> labels, IReadOnlyList<System.Numerics.Complex> amplitudes)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(amplitudes);
+        var plot = new Plot();
+        var bars = amplitudes.Select((a, i) => new Bar
+        {
+            Position = i,
+            Value = a.Magnitude * a.Magnitude,
+            FillColor = Color.FromHSL((float)(((a.Phase / (2 * Math.PI)) + 1) % 1), 0.75f, 0.45f),
+            LineWidth = 0,
+        }).ToArray();
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), [.. labels]);
+        plot.Axes.Margins(bottom: 0);
+        plot.Axes.SetLimitsY(0, 1.05);
+        plot.Title(title);
+        plot.YLabel("probability |a|²");
+        return plot.GetSvgXml(760, 360);
+    }
 }
