@@ -84,6 +84,7 @@ builder.Services.AddRazorPages(options =>
         options.Conventions.AuthorizeFolder("/Admin", HubRoles.NetworkAdmin);
         options.Conventions.AuthorizePage("/Jobs/Index");
         options.Conventions.AuthorizePage("/Jobs/New");
+        options.Conventions.AuthorizeFolder("/Agreements");
     })
     .AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
 

@@ -302,3 +302,61 @@ public sealed class Registration
 
     public DateTime At { get; set; }
 }
+
+/// <summary>Where a cooperation agreement is: drafted by one party, proposed (its text frozen and signed by the proposer), signed by the other.</summary>
+public enum AgreementState
+{
+    Draft,
+    Proposed,
+    Signed,
+    Withdrawn,
+}
+
+/// <summary>
+/// A cooperation agreement between two organisations, confidential to their admins and the network admins. Every
+/// change is a row of <see cref="AgreementEntry"/>; the text is frozen when proposed and its SHA-256 recorded.
+/// </summary>
+public sealed class Agreement
+{
+    public int Id { get; set; }
+
+    public required string Title { get; set; }
+
+    public required string Text { get; set; }
+
+    /// <summary>The party that drafts and proposes.</summary>
+    public int ProposerId { get; set; }
+
+    public Organisation? Proposer { get; set; }
+
+    public int PartnerId { get; set; }
+
+    public Organisation? Partner { get; set; }
+
+    public AgreementState State { get; set; }
+
+    /// <summary>SHA-256 of the text as proposed (hex), which the partner's signature covers.</summary>
+    public string? TextHash { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public List<AgreementEntry> Trail { get; } = [];
+}
+
+/// <summary>One line of an agreement's audit trail: who did what, when. Rows are only ever added.</summary>
+public sealed class AgreementEntry
+{
+    public long Id { get; set; }
+
+    public int AgreementId { get; set; }
+
+    public required string UserId { get; set; }
+
+    public required string UserEmail { get; set; }
+
+    public required string Action { get; set; }
+
+    public string? Detail { get; set; }
+
+    public DateTime At { get; set; }
+}

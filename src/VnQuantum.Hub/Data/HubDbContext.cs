@@ -27,6 +27,10 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
 
     public DbSet<Registration> Registrations => Set<Registration>();
 
+    public DbSet<Agreement> Agreements => Set<Agreement>();
+
+    public DbSet<AgreementEntry> AgreementEntries => Set<AgreementEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -43,5 +47,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
         modelBuilder.Entity<Job>().HasIndex(j => j.OwnerId);
         modelBuilder.Entity<HubEvent>().HasIndex(e => e.StartsAt);
         modelBuilder.Entity<Registration>().HasKey(r => new { r.EventId, r.UserId });
+        modelBuilder.Entity<Agreement>().HasOne(a => a.Proposer).WithMany().HasForeignKey(a => a.ProposerId).OnDelete(DeleteBehavior.Restrict);
+        modelBuilder.Entity<Agreement>().HasOne(a => a.Partner).WithMany().HasForeignKey(a => a.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        modelBuilder.Entity<Agreement>().HasMany(a => a.Trail).WithOne().HasForeignKey(e => e.AgreementId);
     }
 }

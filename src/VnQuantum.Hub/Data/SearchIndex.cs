@@ -53,6 +53,9 @@ public static partial class SearchIndex
     /// <summary>Puts one profile's current text in the index (after an edit).</summary>
     public static Task UpdateAsync(HubDbContext db, Person person, CancellationToken cancel = default) => WriteAsync(db, [Row(person)], cancel);
 
+    /// <summary>Puts an organisation's current text in the index (after an edit).</summary>
+    public static Task UpdateAsync(HubDbContext db, Organisation organisation, CancellationToken cancel = default) => WriteAsync(db, [Row(organisation)], cancel);
+
     /// <summary>Puts an offer in the index once published, takes it out otherwise.</summary>
     public static Task UpdateAsync(HubDbContext db, Offer offer, CancellationToken cancel = default) =>
         offer.State == OfferState.Published ? WriteAsync(db, [Row(offer)], cancel) : RemoveAsync(db, "offer", offer.Id, cancel);

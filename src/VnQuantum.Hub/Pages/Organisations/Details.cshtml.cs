@@ -1,0 +1,130 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using VnQuantum.Hub.Accounts;
+using VnQuantum.Hub.Data;
+
+namespace VnQuantum.Hub.Pages.Organisations;
+
+/// <summary>An organisation: what it offers and seeks, its members and projects; its admins edit it and name other admins.</summary>
+public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+{
+    public Organisation Organisation { get; private set; } = null!;
+
+    public IReadOnlyList<Person> Members { get; private set; } = [];
+
+    public IReadOnlyList<Project> Projects { get; private set; } = [];
+
+    public IReadOnlyList<string> AdminEmails { get; private set; } = [];
+
+    public bool CanManage { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    [BindProperty]
+    [StringLength(500)]
+    public string? Offers { get; set; }
+
+    [BindProperty]
+    [StringLength(500)]
+    public string? Seeks { get; set; }
+
+    [BindProperty]
+    public string? AdminEmail { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(int id) => await Load(id) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostEditAsync(int id)
+    {
+        if (!await Load(id))
+        {
+            return NotFound();
+        }
+
+        if (!CanManage)
+        {
+            return Forbid();
+        }
+
+        var organisation = await db.Organisations.SingleAsync(o => o.Id == id);
+        organisation.Offers = Offers?.Trim().Normalize() ?? string.Empty;
+        organisation.Seeks = Seeks?.Trim().Normalize() ?? string.Empty;
+        await db.SaveChangesAsync();
+        await SearchIndex.UpdateAsync(db, organisation);
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostAddAdminAsync(int id)
+    {
+        if (!await Load(id))
+        {
+            return NotFound();
+        }
+
+        if (!CanManage)
+        {
+            return Forbid();
+        }
+
+        var user = string.IsNullOrWhiteSpace(AdminEmail) ? null : await users.FindByEmailAsync(AdminEmail.Trim());
+        if (user is null)
+        {
+            Problem = "Không có tài khoản với e-mail này · No account has this e-mail.";
+            return Page();
+        }
+
+        if (!await db.OrganisationAdmins.AnyAsync(a => a.OrganisationId == id && a.UserId == user.Id))
+        {
+            db.OrganisationAdmins.Add(new OrganisationAdmin { OrganisationId = id, UserId = user.Id });
+            await db.SaveChangesAsync();
+        }
+
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostRemoveAdminAsync(int id, string email)
+    {
+        if (!await Load(id))
+        {
+            return NotFound();
+        }
+
+        if (!CanManage)
+        {
+            return Forbid();
+        }
+
+        var user = await users.FindByEmailAsync(email);
+        if (user is not null)
+        {
+            await db.OrganisationAdmins.Where(a => a.OrganisationId == id && a.UserId == user.Id).ExecuteDeleteAsync();
+        }
+
+        return RedirectToPage(new { id });
+    }
+
+    private async Task<bool> Load(int id)
+    {
+        var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id);
+        if (organisation is null)
+        {
+            return false;
+        }
+
+        Organisation = organisation;
+        bool signedIn = User.Identity?.IsAuthenticated == true;
+        Members = await db.People.AsNoTracking().Where(p => p.OrganisationId == id && (p.Public || signedIn)).OrderBy(p => p.Name).ToListAsync();
+        Projects = await db.Projects.AsNoTracking().Where(p => p.Partners.Any(o => o.Id == id)).OrderBy(p => p.Title).ToListAsync();
+        CanManage = await OrganisationAccess.CanManageAsync(db, User, users.GetUserId(User), id);
+        if (CanManage)
+        {
+            AdminEmails = await db.OrganisationAdmins.Where(a => a.OrganisationId == id).Join(db.Users, a => a.UserId, u => u.Id, (_, u) => u.Email!).OrderBy(e => e).ToListAsync();
+            Offers ??= organisation.Offers;
+            Seeks ??= organisation.Seeks;
+        }
+
+        return true;
+    }
+}
