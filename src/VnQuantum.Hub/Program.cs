@@ -23,7 +23,14 @@ var builder = WebApplication.CreateBuilder(args);
 string dataFolder = Path.Combine(builder.Environment.ContentRootPath, "App_Data");
 string connection = builder.Configuration.GetConnectionString("Hub") ?? $"Data Source={Path.Combine(dataFolder, "hub.db")}";
 string provider = builder.Configuration["Hub:Database"] ?? "sqlite";
-builder.Services.AddDbContext<HubDbContext>(options => HubDatabase.Configure(options, provider, connection));
+builder.Services.AddDbContext<HubDbContext>((services, options) =>
+{
+    HubDatabase.Configure(options, provider, connection);
+
+    // The host's logger factory, named: EF then keys its cached internal services by it, so a second host in one
+    // process (the tests' restarts) never reaches a first host's disposed services through that cache.
+    options.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
+});
 builder.Services.AddSingleton(new HubStorage(provider, connection));
 
 // Background jobs: worker processes with limits on qubits, time and memory (Hub:Jobs), a queue in the database.
