@@ -62,7 +62,7 @@ builder.Services.AddRateLimiter(options =>
 builder.Services.AddIdentity<HubUser, IdentityRole>(options =>
     {
         // NIST SP 800-63B-4: length (in characters as a reader counts them, not UTF-16 units) and a blocklist, both in
-        // PasswordPolicy; Identity's own rules are off so that one validator speaks, in both languages.
+        // PasswordPolicy; Identity's own rules are off so that one validator speaks, in the reader's language.
         options.Password.RequiredLength = 1;
         options.Password.RequireDigit = false;
         options.Password.RequireLowercase = false;
@@ -97,7 +97,10 @@ builder.Services.AddRazorPages(options =>
         options.Conventions.AuthorizePage("/Jobs/New");
         options.Conventions.AuthorizeFolder("/Agreements");
     })
-    .AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+    .AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+
+    // Validation messages name a key of the shared resources (ErrorMessage = "account.name.required").
+    .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(VnQuantum.Hub.SharedResource)));
 
 // Vietnamese first, English on request (the switcher's cookie or ?culture=en); vi-VN number and date formats.
 builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");

@@ -18,7 +18,7 @@ public sealed class PasswordPolicyTests
     [InlineData("mười bốn ký tự", "PasswordTooShort")]
     public async Task WeakPasswords_AreRefused_WithTheReason(string password, string code)
     {
-        var result = await new PasswordPolicy().ValidateAsync(null!, new HubUser { Email = "nguyen.van.an@example.vn" }, password);
+        var result = await new PasswordPolicy(TestText.Localizer).ValidateAsync(null!, new HubUser { Email = "nguyen.van.an@example.vn" }, password);
         Assert.False(result.Succeeded);
         Assert.Equal(code, Assert.Single(result.Errors).Code);
     }
@@ -29,7 +29,7 @@ public sealed class PasswordPolicyTests
     [InlineData("Hạ Long bay at dawn")]
     public async Task LongPassphrases_AreAccepted_WithoutCompositionRules(string password)
     {
-        var result = await new PasswordPolicy().ValidateAsync(null!, new HubUser { Email = "an@example.vn" }, password);
+        var result = await new PasswordPolicy(TestText.Localizer).ValidateAsync(null!, new HubUser { Email = "an@example.vn" }, password);
         Assert.True(result.Succeeded);
     }
 }
@@ -72,6 +72,37 @@ public sealed class AccountAndOfferTests(HubFactory factory) : IClassFixture<Hub
         // Made public, everybody sees it.
         await session.Post("/Account/Manage/Profile", ProfileForm("0000-0002-1825-0097", isPublic: true));
         Assert.Contains("0000-0002-1825-0097", await anonymous.Get($"/People/Details/{id}"));
+    }
+
+    [Fact]
+    public async Task TheSignUpPage_IsVietnameseByDefault_AndEnglishOnRequest_MessagesIncluded()
+    {
+        var session = factory.Session();
+        string vi = await session.Get("/Account/SignUp");
+        Assert.Contains("<h1>Đăng ký</h1>", vi);
+        Assert.Contains(">Họ tên</label>", vi);
+        Assert.Contains("Ít nhất 15 ký tự; một câu dễ nhớ là tốt nhất.", vi);
+        Assert.DoesNotContain("Create account", vi);
+
+        string en = await session.Get("/Account/SignUp?culture=en");
+        Assert.Contains("<html lang=\"en\">", en);
+        Assert.Contains("<h1>Sign up</h1>", en);
+        Assert.Contains(">Name</label>", en);
+        Assert.Contains(">Password</label>", en);
+        Assert.Contains("At least 15 characters; a memorable sentence is best.", en);
+        Assert.Contains(">Create account</button>", en);
+        Assert.DoesNotContain("Họ tên", en);
+        Assert.DoesNotContain("Tạo tài khoản", en);
+
+        // Validation messages and the password policy's reasons follow the language too.
+        var unnamed = await session.Post("/Account/SignUp?culture=en", new Dictionary<string, string> { ["Name"] = string.Empty, ["Email"] = "english@example.vn", ["Country"] = "Vietnam", ["Password"] = Password }, "/Account/SignUp?culture=en");
+        Assert.Contains("Name is required", await unnamed.Content.ReadAsStringAsync());
+        var unnamedVi = await session.Post("/Account/SignUp", new Dictionary<string, string> { ["Name"] = string.Empty, ["Email"] = "english@example.vn", ["Country"] = "Việt Nam", ["Password"] = Password });
+        Assert.Contains("Cần tên", await unnamedVi.Content.ReadAsStringAsync());
+        var weak = await session.Post("/Account/SignUp?culture=en", new Dictionary<string, string> { ["Name"] = "Emma Nguyen", ["Email"] = "english@example.vn", ["Country"] = "Vietnam", ["Password"] = "too short" }, "/Account/SignUp?culture=en");
+        string weakPage = await weak.Content.ReadAsStringAsync();
+        Assert.Contains("A password needs at least 15 characters", weakPage);
+        Assert.DoesNotContain("ít nhất 15 ký tự", weakPage);
     }
 
     [Fact]

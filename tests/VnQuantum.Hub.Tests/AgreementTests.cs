@@ -15,12 +15,12 @@ public sealed class AgreementTests(HubFactory factory) : IClassFixture<HubFactor
     {
         var (admin, member) = (await SignedInAdmin(), factory.Session());
         await member.SignUp("org.member@example.vn", "Lâm Văn Phúc", Password);
-        Assert.DoesNotContain("Quản trị · Manage", await member.Get("/Organisations/Details/3"));
+        Assert.DoesNotContain("<h2 id=\"manage\">Quản trị</h2>", await member.Get("/Organisations/Details/3"));
         var denied = await member.Post("/Organisations/Details/3", new() { ["Offers"] = "chiếm quyền", ["Seeks"] = "x" }, "/Organisations/Details/3?handler=Edit");
         Assert.StartsWith("/Account/Denied", denied.Headers.Location!.AbsolutePath);
 
         await admin.Post("/Organisations/Details/3", new() { ["AdminEmail"] = "org.member@example.vn" }, "/Organisations/Details/3?handler=AddAdmin");
-        Assert.Contains("Quản trị · Manage", await member.Get("/Organisations/Details/3"));
+        Assert.Contains("<h2 id=\"manage\">Quản trị</h2>", await member.Get("/Organisations/Details/3"));
         await member.Post("/Organisations/Details/3", new() { ["Offers"] = "máy tính lượng tử quang tử", ["Seeks"] = "đối tác công nghiệp" }, "/Organisations/Details/3?handler=Edit");
         Assert.Contains("máy tính lượng tử quang tử", await factory.Session().Get("/Organisations/Details/3"));
         Assert.Contains("Details/3", await factory.Session().Get("/Search?q=may%20tinh%20luong%20tu%20quang%20tu"));

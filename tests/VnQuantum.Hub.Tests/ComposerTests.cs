@@ -56,14 +56,17 @@ public sealed class ComposerPageTests(HubFactory factory) : IClassFixture<HubFac
         // A CZ: control q[0] at step 5, then the target q[1] in the same step.
         string waiting = await Post(session, grid, "cz", "0,4", null);
         Assert.Contains("chọn qubit đích", waiting);
-        Assert.Contains("awaiting target", waiting);
+        Assert.Contains("aria-label=\"q[0], bước 5: trống (đang chờ đích)\"", waiting);
+        string english = await Post(session, grid, "cz", "0,4", null, "en");
+        Assert.Contains("now choose the target", english);
+        Assert.Contains("aria-label=\"q[0], step 5: empty (awaiting target)\"", english);
         string paired = await Post(session, grid, "cz", "1,4", "0,4");
         Assert.Contains("cz q[0], q[1];", paired);
         string wrongStep = await Post(session, grid, "cz", "1,6", "0,4");
         Assert.Contains("cùng bước", wrongStep);
     }
 
-    private static async Task<string> Post(HubSession session, string grid, string gate, string place, string? pending)
+    private static async Task<string> Post(HubSession session, string grid, string gate, string place, string? pending, string? culture = null)
     {
         var fields = new Dictionary<string, string> { ["Grid"] = grid, ["Gate"] = gate, ["place"] = place, ["Shots"] = "100", ["Seed"] = "1" };
         if (pending is not null)
@@ -71,7 +74,8 @@ public sealed class ComposerPageTests(HubFactory factory) : IClassFixture<HubFac
             fields["Pending"] = pending;
         }
 
-        var response = await session.Post("/Tools/Composer", fields, "/Tools/Composer?handler=Place");
+        string query = culture is null ? string.Empty : "culture=" + culture;
+        var response = await session.Post("/Tools/Composer?" + query, fields, "/Tools/Composer?handler=Place&" + query);
         return await response.Content.ReadAsStringAsync();
     }
 }

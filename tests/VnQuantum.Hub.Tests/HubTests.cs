@@ -154,7 +154,7 @@ public sealed class HubPageTests : IClassFixture<HubFactory>
         Assert.Contains("class=\"bad-line\"", bad);
 
         var (_, big) = await PostCircuit(client, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[24];\nh q;\n", 10);
-        Assert.Contains("24 qubits", big);
+        Assert.Contains("Mạch này có 24 qubit", big);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class NetworkToolTests(HubFactory factory) : IClassFixture<HubFact
         string page = await session.Get("/Tools/Network?Sample=vietnam-backbone.json");
         Assert.Contains("<svg role=\"img\" aria-labelledby=\"map-caption\"", page);
         Assert.Contains("multi-commodity flow", page);
-        Assert.Contains("Đáp ứng · Served", page);
+        Assert.Contains("<th scope=\"col\">Đáp ứng</th>", page);
         Assert.Contains("XOR", await session.Get("/Tools/Network?Sample=metro.json&Disjoint=true"));
         Assert.Contains("Chọn một mạng mẫu", await session.Get("/Tools/Network?Sample=..%2Fsecret.json"));
     }
@@ -245,5 +245,20 @@ public sealed class NetworkToolTests(HubFactory factory) : IClassFixture<HubFact
         }
 
         return dir?.FullName ?? throw new DirectoryNotFoundException("VnQuantum.slnx not found above the test output");
+    }
+}
+
+public sealed class SharedResourceTests
+{
+    [Fact]
+    public void BothLanguages_HaveTheSameKeys_AndNoStringJoinsTheTwoLanguages()
+    {
+        var vi = TestText.In("vi").GetAllStrings(includeParentCultures: false).ToDictionary(s => s.Name, s => s.Value);
+        var en = TestText.In("en").GetAllStrings(includeParentCultures: false).ToDictionary(s => s.Name, s => s.Value);
+        Assert.True(vi.Count > 300, $"{vi.Count} strings");
+        Assert.Equal(vi.Keys.Order(StringComparer.Ordinal), en.Keys.Order(StringComparer.Ordinal));
+        Assert.All(vi.Concat(en), s => Assert.DoesNotContain(" · ", s.Value, StringComparison.Ordinal));
+        Assert.Equal("Đăng ký", TestText.In("vi-VN")["signup.title"]);
+        Assert.Equal("Sign up", TestText.In("en")["signup.title"]);
     }
 }

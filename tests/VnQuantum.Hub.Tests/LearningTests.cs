@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Learning;
 using VnQuantum.Qkd.KeyRates;
 using VnQuantum.Qkd.Links;
@@ -13,6 +14,8 @@ public sealed class LearningTests
     private static Exercise ExerciseOf(string slug) => Catalog.Find("intro")!.Lessons.Select(l => l.Exercise).Single(e => e?.Slug == slug)!;
 
     private const string Header = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\n";
+
+    private static readonly IStringLocalizer English = TestText.In("en");
 
     [Fact]
     public void TheIntroductoryCourse_HasFourLessons_InBothLanguages_WithFormulasLeftToKatex()
@@ -38,19 +41,19 @@ public sealed class LearningTests
     [InlineData("qubit[1] q;\nbit[1] c;\nx q[0];\nc = measure q;\n", false)]
     [InlineData("qubit[1] q;\nbit[1] c;\nrx(pi/3) q[0];\nc = measure q;\n", false)]
     public void Superposition_IsCheckedByItsDistribution(string body, bool passes) =>
-        Assert.Equal(passes, ExerciseChecker.Check(ExerciseOf("superposition"), Header + body).Passed);
+        Assert.Equal(passes, ExerciseChecker.Check(ExerciseOf("superposition"), Header + body, English).Passed);
 
     [Fact]
     public void Bell_PassesForHThenCx_AndNotForAProductState_OrAnotherBellState()
     {
         var bell = ExerciseOf("bell");
-        Assert.True(ExerciseChecker.Check(bell, Header + "qubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n").Passed);
-        Assert.False(ExerciseChecker.Check(bell, Header + "qubit[2] q;\nbit[2] c;\nh q[0];\nh q[1];\nc = measure q;\n").Passed);
-        Assert.False(ExerciseChecker.Check(bell, Header + "qubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nx q[1];\nc = measure q;\n").Passed);
-        var parse = ExerciseChecker.Check(bell, Header + "qubit[2] q;\ncxx q[0], q[1];\n");
+        Assert.True(ExerciseChecker.Check(bell, Header + "qubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n", English).Passed);
+        Assert.False(ExerciseChecker.Check(bell, Header + "qubit[2] q;\nbit[2] c;\nh q[0];\nh q[1];\nc = measure q;\n", English).Passed);
+        Assert.False(ExerciseChecker.Check(bell, Header + "qubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nx q[1];\nc = measure q;\n", English).Passed);
+        var parse = ExerciseChecker.Check(bell, Header + "qubit[2] q;\ncxx q[0], q[1];\n", English);
         Assert.False(parse.Passed);
         Assert.StartsWith("exercise.qasm:4:1:", parse.Feedback);
-        Assert.Contains("measures nothing", ExerciseChecker.Check(bell, Header + "qubit[2] q;\nh q[0];\n").Feedback);
+        Assert.Contains("measures nothing", ExerciseChecker.Check(bell, Header + "qubit[2] q;\nh q[0];\n", English).Feedback);
     }
 
     [Fact]
@@ -62,10 +65,11 @@ public sealed class LearningTests
         // preparing the course: 2.09e-4 bits per pulse at mu about 0.59.
         Assert.InRange(reference, 2.09e-4 * 0.97, 2.09e-4 * 1.03);
         var exercise = ExerciseOf("keyrate-80km");
-        Assert.True(ExerciseChecker.Check(exercise, reference.ToString("G3", CultureInfo.InvariantCulture)).Passed);
-        Assert.True(ExerciseChecker.Check(exercise, (reference * 1.04).ToString("G3", new CultureInfo("vi-VN"))).Passed);
-        Assert.False(ExerciseChecker.Check(exercise, (reference * 1.2).ToString("G3", CultureInfo.InvariantCulture)).Passed);
-        Assert.Contains("Enter a number", ExerciseChecker.Check(exercise, "nhiều lắm").Feedback);
+        Assert.True(ExerciseChecker.Check(exercise, reference.ToString("G3", CultureInfo.InvariantCulture), English).Passed);
+        Assert.True(ExerciseChecker.Check(exercise, (reference * 1.04).ToString("G3", new CultureInfo("vi-VN")), English).Passed);
+        Assert.False(ExerciseChecker.Check(exercise, (reference * 1.2).ToString("G3", CultureInfo.InvariantCulture), English).Passed);
+        Assert.Contains("Enter a number", ExerciseChecker.Check(exercise, "nhiều lắm", English).Feedback);
+        Assert.Contains("Hãy nhập một số", ExerciseChecker.Check(exercise, "nhiều lắm", TestText.In("vi-VN")).Feedback);
     }
 
     [Theory]
@@ -75,7 +79,7 @@ public sealed class LearningTests
     [InlineData("0.01", false)]
     [InlineData("1/sqrt(100)", false)]
     public void StandardQuantumLimitFor100Qubits_IsOneTenthOfARadian(string answer, bool passes) =>
-        Assert.Equal(passes, ExerciseChecker.Check(ExerciseOf("sql-100"), answer).Passed);
+        Assert.Equal(passes, ExerciseChecker.Check(ExerciseOf("sql-100"), answer, English).Passed);
 }
 
 public sealed class LearningPageTests(HubFactory factory) : IClassFixture<HubFactory>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Accounts;
@@ -6,9 +7,10 @@ namespace VnQuantum.Hub.Accounts;
 /// <summary>
 /// Passwords as NIST SP 800-63B-4 (2025) asks of a single-factor password: at least 15 characters, up to at least 64,
 /// any characters (spaces and Vietnamese included), no composition rules, and refused when found on a blocklist of
-/// common or context-specific passwords (the account's e-mail, the site's name, one repeated character).
+/// common or context-specific passwords (the account's e-mail, the site's name, one repeated character). The reasons are
+/// in the reader's language (Resources/SharedResource.*.resx).
 /// </summary>
-public sealed class PasswordPolicy : IPasswordValidator<HubUser>
+public sealed class PasswordPolicy(IStringLocalizer<SharedResource> text) : IPasswordValidator<HubUser>
 {
     public const int MinimumLength = 15;
 
@@ -31,16 +33,16 @@ public sealed class PasswordPolicy : IPasswordValidator<HubUser>
         int length = new System.Globalization.StringInfo(password.Normalize(System.Text.NormalizationForm.FormC)).LengthInTextElements;
         if (length < MinimumLength)
         {
-            problems.Add(new IdentityError { Code = "PasswordTooShort", Description = $"Mật khẩu cần ít nhất {MinimumLength} ký tự / A password needs at least {MinimumLength} characters (a few words make a good one)." });
+            problems.Add(new IdentityError { Code = "PasswordTooShort", Description = text["password.short", MinimumLength] });
         }
         else if (length > MaximumLength)
         {
-            problems.Add(new IdentityError { Code = "PasswordTooLong", Description = $"At most {MaximumLength} characters." });
+            problems.Add(new IdentityError { Code = "PasswordTooLong", Description = text["password.long", MaximumLength] });
         }
         else if (Blocklist.Contains(password) || password.Distinct().Count() == 1
             || (user.Email is { Length: > 0 } email && password.Contains(email.Split('@')[0], StringComparison.OrdinalIgnoreCase) && email.Split('@')[0].Length >= 4))
         {
-            problems.Add(new IdentityError { Code = "PasswordBlocked", Description = "Mật khẩu này quá dễ đoán / This password is too easy to guess (it is common, repeats one character, or contains your e-mail name)." });
+            problems.Add(new IdentityError { Code = "PasswordBlocked", Description = text["password.blocked"] });
         }
 
         return Task.FromResult(problems.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. problems]));

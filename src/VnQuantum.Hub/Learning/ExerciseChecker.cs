@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Circuits.Execution;
 using VnQuantum.Circuits.OpenQasm;
 using VnQuantum.Qkd.KeyRates;
@@ -8,7 +9,7 @@ using VnQuantum.Simulation;
 
 namespace VnQuantum.Hub.Learning;
 
-/// <summary>What the checker found: passed or not, and a sentence (both languages) saying why.</summary>
+/// <summary>What the checker found: passed or not, and a sentence (in the reader's language) saying why.</summary>
 public sealed record CheckResult(bool Passed, string Feedback, IReadOnlyDictionary<string, int>? Counts = null);
 
 /// <summary>Checks a learner's answer against a reference the pillar libraries compute.</summary>
@@ -19,17 +20,19 @@ public static class ExerciseChecker
 
     public const int MaxQubits = 12;
 
-    public static CheckResult Check(Exercise exercise, string? answer, ulong seed = 2026)
+    /// <summary>Checks <paramref name="answer"/>; the feedback comes from <paramref name="text"/>, in the current UI culture.</summary>
+    public static CheckResult Check(Exercise exercise, string? answer, IStringLocalizer text, ulong seed = 2026)
     {
         ArgumentNullException.ThrowIfNull(exercise);
+        ArgumentNullException.ThrowIfNull(text);
         answer ??= string.Empty;
         return exercise.Kind switch
         {
-            "circuit" => CheckCircuit(exercise, answer, seed),
-            "keyrate" => CheckNumber(answer, DecoyStateBb84.OptimalInfiniteDecoy(Link(exercise.Link)(exercise.DistanceKm ?? 0)).Rate, exercise.Tolerance, "bit/xung · bits per pulse"),
+            "circuit" => CheckCircuit(exercise, answer, text, seed),
+            "keyrate" => CheckNumber(answer, DecoyStateBb84.OptimalInfiniteDecoy(Link(exercise.Link)(exercise.DistanceKm ?? 0)).Rate, exercise.Tolerance, text["learn.unit.bitsperpulse"], text),
 
             // The phase QFI of N unentangled spins per shot (t = 1, no dephasing) is N: Δφ = 1/√F.
-            "sql" => CheckNumber(answer, 1 / Math.Sqrt(EntangledProbes.FisherPerShot(ProbeState.Product, exercise.Qubits ?? 1, 0, 1)), exercise.Tolerance, "rad"),
+            "sql" => CheckNumber(answer, 1 / Math.Sqrt(EntangledProbes.FisherPerShot(ProbeState.Product, exercise.Qubits ?? 1, 0, 1)), exercise.Tolerance, "rad", text),
             _ => throw new InvalidDataException($"exercise {exercise.Slug}: unknown kind '{exercise.Kind}' (circuit, keyrate or sql)"),
         };
     }
@@ -42,7 +45,7 @@ public static class ExerciseChecker
         _ => throw new InvalidDataException($"unknown link preset '{name}' (gys, lim2014, snspd)"),
     };
 
-    private static CheckResult CheckCircuit(Exercise exercise, string source, ulong seed)
+    private static CheckResult CheckCircuit(Exercise exercise, string source, IStringLocalizer text, ulong seed)
     {
         var parsed = QasmFrontEnd.Parse(source, "exercise.qasm");
         if (parsed.Circuit is not { } circuit)
@@ -52,7 +55,7 @@ public static class ExerciseChecker
 
         if (circuit.QubitCount > MaxQubits)
         {
-            return new(false, $"Mạch có {circuit.QubitCount} qubit; bài tập nhận tối đa {MaxQubits} · The circuit has {circuit.QubitCount} qubits; exercises take at most {MaxQubits}.");
+            return new(false, text["learn.check.qubits", circuit.QubitCount, MaxQubits]);
         }
 
         IReadOnlyDictionary<string, int> counts;
@@ -67,7 +70,7 @@ public static class ExerciseChecker
 
         if (counts.Count == 0)
         {
-            return new(false, "Mạch không đo gì · The circuit measures nothing: measure into the classical bits.");
+            return new(false, text["learn.check.nomeasure"]);
         }
 
         // Total-variation distance between the sampled and the target distributions.
@@ -75,22 +78,22 @@ public static class ExerciseChecker
         double distance = 0.5 * target.Keys.Union(counts.Keys).Sum(k => Math.Abs(counts.GetValueOrDefault(k) / (double)Shots - target.GetValueOrDefault(k)));
         string measured = string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value / (double)Shots:0.000}"));
         return distance <= exercise.Tolerance
-            ? new(true, $"Đúng! · Correct! Khoảng cách biến phân toàn phần · total-variation distance {distance:0.000} ≤ {exercise.Tolerance} ({measured}).", counts)
-            : new(false, $"Chưa đúng · Not yet: khoảng cách · distance {distance:0.000} > {exercise.Tolerance}. Đo được · Measured {measured}.", counts);
+            ? new(true, text["learn.check.circuit.pass", distance, exercise.Tolerance, measured], counts)
+            : new(false, text["learn.check.circuit.fail", distance, exercise.Tolerance, measured], counts);
     }
 
-    private static CheckResult CheckNumber(string answer, double reference, double tolerance, string unit)
+    private static CheckResult CheckNumber(string answer, double reference, double tolerance, string unit, IStringLocalizer text)
     {
         // Either decimal mark: "2,09e-4" as written in Vietnamese, "2.09e-4" in English.
-        string text = answer.Trim().Replace(" ", string.Empty, StringComparison.Ordinal).Replace(',', '.');
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        string number = answer.Trim().Replace(" ", string.Empty, StringComparison.Ordinal).Replace(',', '.');
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
         {
-            return new(false, "Hãy nhập một số, ví dụ 2,1e-4 · Enter a number, such as 2.1e-4.");
+            return new(false, text["learn.check.nan"]);
         }
 
         double error = Math.Abs(value - reference) / Math.Abs(reference);
         return error <= tolerance
-            ? new(true, $"Đúng! · Correct! {value:G4} {unit}, sai lệch · off by {error:P1} (≤ {tolerance:P0}).")
-            : new(false, $"Chưa đúng · Not yet: {value:G4} {unit} lệch · is off by {error:P0}; cần trong khoảng · needs to be within {tolerance:P0}.");
+            ? new(true, text["learn.check.number.pass", value, unit, error, tolerance])
+            : new(false, text["learn.check.number.fail", value, unit, error, tolerance]);
     }
 }

@@ -2,18 +2,19 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Account;
 
-public sealed class SignInModel(SignInManager<HubUser> signIn) : PageModel
+public sealed class SignInModel(SignInManager<HubUser> signIn, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]
-    [Required(ErrorMessage = "Cần e-mail / E-mail is required")]
+    [Required(ErrorMessage = "account.email.required")]
     public string Email { get; set; } = string.Empty;
 
     [BindProperty]
-    [Required(ErrorMessage = "Cần mật khẩu / Password is required")]
+    [Required(ErrorMessage = "account.password.required")]
     [DataType(DataType.Password)]
     public string Password { get; set; } = string.Empty;
 
@@ -35,8 +36,8 @@ public sealed class SignInModel(SignInManager<HubUser> signIn) : PageModel
         }
 
         ModelState.AddModelError(string.Empty, result.IsLockedOut
-            ? "Tài khoản tạm khóa sau nhiều lần sai; thử lại sau 5 phút / Locked for 5 minutes after repeated failures."
-            : "E-mail hoặc mật khẩu không đúng / Wrong e-mail or password.");
+            ? text["signin.locked"]
+            : text["signin.wrong"]);
         return Page();
     }
 }

@@ -10,13 +10,13 @@ namespace VnQuantum.Hub.Pages.Account;
 public sealed class SignUpModel(UserManager<HubUser> users, SignInManager<HubUser> signIn, HubDbContext db) : PageModel
 {
     [BindProperty]
-    [Required(ErrorMessage = "Cần tên / Name is required")]
+    [Required(ErrorMessage = "account.name.required")]
     [StringLength(120)]
     public string Name { get; set; } = string.Empty;
 
     [BindProperty]
-    [Required(ErrorMessage = "Cần e-mail / E-mail is required")]
-    [EmailAddress(ErrorMessage = "E-mail không hợp lệ / Not an e-mail address")]
+    [Required(ErrorMessage = "account.email.required")]
+    [EmailAddress(ErrorMessage = "account.email.invalid")]
     public string Email { get; set; } = string.Empty;
 
     [BindProperty]
@@ -25,7 +25,7 @@ public sealed class SignUpModel(UserManager<HubUser> users, SignInManager<HubUse
     public string Country { get; set; } = "Việt Nam";
 
     [BindProperty]
-    [Required(ErrorMessage = "Cần mật khẩu / Password is required")]
+    [Required(ErrorMessage = "account.password.required")]
     [DataType(DataType.Password)]
     public string Password { get; set; } = string.Empty;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
 
@@ -14,7 +15,7 @@ namespace VnQuantum.Hub.Pages.Agreements;
 /// as their signature); the partner's admins sign that text or decline; either side withdraws before signing. To
 /// anybody else the agreement is as absent as an unknown id.
 /// </summary>
-public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     public Agreement Agreement { get; private set; } = null!;
 
@@ -38,7 +39,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
         // The signature covers the text the partner read: a stale page (another text) is refused.
         if (hash != a.TextHash || Hash(a.Text) != a.TextHash)
         {
-            Problem = "Nội dung đã khác với bản đề xuất · The text differs from the one proposed.";
+            Problem = text["agreements.changed"];
             return null;
         }
 
@@ -64,7 +65,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
         var agreement = await db.Agreements.Include(a => a.Proposer).Include(a => a.Partner).SingleAsync(a => a.Id == id);
         if (!allowed(agreement))
         {
-            Problem = "Không thể làm việc này lúc này · Not possible in this state, or not for your organisation.";
+            Problem = text["agreements.notallowed"];
             return Page();
         }
 

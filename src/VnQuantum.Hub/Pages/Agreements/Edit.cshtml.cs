@@ -3,24 +3,25 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Agreements;
 
 /// <summary>Drafts an agreement for an organisation the member administers, or edits its draft; every save is in the trail.</summary>
-public sealed class EditModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class EditModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Id { get; set; }
 
     [BindProperty]
-    [Required(ErrorMessage = "Cần tiêu đề / A title is required")]
+    [Required(ErrorMessage = "common.title.required")]
     [StringLength(200)]
     public string Title { get; set; } = string.Empty;
 
     [BindProperty]
-    [Required(ErrorMessage = "Cần nội dung / The text is required")]
+    [Required(ErrorMessage = "agreements.text.required")]
     [StringLength(20_000)]
     public string Text { get; set; } = string.Empty;
 
@@ -62,7 +63,7 @@ public sealed class EditModel(UserManager<HubUser> users, HubDbContext db) : Pag
 
         if (PartnerId == ProposerId || !All.Any(o => o.Id == PartnerId))
         {
-            ModelState.AddModelError(nameof(PartnerId), "Chọn một tổ chức khác · Choose another organisation as the partner.");
+            ModelState.AddModelError(nameof(PartnerId), text["agreements.partner.other"]);
         }
 
         if (!ModelState.IsValid)

@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Events;
 
 /// <summary>One event: members register (while places last) or withdraw.</summary>
-public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     public HubEvent Event { get; private set; } = null!;
 
@@ -35,7 +36,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
 
         if (Event.EndsAt < DateTime.UtcNow)
         {
-            Problem = "Sự kiện đã kết thúc · The event is over.";
+            Problem = text["events.over"];
             return Page();
         }
 
@@ -46,7 +47,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
             int taken = await db.Registrations.CountAsync(r => r.EventId == id);
             if (Event.Capacity is { } capacity && taken >= capacity)
             {
-                Problem = "Hết chỗ · No places left.";
+                Problem = text["events.full"];
                 return Page();
             }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
 using VnQuantum.Hub.Jobs;
 using VnQuantum.Hub.Plots;
@@ -13,7 +14,7 @@ namespace VnQuantum.Hub.Pages.Jobs;
 /// One job: live progress (the status block polls itself with htmx until the job ends), cancel and share for its owner,
 /// the result. Private to its owner unless shared; to anybody else a private job is as absent as an unknown one.
 /// </summary>
-public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     public Job Job { get; private set; } = null!;
 
@@ -63,7 +64,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
             if (job.Kind == JobKinds.Circuit)
             {
                 Circuit = JsonSerializer.Deserialize<CircuitJobResult>(result, JobKinds.Json);
-                Chart = Circuit is { Counts.Count: > 0 and <= 64 } c ? SvgCharts.Histogram($"{c.Counts.Values.Sum()} shots, seed {c.Seed}", c.Counts) : null;
+                Chart = Circuit is { Counts.Count: > 0 and <= 64 } c ? SvgCharts.Histogram(text["chart.shots.seed", c.Counts.Values.Sum(), c.Seed], c.Counts) : null;
             }
             else
             {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using VnQuantum.Hub.Data;
 using VnQuantum.Hub.Jobs;
@@ -12,7 +13,7 @@ namespace VnQuantum.Hub.Pages.Jobs;
 
 /// <summary>Queues a circuit run or a probe optimisation; inputs that cannot run are refused here, with the reason.</summary>
 [EnableRateLimiting("jobs")]
-public sealed class NewModel(UserManager<HubUser> users, HubDbContext db, IOptions<JobLimits> limits) : PageModel
+public sealed class NewModel(UserManager<HubUser> users, HubDbContext db, IOptions<JobLimits> limits, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]
     public string Kind { get; set; } = JobKinds.Circuit;
@@ -50,7 +51,7 @@ public sealed class NewModel(UserManager<HubUser> users, HubDbContext db, IOptio
     {
         if (!ModelState.IsValid)
         {
-            Problem = "Shots must be 1 to 1,000,000, spins 1 to 2000.";
+            Problem = text["jobs.invalid"];
             return Page();
         }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
 using VnQuantum.Hub.Learning;
 using VnQuantum.Hub.Plots;
@@ -9,7 +10,7 @@ using VnQuantum.Hub.Plots;
 namespace VnQuantum.Hub.Pages.Learn;
 
 /// <summary>A lesson in the reader's language and its exercise, checked on the platform; a signed-in learner's attempts are kept.</summary>
-public sealed class LessonModel(CourseCatalog catalog, UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class LessonModel(CourseCatalog catalog, UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     public Course Course { get; private set; } = null!;
 
@@ -55,14 +56,14 @@ public sealed class LessonModel(CourseCatalog catalog, UserManager<HubUser> user
 
         if (Answer is { Length: > 20_000 })
         {
-            Result = new CheckResult(false, "Quá dài · Too long (at most 20,000 characters).");
+            Result = new CheckResult(false, text["learn.toolong"]);
             return Page();
         }
 
-        Result = ExerciseChecker.Check(exercise, Answer);
+        Result = ExerciseChecker.Check(exercise, Answer, text);
         if (Result.Counts is { Count: > 0 } counts)
         {
-            Chart = SvgCharts.Histogram($"{ExerciseChecker.Shots} shots", counts);
+            Chart = SvgCharts.Histogram(text["chart.shots", ExerciseChecker.Shots], counts);
         }
 
         if (users.GetUserId(User) is { } me)

@@ -23,7 +23,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
     public string? Contact { get; private set; }
 
     [BindProperty]
-    [Required(ErrorMessage = "Viết vài dòng / Write a few lines")]
+    [Required(ErrorMessage = "offers.message.required")]
     [StringLength(2000)]
     public string Message { get; set; } = string.Empty;
 

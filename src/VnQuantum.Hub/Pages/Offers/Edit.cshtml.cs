@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Offers;
 
 /// <summary>Writes a post as a draft and submits it for review. Only its author edits it, and only before publication.</summary>
-public sealed class EditModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class EditModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Id { get; set; }
@@ -17,12 +18,12 @@ public sealed class EditModel(UserManager<HubUser> users, HubDbContext db) : Pag
     public OfferKind Kind { get; set; }
 
     [BindProperty]
-    [Required(ErrorMessage = "Cần tiêu đề / A title is required")]
+    [Required(ErrorMessage = "common.title.required")]
     [StringLength(160)]
     public string Title { get; set; } = string.Empty;
 
     [BindProperty]
-    [Required(ErrorMessage = "Cần mô tả / A description is required")]
+    [Required(ErrorMessage = "offers.description.required")]
     [StringLength(4000)]
     public string Description { get; set; } = string.Empty;
 
@@ -63,7 +64,7 @@ public sealed class EditModel(UserManager<HubUser> users, HubDbContext db) : Pag
         await LoadOrganisations();
         if (OrganisationId is { } organisation && !Organisations.Any(o => o.Id == organisation))
         {
-            ModelState.AddModelError(nameof(OrganisationId), "Chỉ tổ chức bạn quản trị · Only an organisation you administer.");
+            ModelState.AddModelError(nameof(OrganisationId), text["offers.notyours"]);
         }
 
         if (!ModelState.IsValid)

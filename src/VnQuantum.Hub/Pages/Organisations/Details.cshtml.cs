@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Organisations;
 
 /// <summary>An organisation: what it offers and seeks, its members and projects; its admins edit it and name other admins.</summary>
-public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     public Organisation Organisation { get; private set; } = null!;
 
@@ -71,7 +72,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
         var user = string.IsNullOrWhiteSpace(AdminEmail) ? null : await users.FindByEmailAsync(AdminEmail.Trim());
         if (user is null)
         {
-            Problem = "Không có tài khoản với e-mail này · No account has this e-mail.";
+            Problem = text["organisations.noaccount"];
             return Page();
         }
 

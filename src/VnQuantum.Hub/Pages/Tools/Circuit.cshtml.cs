@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Circuits.Execution;
 using VnQuantum.Circuits.OpenQasm;
 using VnQuantum.Hub.Plots;
@@ -12,7 +13,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 /// An OpenQASM 2/3 editor that runs the program on the engine in the request: the parser's file:line:col error is shown
 /// at its line; the counts as a table and a histogram. Small circuits only here; larger ones run as background jobs.
 /// </summary>
-public sealed class CircuitModel : PageModel
+public sealed class CircuitModel(IStringLocalizer<SharedResource> text) : PageModel
 {
     public const int MaxQubits = 20;
     public const int MaxShots = 100_000;
@@ -57,7 +58,7 @@ public sealed class CircuitModel : PageModel
     {
         if (!ModelState.IsValid)
         {
-            Problem = $"Shots must be 1 to {MaxShots:N0} and the program at most 100,000 characters.";
+            Problem = text["circuit.invalid", MaxShots];
             return;
         }
 
@@ -70,7 +71,7 @@ public sealed class CircuitModel : PageModel
 
         if (circuit.QubitCount > MaxQubits)
         {
-            Problem = $"This circuit has {circuit.QubitCount} qubits; the hub runs up to {MaxQubits} in the page. Run larger ones as a background job (/Jobs/New) or with `vnq run`.";
+            Problem = text["circuit.toobig", circuit.QubitCount, MaxQubits];
             return;
         }
 
@@ -78,7 +79,7 @@ public sealed class CircuitModel : PageModel
         {
             var result = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = Shots, Seed = Seed });
             Counts = result.Counts;
-            Chart = SvgCharts.Histogram($"{Shots} shots, seed {Seed}", result.Counts);
+            Chart = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts);
         }
         catch (Exception e) when (e is CircuitExecutionException or StateTooLargeException)
         {

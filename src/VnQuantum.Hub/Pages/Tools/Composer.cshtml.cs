@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Circuits.Execution;
 using VnQuantum.Circuits.OpenQasm;
 using VnQuantum.Hub.Plots;
@@ -14,7 +15,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 /// takes its control, then its target in the same step. Runs the circuit on the engine: counts as a histogram, and the
 /// final state with the measurements left out, as probabilities coloured by phase. The grid travels in the form, so no session or script.
 /// </summary>
-public sealed class ComposerModel : PageModel
+public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]
     public string? Grid { get; set; }
@@ -57,7 +58,7 @@ public sealed class ComposerModel : PageModel
         if (place?.Split(',') is not [var qs, var ss] || !int.TryParse(qs, CultureInfo.InvariantCulture, out int q) || !int.TryParse(ss, CultureInfo.InvariantCulture, out int s)
             || q < 0 || q >= Circuit.Qubits || s < 0 || s >= ComposerGrid.Steps)
         {
-            return Done("Ô không hợp lệ · Not a cell of the grid.");
+            return Done(text["composer.badcell"]);
         }
 
         if (ComposerGrid.TwoQubitGates.Contains(Gate))
@@ -65,13 +66,13 @@ public sealed class ComposerModel : PageModel
             if (PendingCell is not { } control)
             {
                 Pending = $"{q},{s}";
-                return Done($"Điều khiển q[{q}], bước {s + 1}: chọn qubit đích trong cùng bước · Control q[{q}] at step {s + 1}: now choose the target in the same step.");
+                return Done(text["composer.control", q, s + 1]);
             }
 
             Pending = null;
             if (control.Step != s || control.Qubit == q)
             {
-                return Done("Đích phải cùng bước, khác qubit · The target must be another qubit in the same step.");
+                return Done(text["composer.samestep"]);
             }
 
             Circuit.PlacePair(Gate, control.Qubit, q, s);
@@ -124,11 +125,11 @@ public sealed class ComposerModel : PageModel
         // Basis states written q[n-1]…q[0], as the counts are.
         var labels = Enumerable.Range(0, vector.Length).Select(i => Convert.ToString(i, 2).PadLeft(Circuit.Qubits, '0')).ToArray();
         Amplitudes = [.. labels.Zip(vector)];
-        StateChart = SvgCharts.State("Trạng thái cuối, bỏ qua phép đo · final state, measurements left out", labels, vector);
+        StateChart = SvgCharts.State(text["composer.state.title"], labels, vector);
         if (Circuit.HasMeasurement)
         {
             var result = CircuitExecutor.Run(QasmFrontEnd.Parse(Circuit.ToQasm(), "composer.qasm").Circuit!, new ExecutionOptions { Shots = Shots, Seed = Seed });
-            Histogram = SvgCharts.Histogram($"{Shots} shots, seed {Seed}", result.Counts);
+            Histogram = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts);
         }
     }
 }

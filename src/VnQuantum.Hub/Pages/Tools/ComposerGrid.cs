@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Localization;
 
 namespace VnQuantum.Hub.Pages.Tools;
 
@@ -112,15 +113,20 @@ public sealed class ComposerGrid
 
     public bool HasMeasurement => _cells.Any(r => r.Contains("measure"));
 
-    /// <summary>How a cell reads aloud and on screen.</summary>
-    public static (string Symbol, string Name) Describe(string cell) => cell switch
+    /// <summary>How a cell reads aloud (in the reader's language) and on screen.</summary>
+    public static (string Symbol, string Name) Describe(string cell, IStringLocalizer text)
     {
-        "" => (string.Empty, "trống · empty"),
-        "measure" => ("M", "đo · measure"),
-        _ when cell.StartsWith("c>", StringComparison.Ordinal) => ("●", $"điều khiển của q[{cell[2..]}] · control of q[{cell[2..]}]"),
-        _ when cell.Length > 2 && cell[1] == '<' => (cell[0] == 'x' ? "⊕" : "●", $"{(cell[0] == 'x' ? "CNOT" : "CZ")} đích, điều khiển q[{cell[2..]}] · target, control q[{cell[2..]}]"),
-        _ => (cell.ToUpperInvariant().Replace("DG", "†", StringComparison.Ordinal), cell.ToUpperInvariant()),
-    };
+        ArgumentNullException.ThrowIfNull(cell);
+        ArgumentNullException.ThrowIfNull(text);
+        return cell switch
+        {
+            "" => (string.Empty, text["composer.cell.empty"]),
+            "measure" => ("M", text["composer.measure"]),
+            _ when cell.StartsWith("c>", StringComparison.Ordinal) => ("●", text["composer.cell.control", cell[2..]]),
+            _ when cell.Length > 2 && cell[1] == '<' => (cell[0] == 'x' ? "⊕" : "●", text["composer.cell.target", cell[0] == 'x' ? "CNOT" : "CZ", cell[2..]]),
+            _ => (cell.ToUpperInvariant().Replace("DG", "†", StringComparison.Ordinal), cell.ToUpperInvariant()),
+        };
+    }
 
     private static bool Valid(string cell, int qubits) =>
         cell.Length == 0 || OneQubitGates.Contains(cell)

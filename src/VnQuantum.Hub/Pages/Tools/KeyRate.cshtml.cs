@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Plots;
 using VnQuantum.Qkd.KeyRates;
 using VnQuantum.Qkd.Links;
@@ -8,7 +9,7 @@ using VnQuantum.Qkd.Links;
 namespace VnQuantum.Hub.Pages.Tools;
 
 /// <summary>Secret-key rate of decoy-state BB84 (infinite decoys, intensity optimised) against distance, with the PLOB bound.</summary>
-public sealed class KeyRateModel : PageModel
+public sealed class KeyRateModel(IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Link { get; set; } = "gys";
@@ -34,7 +35,7 @@ public sealed class KeyRateModel : PageModel
     {
         if (!ModelState.IsValid || !Links.TryGetValue(Link, out var preset))
         {
-            Problem = $"Choose a link ({string.Join(", ", Links.Keys)}) and a distance of 10 to 400 km.";
+            Problem = text["keyrate.invalid", string.Join(", ", Links.Keys)];
             return;
         }
 
@@ -47,12 +48,12 @@ public sealed class KeyRateModel : PageModel
 
         Rows = rows;
         Chart = SvgCharts.Lines(
-            "Decoy-state BB84 against the repeaterless bound",
-            "distance (km)",
-            "secret key (bits per pulse)",
+            text["keyrate.chart.title"],
+            text["keyrate.chart.x"],
+            text["keyrate.chart.y"],
             [
-                ("decoy BB84, " + Link, [.. rows.Select(r => r.Item1)], [.. rows.Select(r => r.Item2)], false),
-                ("PLOB bound −log₂(1 − η)", [.. rows.Select(r => r.Item1)], [.. rows.Select(r => r.Item3)], true),
+                (text["keyrate.chart.decoy", Link], [.. rows.Select(r => r.Item1)], [.. rows.Select(r => r.Item2)], false),
+                (text["keyrate.chart.plob"], [.. rows.Select(r => r.Item1)], [.. rows.Select(r => r.Item3)], true),
             ],
             logX: false);
     }

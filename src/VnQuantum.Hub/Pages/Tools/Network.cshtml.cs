@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Network;
 
 namespace VnQuantum.Hub.Pages.Tools;
@@ -9,7 +10,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 /// trusted-node routing LP of the network pillar, and the plan on a map. Errors in an uploaded file name its element
 /// and field, as the pillar reports them.
 /// </summary>
-public sealed class NetworkModel : PageModel
+public sealed class NetworkModel(IStringLocalizer<SharedResource> text) : PageModel
 {
     public const int MaxUploadBytes = 256 * 1024;
 
@@ -37,7 +38,7 @@ public sealed class NetworkModel : PageModel
     {
         if (!Samples.Contains(Sample))
         {
-            Problem = $"Chọn một mạng mẫu · Choose a sample: {string.Join(", ", Samples)}.";
+            Problem = text["network.choose", string.Join(", ", Samples)];
             return;
         }
 
@@ -50,13 +51,13 @@ public sealed class NetworkModel : PageModel
     {
         if (Upload is not { Length: > 0 } file)
         {
-            Problem = "Chọn một tệp · Choose a topology file (JSON or YAML).";
+            Problem = text["network.nofile"];
             return;
         }
 
         if (file.Length > MaxUploadBytes)
         {
-            Problem = $"{file.FileName}: {file.Length:N0} bytes; the limit is {MaxUploadBytes:N0}.";
+            Problem = text["network.toolarge", file.FileName, file.Length, MaxUploadBytes];
             return;
         }
 

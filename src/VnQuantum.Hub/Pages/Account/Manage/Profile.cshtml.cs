@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Account.Manage;
 
 /// <summary>The signed-in member's own profile: only its owner can change it.</summary>
-public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]
     [Required]
@@ -76,7 +77,7 @@ public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db) : 
             }
             else if (await db.People.AnyAsync(p => p.Orcid == orcid && p.Id != person.Id))
             {
-                ModelState.AddModelError(nameof(Orcid), "Another profile already has this ORCID iD.");
+                ModelState.AddModelError(nameof(Orcid), text["profile.orcid.taken"]);
             }
         }
 
