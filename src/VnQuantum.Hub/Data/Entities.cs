@@ -39,6 +39,9 @@ public sealed class Person
 
     public string? Biography { get; set; }
 
+    /// <summary>Links to publications, one per line: DOIs (10.xxxx/…) or http(s) URLs, checked by <see cref="Publications"/>.</summary>
+    public string? Publications { get; set; }
+
     /// <summary>Shown to everyone when true, to signed-in members only otherwise.</summary>
     public bool Public { get; set; } = true;
 
@@ -357,6 +360,18 @@ public sealed class AgreementEntry
     public required string Action { get; set; }
 
     public string? Detail { get; set; }
+
+    public DateTime At { get; set; }
+}
+
+/// <summary>A member asking to join an organisation; its admins approve (the profile then shows the organisation) or decline.</summary>
+public sealed class MembershipRequest
+{
+    public int PersonId { get; set; }
+
+    public Person? Person { get; set; }
+
+    public int OrganisationId { get; set; }
 
     public DateTime At { get; set; }
 }

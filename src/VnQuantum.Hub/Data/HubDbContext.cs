@@ -29,6 +29,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
 
     public DbSet<Agreement> Agreements => Set<Agreement>();
 
+    public DbSet<MembershipRequest> MembershipRequests => Set<MembershipRequest>();
+
     public DbSet<AgreementEntry> AgreementEntries => Set<AgreementEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -47,6 +49,9 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
         modelBuilder.Entity<Job>().HasIndex(j => j.OwnerId);
         modelBuilder.Entity<HubEvent>().HasIndex(e => e.StartsAt);
         modelBuilder.Entity<Registration>().HasKey(r => new { r.EventId, r.UserId });
+        modelBuilder.Entity<MembershipRequest>().HasKey(r => r.PersonId);
+        modelBuilder.Entity<MembershipRequest>().HasOne(r => r.Person).WithMany().HasForeignKey(r => r.PersonId);
+        modelBuilder.Entity<MembershipRequest>().HasOne<Organisation>().WithMany().HasForeignKey(r => r.OrganisationId);
         modelBuilder.Entity<Agreement>().HasOne(a => a.Proposer).WithMany().HasForeignKey(a => a.ProposerId).OnDelete(DeleteBehavior.Restrict);
         modelBuilder.Entity<Agreement>().HasOne(a => a.Partner).WithMany().HasForeignKey(a => a.PartnerId).OnDelete(DeleteBehavior.Restrict);
         modelBuilder.Entity<Agreement>().HasMany(a => a.Trail).WithOne().HasForeignKey(e => e.AgreementId);

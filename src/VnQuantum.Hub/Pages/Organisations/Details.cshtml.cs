@@ -22,6 +22,9 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IS
 
     public bool CanManage { get; private set; }
 
+    /// <summary>People asking to join, for the organisation's admins.</summary>
+    public IReadOnlyList<Person> Requests { get; private set; } = [];
+
     public string? Problem { get; private set; }
 
     [BindProperty]
@@ -106,6 +109,44 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IS
         return RedirectToPage(new { id });
     }
 
+    public Task<IActionResult> OnPostApproveAsync(int id, int person) => Answer(id, person, approve: true);
+
+    public Task<IActionResult> OnPostDeclineAsync(int id, int person) => Answer(id, person, approve: false);
+
+    private async Task<IActionResult> Answer(int id, int personId, bool approve)
+    {
+        if (!await Load(id))
+        {
+            return NotFound();
+        }
+
+        if (!CanManage)
+        {
+            return Forbid();
+        }
+
+        var request = await db.MembershipRequests.Include(r => r.Person).FirstOrDefaultAsync(r => r.PersonId == personId && r.OrganisationId == id);
+        if (request is null)
+        {
+            return NotFound();
+        }
+
+        if (approve)
+        {
+            request.Person!.OrganisationId = id;
+            request.Person.Affiliation = Organisation.Name;
+        }
+
+        db.MembershipRequests.Remove(request);
+        await db.SaveChangesAsync();
+        if (approve)
+        {
+            await SearchIndex.UpdateAsync(db, await db.People.Include(p => p.Organisation).SingleAsync(p => p.Id == personId));
+        }
+
+        return RedirectToPage(new { id });
+    }
+
     private async Task<bool> Load(int id)
     {
         var organisation = await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id);
@@ -121,6 +162,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IS
         CanManage = await OrganisationAccess.CanManageAsync(db, User, users.GetUserId(User), id);
         if (CanManage)
         {
+            Requests = await db.MembershipRequests.Where(r => r.OrganisationId == id).OrderBy(r => r.At).Select(r => r.Person!).ToListAsync();
             AdminEmails = await db.OrganisationAdmins.Where(a => a.OrganisationId == id).Join(db.Users, a => a.UserId, u => u.Id, (_, u) => u.Email!).OrderBy(e => e).ToListAsync();
             Offers ??= organisation.Offers;
             Seeks ??= organisation.Seeks;

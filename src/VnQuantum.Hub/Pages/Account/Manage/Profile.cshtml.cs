@@ -42,6 +42,19 @@ public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db, IS
     [BindProperty]
     public bool Public { get; set; }
 
+    [BindProperty]
+    [StringLength(8000)]
+    public string? Publications { get; set; }
+
+    /// <summary>The organisation the member belongs to, or asks to join (0: none).</summary>
+    [BindProperty]
+    public int OrganisationId { get; set; }
+
+    public IReadOnlyList<Organisation> AllOrganisations { get; private set; } = [];
+
+    /// <summary>The organisation a request to join is waiting on, if any.</summary>
+    public string? PendingOrganisation { get; private set; }
+
     [BindProperty(SupportsGet = true)]
     public bool Welcome { get; set; }
 
@@ -60,6 +73,8 @@ public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db, IS
         Orcid = person.Orcid;
         Biography = person.Biography;
         Public = person.Public;
+        Publications = person.Publications;
+        OrganisationId = person.OrganisationId ?? 0;
         return Page();
     }
 
@@ -81,11 +96,38 @@ public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db, IS
             }
         }
 
+        var (links, bad) = Data.Publications.Parse(Publications);
+        if (bad is { } line)
+        {
+            ModelState.AddModelError(nameof(Publications), text["profile.publications.bad", line.Line, line.Text]);
+        }
+        else if (links.Count > Data.Publications.Max)
+        {
+            ModelState.AddModelError(nameof(Publications), text["profile.publications.many", Data.Publications.Max]);
+        }
+
+        if (OrganisationId != 0 && !AllOrganisations.Any(o => o.Id == OrganisationId))
+        {
+            OrganisationId = person.OrganisationId ?? 0;
+        }
+
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
+        // Leaving takes effect at once; joining waits for the organisation's admins.
+        await db.MembershipRequests.Where(r => r.PersonId == person.Id).ExecuteDeleteAsync();
+        if (OrganisationId == 0)
+        {
+            person.OrganisationId = null;
+        }
+        else if (OrganisationId != person.OrganisationId)
+        {
+            db.MembershipRequests.Add(new MembershipRequest { PersonId = person.Id, OrganisationId = OrganisationId, At = DateTime.UtcNow });
+        }
+
+        person.Publications = string.Join('\n', (Publications ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         person.Name = Name.Trim().Normalize();
         person.Affiliation = Affiliation?.Trim().Normalize();
         person.Country = Country.Trim().Normalize();
@@ -112,6 +154,9 @@ public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db, IS
         }
 
         PersonId = user.Person.Id;
+        AllOrganisations = await db.Organisations.AsNoTracking().OrderBy(o => o.Name).ToListAsync();
+        PendingOrganisation = await db.MembershipRequests.Where(r => r.PersonId == user.Person.Id)
+            .Join(db.Organisations, r => r.OrganisationId, o => o.Id, (_, o) => o.Name).FirstOrDefaultAsync();
         return user.Person;
     }
 }
