@@ -177,6 +177,14 @@ public sealed class HubPageTests : IClassFixture<HubFactory>
         Assert.Contains("1.402E-07", await client.GetStringAsync("/Tools/Sensing?Mode=ramsey&Coherence=1%20us&Spins=1&Contrast=0.3&Photons=0.1&culture=en"));
         Assert.Contains("<svg", sensing);
         Assert.Contains("has no unit", await client.GetStringAsync("/Tools/Sensing?Coherence=2"));
+
+        // The probe comparison: at N = 100 and γ = 2/s, unentangled spins reach √(2eγ/N), the bound is √(2γ/N) and the
+        // noiseless Heisenberg limit √(2γ)/N (English page: invariant digits).
+        string probes = await client.GetStringAsync("/Tools/Sensing?Gamma=2&culture=en");
+        Assert.Contains("Heisenberg limit without noise", probes);
+        Assert.Contains(Math.Sqrt(2 * Math.E * 2 / 100.0).ToString("G4", System.Globalization.CultureInfo.InvariantCulture), probes);
+        Assert.Contains(Math.Sqrt(2 * 2 / 100.0).ToString("G4", System.Globalization.CultureInfo.InvariantCulture), probes);
+        Assert.Contains((Math.Sqrt(2 * 2.0) / 100).ToString("G4", System.Globalization.CultureInfo.InvariantCulture), probes);
     }
 
     private const string CircuitBell = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0], q[1];\nmeasure q -> c;\n";

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using VnQuantum.Hub.Plots;
 using VnQuantum.Sensing;
 using VnQuantum.Sensing.Design;
+using VnQuantum.Sensing.Sensors;
 
 namespace VnQuantum.Hub.Pages.Tools;
 
@@ -24,7 +25,16 @@ public sealed class SensingModel : PageModel
     [BindProperty(SupportsGet = true)]
     public double Photons { get; set; } = 0.1;
 
+    /// <summary>Dephasing rate γ (1/s) of the entangled-probe comparison.</summary>
+    [BindProperty(SupportsGet = true)]
+    public double Gamma { get; set; } = 1;
+
     public SensorResult? Result { get; private set; }
+
+    /// <summary>δω√T against N: unentangled and GHZ probes under dephasing, the bound, and the noiseless Heisenberg limit.</summary>
+    public string? ProbeChart { get; private set; }
+
+    public IReadOnlyList<(int N, ProbeResult Product, ProbeResult Ghz)> ProbeRows { get; private set; } = [];
 
     public string? Chart { get; private set; }
 
@@ -46,5 +56,26 @@ public sealed class SensingModel : PageModel
         {
             Problem = e.Message;
         }
+
+        if (!(Gamma > 0 && Gamma <= 1e9))
+        {
+            Problem ??= "γ > 0";
+            return;
+        }
+
+        var ns = Enumerable.Range(0, 31).Select(i => (int)Math.Round(Math.Pow(10, i / 10.0))).Distinct().ToArray();
+        ProbeRows = [.. ns.Select(n => (n, EntangledProbes.Optimum(ProbeState.Product, n, Gamma), EntangledProbes.Optimum(ProbeState.Ghz, n, Gamma)))];
+        double[] x = [.. ns.Select(n => (double)n)];
+        ProbeChart = SvgCharts.Lines(
+            "δω√T (rad/s/√Hz), γ = " + Gamma.ToString("G3", System.Globalization.CultureInfo.CurrentCulture) + " /s",
+            "N",
+            "δω√T",
+            [
+                ("N unentangled spins (SQL under dephasing)", x, [.. ProbeRows.Select(r => r.Product.Sensitivity)], false),
+                ("GHZ state under dephasing", x, [.. ProbeRows.Select(r => r.Ghz.Sensitivity)], true),
+                ("no state does better: √(2γ/N)", x, [.. ProbeRows.Select(r => r.Product.AsymptoticBound)], true),
+                ("Heisenberg limit without noise √(2γ)/N", x, [.. ProbeRows.Select(r => r.Product.NoiselessHeisenberg)], false),
+            ],
+            logX: true);
     }
 }
