@@ -149,39 +149,14 @@ internal static class HubLoadBench
 
     private static (double Rps, double P50, double P99) Load(HttpClient client, int connections, int seconds, Func<Random, string> path)
     {
-        var latencies = new List<double>[connections];
-        var clock = Stopwatch.StartNew();
-        long stopAt = Stopwatch.Frequency * seconds;
-        int failures = 0;
-        var workers = Enumerable.Range(0, connections).Select(w => Task.Run(async () =>
-        {
-            var random = new Random(w);
-            var mine = latencies[w] = new List<double>(100_000);
-            while (clock.ElapsedTicks < stopAt)
-            {
-                long start = Stopwatch.GetTimestamp();
-                using var response = await client.GetAsync(path(random));
-                await response.Content.ReadAsByteArrayAsync();
-
-                // Private profiles are 404 to the public: served, and timed, like any page.
-                if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
-                {
-                    Interlocked.Increment(ref failures);
-                    continue;
-                }
-
-                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            }
-        })).ToArray();
-        Task.WaitAll(workers);
-        double elapsed = clock.Elapsed.TotalSeconds;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
+        // Members-only profiles are 404 to the anonymous load: served, and timed, like any page.
+        var (rps, p50, p99, failures) = HttpLoad.Run(connections, seconds, (_, random) => client.GetAsync(path(random)), status => status == System.Net.HttpStatusCode.NotFound);
         if (failures > 0)
         {
             Console.WriteLine($"| | {failures} requests failed | | | |");
         }
 
-        return (all.Length / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)]);
+        return (rps, p50, p99);
     }
 
     private static int Arg(string[] args, string name, int fallback)

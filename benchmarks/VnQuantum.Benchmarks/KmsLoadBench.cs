@@ -84,39 +84,15 @@ internal static class KmsLoadBench
 
     private static (double Rps, double P50, double P99) Load(HttpClient client, int connections, int seconds, string path, bool post)
     {
-        var latencies = new List<double>[connections];
-        var clock = Stopwatch.StartNew();
-        long stopAt = Stopwatch.Frequency * seconds;
-        int failures = 0;
-        var workers = Enumerable.Range(0, connections).Select(w => Task.Run(async () =>
-        {
-            var mine = latencies[w] = new List<double>(100_000);
-            while (clock.ElapsedTicks < stopAt)
-            {
-                long start = Stopwatch.GetTimestamp();
-                using var response = post
-                    ? await client.PostAsync(path, new StringContent("""{"number":1,"size":256}""", Encoding.UTF8, "application/json"))
-                    : await client.GetAsync(path);
-                await response.Content.ReadAsByteArrayAsync();
-                if (!response.IsSuccessStatusCode)
-                {
-                    // A refused request is not served: it counts neither in throughput nor in latency.
-                    Interlocked.Increment(ref failures);
-                    continue;
-                }
-
-                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            }
-        })).ToArray();
-        Task.WaitAll(workers);
-        double elapsed = clock.Elapsed.TotalSeconds;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
+        var (rps, p50, p99, failures) = HttpLoad.Run(connections, seconds, (_, _) => post
+            ? client.PostAsync(path, new StringContent("""{"number":1,"size":256}""", Encoding.UTF8, "application/json"))
+            : client.GetAsync(path));
         if (failures > 0)
         {
             Console.WriteLine($"| | {path}: {failures} requests failed | | | |");
         }
 
-        return (all.Length / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)]);
+        return (rps, p50, p99);
     }
 
     private static HttpClient Client(string dir, int port, int connections) => VnQuantum.Kms.Client.EtsiKeyClient.CreateHttpClient(
