@@ -91,6 +91,17 @@ public sealed class JobTests(TightJobsFactory factory) : IClassFixture<TightJobs
         await member.Post($"/Jobs/Details/{cancelled}", new(), $"/Jobs/Details/{cancelled}?handler=Cancel");
         var gone = await WaitFor(factory, cancelled, JobState.Cancelled);
         Assert.Contains("Cancelled", gone.Message);
+
+        // A job still in the queue is cancelled at once, never started.
+        using var idle = new HubFactory();
+        idle.Settings["Hub:Jobs:Enabled"] = "false";
+        var waiting = idle.Session();
+        await waiting.SignUp("jobs.queued@example.vn", "Trịnh Công Sơn", Password);
+        long queued = await Submit(waiting, endless);
+        await waiting.Post($"/Jobs/Details/{queued}", new(), $"/Jobs/Details/{queued}?handler=Cancel");
+        var never = await Job(idle, queued);
+        Assert.Equal(JobState.Cancelled, never.State);
+        Assert.Null(never.StartedAt);
     }
 
     [Fact]

@@ -119,9 +119,6 @@ public sealed class JobDispatcher(IServiceScopeFactory scopes, IOptions<JobLimit
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, state).SetProperty(j => j.Message, stop).SetProperty(j => j.FinishedAt, DateTime.UtcNow), cancel);
         }
 
-        await db.Jobs.Where(j => j.State == JobState.Queued && j.CancelRequested)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Message, "Cancelled before it started.").SetProperty(j => j.FinishedAt, DateTime.UtcNow), cancel);
-
         while (_running.Count < _limits.Workers)
         {
             long? next = await db.Jobs.Where(j => j.State == JobState.Queued).OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).Select(j => (long?)j.Id).FirstOrDefaultAsync(cancel);

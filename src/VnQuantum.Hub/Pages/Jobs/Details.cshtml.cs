@@ -36,9 +36,15 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IS
     public async Task<IActionResult> OnPostCancelAsync(long id)
     {
         string? me = users.GetUserId(User);
-        int changed = await db.Jobs.Where(j => j.Id == id && j.OwnerId == me && (j.State == JobState.Queued || j.State == JobState.Running))
+
+        // A queued job is cancelled here and now; a running one is marked, and the dispatcher stops its worker. If the
+        // dispatcher claims the job between the two updates, the second one still finds it running.
+        var now = DateTime.UtcNow;
+        int changed = await db.Jobs.Where(j => j.Id == id && j.OwnerId == me && j.State == JobState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.Message, "Cancelled before it started.").SetProperty(j => j.FinishedAt, now));
+        changed += await db.Jobs.Where(j => j.Id == id && j.OwnerId == me && j.State == JobState.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true));
-        return changed == 1 || await db.Jobs.AnyAsync(j => j.Id == id && j.OwnerId == me) ? RedirectToPage(new { id }) : NotFound();
+        return changed > 0 || await db.Jobs.AnyAsync(j => j.Id == id && j.OwnerId == me) ? RedirectToPage(new { id }) : NotFound();
     }
 
     public async Task<IActionResult> OnPostShareAsync(long id, bool shared)
