@@ -96,6 +96,7 @@ builder.Services.AddRazorPages(options =>
         options.Conventions.AuthorizePage("/Jobs/Index");
         options.Conventions.AuthorizePage("/Jobs/New");
         options.Conventions.AuthorizeFolder("/Agreements");
+        options.Conventions.AuthorizePage("/Projects/Edit");
     })
     .AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
 

@@ -109,7 +109,7 @@ public sealed class AccountAndOfferTests(HubFactory factory) : IClassFixture<Hub
     public async Task PrivatePages_NeedSignIn_AndTheReviewQueueNeedsANetworkAdmin()
     {
         var anonymous = factory.Session();
-        foreach (string page in new[] { "/Account/Manage/Profile", "/Offers/Mine", "/Offers/Edit", "/Admin/Review" })
+        foreach (string page in new[] { "/Account/Manage/Profile", "/Offers/Mine", "/Offers/Edit", "/Jobs", "/Jobs/New", "/Agreements", "/Agreements/Edit", "/Projects/Edit", "/Admin/Review", "/Admin/Kms" })
         {
             var response = await anonymous.Client.GetAsync(page);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -118,9 +118,12 @@ public sealed class AccountAndOfferTests(HubFactory factory) : IClassFixture<Hub
 
         var member = factory.Session();
         await member.SignUp("member.only@example.vn", "Phạm Minh", Password);
-        var denied = await member.Client.GetAsync("/Admin/Review");
-        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
-        Assert.StartsWith("/Account/Denied", denied.Headers.Location!.AbsolutePath);
+        foreach (string page in new[] { "/Admin/Review", "/Admin/Kms", "/Agreements/Edit", "/Projects/Edit" })
+        {
+            var denied = await member.Client.GetAsync(page);
+            Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+            Assert.StartsWith("/Account/Denied", denied.Headers.Location!.AbsolutePath);
+        }
 
         // Sign-in refuses a wrong password and never redirects off the site.
         var wrong = await anonymous.Post("/Account/SignIn", new Dictionary<string, string> { ["Email"] = "member.only@example.vn", ["Password"] = "not the password at all" });

@@ -69,6 +69,35 @@ public sealed class AgreementTests(HubFactory factory) : IClassFixture<HubFactor
         Assert.Equal("SHA-256 " + hash, trail[^1].Detail);
     }
 
+    [Fact]
+    public async Task AProject_IsCreatedAndEditedByAPartnersAdmin_WithStatusAndOutputs()
+    {
+        var admin = await SignedInAdmin();
+        var (lead, outsider) = (factory.Session(), factory.Session());
+        await lead.SignUp("project.lead@example.vn", "Phạm Ngọc Thạch", Password);
+        await outsider.SignUp("project.outsider@example.vn", "Nguyễn Trãi", Password);
+        await admin.Post("/Organisations/Details/2", new() { ["AdminEmail"] = "project.lead@example.vn" }, "/Organisations/Details/2?handler=AddAdmin");
+
+        var fields = new Dictionary<string, string> { ["Title"] = "Nguồn photon đơn Đà Nẵng", ["Summary"] = "Nguồn photon đơn cho QKD.", ["Pillar"] = nameof(Pillar.Communication), ["Status"] = "running", ["Outputs"] = "https://doi.org/10.1103/PhysRevLett.79.3865\nbáo cáo kỹ thuật" };
+        var notMine = await lead.Post("/Projects/Edit", new(fields) { ["Partners"] = "17" });
+        Assert.Contains("Chọn ít nhất một tổ chức bạn quản trị", await notMine.Content.ReadAsStringAsync());
+        var made = await lead.Post("/Projects/Edit", new(fields) { ["Partners"] = "2" });
+        Assert.Equal(HttpStatusCode.Redirect, made.StatusCode);
+
+        string list = await factory.Session().Get("/Projects");
+        Assert.Contains("Nguồn photon đơn Đà Nẵng", list);
+        Assert.Contains("href=\"https://doi.org/10.1103/PhysRevLett.79.3865\"", list);
+        Assert.Contains("/Projects#project-", await factory.Session().Get("/Search?q=nguon%20photon%20don"));
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        int id = await scope.ServiceProvider.GetRequiredService<HubDbContext>().Projects.Where(p => p.Title == "Nguồn photon đơn Đà Nẵng").Select(p => p.Id).SingleAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await outsider.Client.GetAsync("/Projects/Edit")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.Post("/Projects", new(fields) { ["Id"] = $"{id}", ["Partners"] = "2" }, "/Projects/Edit")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.Client.GetAsync($"/Projects/Edit?id={id}")).StatusCode);
+        await lead.Post($"/Projects/Edit?id={id}", new(fields) { ["Id"] = $"{id}", ["Status"] = "finished", ["Partners"] = "2" });
+        Assert.Contains("đã xong", await factory.Session().Get("/Projects"));
+    }
+
     private async Task<HubSession> SignedInAdmin()
     {
         var admin = factory.Session();

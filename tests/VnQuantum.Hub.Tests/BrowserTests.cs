@@ -46,8 +46,9 @@ public sealed class HubBrowser : IAsyncLifetime
             return;
         }
 
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}").UseSetting("Hub:AdminPasswordFile", _file + ".admin"));
-        _factory.UseKestrel(0);
+        // A port of its own (127.0.0.1:0): never 5000, where a developer's hub or another test run may be listening.
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}").UseSetting("Hub:AdminPasswordFile", _file + ".admin").UseUrls("http://127.0.0.1:0"));
+        _factory.UseKestrel();
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
         _playwright = await Playwright.CreateAsync();

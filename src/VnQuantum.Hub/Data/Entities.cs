@@ -89,6 +89,9 @@ public sealed class Project
     /// <summary>planned, running or finished.</summary>
     public string Status { get; set; } = "running";
 
+    /// <summary>What the project has produced, one per line: papers, software, devices, links.</summary>
+    public string Outputs { get; set; } = string.Empty;
+
     public bool Sample { get; set; }
 
     public List<Organisation> Partners { get; } = [];

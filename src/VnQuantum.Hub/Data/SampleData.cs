@@ -99,7 +99,7 @@ public static class SampleData
 
         foreach (var (title, summary, pillar, partners) in Works)
         {
-            var project = new Project { Title = title, Summary = summary, Pillar = pillar, Sample = true };
+            var project = new Project { Title = title, Summary = summary, Pillar = pillar, Outputs = "(sample) technical report, 2026", Sample = true };
             project.Partners.AddRange(partners.Select(k => organisations[k]));
             db.Projects.Add(project);
         }

@@ -56,6 +56,9 @@ public static partial class SearchIndex
     /// <summary>Puts an organisation's current text in the index (after an edit).</summary>
     public static Task UpdateAsync(HubDbContext db, Organisation organisation, CancellationToken cancel = default) => WriteAsync(db, [Row(organisation)], cancel);
 
+    /// <summary>Puts a project's current text in the index (after an edit; partners loaded).</summary>
+    public static Task UpdateAsync(HubDbContext db, Project project, CancellationToken cancel = default) => WriteAsync(db, [Row(project)], cancel);
+
     /// <summary>Puts an offer in the index once published, takes it out otherwise.</summary>
     public static Task UpdateAsync(HubDbContext db, Offer offer, CancellationToken cancel = default) =>
         offer.State == OfferState.Published ? WriteAsync(db, [Row(offer)], cancel) : RemoveAsync(db, "offer", offer.Id, cancel);
@@ -137,7 +140,7 @@ public static partial class SearchIndex
         ("organisation", o.Id, o.Name, $"{o.Kind} {o.City} {o.Country} {o.Offers} {o.Seeks}");
 
     private static (string Kind, int Id, string Title, string Body) Row(Project p) =>
-        ("project", p.Id, p.Title, $"{p.Summary} {p.Pillar} {string.Join(' ', p.Partners.Select(o => o.Name + " " + o.City))}");
+        ("project", p.Id, p.Title, $"{p.Summary} {p.Pillar} {p.Outputs} {string.Join(' ', p.Partners.Select(o => o.Name + " " + o.City))}");
 
     private static (string Kind, int Id, string Title, string Body) Row(Offer o) =>
         ("offer", o.Id, o.Title, $"{o.Kind} {o.Pillar} {o.Description} {o.Organisation?.Name} {o.Organisation?.City}");
