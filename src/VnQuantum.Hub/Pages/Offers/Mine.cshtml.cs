@@ -38,6 +38,7 @@ public sealed class MineModel(UserManager<HubUser> users, HubDbContext db) : Pag
 
         offer.ExpiresAt = DateTime.UtcNow + Offer.Lifetime;
         await db.SaveChangesAsync();
+        await SearchIndex.UpdateAsync(db, offer);
         return RedirectToPage();
     }
 
