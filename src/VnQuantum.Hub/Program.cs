@@ -43,6 +43,7 @@ if (builder.Configuration.GetValue("Hub:Jobs:Enabled", true))
 // The KMS network the hub watches, if any (network admins see it at /Admin/Kms).
 builder.Services.Configure<VnQuantum.Hub.Kms.KmsWatchOptions>(builder.Configuration.GetSection("Hub:Kms"));
 builder.Services.AddSingleton<VnQuantum.Hub.Kms.KmsMonitor>();
+builder.Services.AddMemoryCache();
 
 // Job submissions per member per minute; reading pages is not limited.
 builder.Services.AddRateLimiter(options =>

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Tests;
@@ -119,6 +120,17 @@ public sealed class HubPageTests : IClassFixture<HubFactory>
         Assert.Contains("Học viện Quang tử Đà Nẵng", await client.GetStringAsync("/Organisations"));
         Assert.Contains("Tuyến QKD Hà Nội – Hải Phòng", await client.GetStringAsync("/Projects"));
         Assert.Contains("Sensing", await client.GetStringAsync("/People?pillar=Sensing"));
+
+        // The next event (whichever it is on the day the test runs) and the matchmaking section are on the home page.
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var next = await db.Events.Where(e => e.EndsAt >= DateTime.UtcNow).OrderBy(e => e.StartsAt).Select(e => e.Title).FirstOrDefaultAsync();
+        Assert.Contains("Sự kiện sắp tới", home);
+        Assert.Contains("Tin kết nối mới", home);
+        if (next is not null)
+        {
+            Assert.Contains(next, home);
+        }
     }
 
     [Fact]
