@@ -67,9 +67,7 @@ internal static class HubLoadBench
 
     private static void Measure(string name, string provider, string connection, int people, int seconds, int connections, string dir)
     {
-        var options = new DbContextOptionsBuilder<HubDbContext>();
-        HubDatabase.Configure(options, provider, connection);
-        using (var db = new HubDbContext(options.Options))
+        using (var db = HubDatabase.Open(provider, connection))
         {
             HubDatabase.PrepareAsync(db, NullLogger.Instance).GetAwaiter().GetResult();
             SampleData.AddGeneratedPeople(db, people - db.People.Count());

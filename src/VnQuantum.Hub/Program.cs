@@ -23,14 +23,11 @@ var builder = WebApplication.CreateBuilder(args);
 string dataFolder = Path.Combine(builder.Environment.ContentRootPath, "App_Data");
 string connection = builder.Configuration.GetConnectionString("Hub") ?? $"Data Source={Path.Combine(dataFolder, "hub.db")}";
 string provider = builder.Configuration["Hub:Database"] ?? "sqlite";
-builder.Services.AddDbContext<HubDbContext>((services, options) =>
-{
-    HubDatabase.Configure(options, provider, connection);
 
-    // The host's logger factory, named: EF then keys its cached internal services by it, so a second host in one
-    // process (the tests' restarts) never reaches a first host's disposed services through that cache.
-    options.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
-});
+// EF keeps its internal services in a process-wide cache, and resolves some of them through the host that first built
+// them: a second host in one process (the tests start many) could then reach the first one's disposed logger. EF is
+// therefore given no host services at all (its own logging stays internal; the hub logs EF only at Warning anyway).
+HubDatabase.Add(builder.Services, provider, connection, (_, options) => options.UseApplicationServiceProvider(null));
 builder.Services.AddSingleton(new HubStorage(provider, connection));
 
 // Background jobs: worker processes with limits on qubits, time and memory (Hub:Jobs), a queue in the database.

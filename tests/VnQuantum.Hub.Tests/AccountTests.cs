@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using VnQuantum.Hub.Accounts;
@@ -247,26 +248,24 @@ public sealed class HubDatabaseTests
     public async Task AnOlderDatabase_IsRecreatedWhenItHoldsOnlySampleData_AndRefusedWhenItHoldsAccounts()
     {
         string file = Path.Combine(Path.GetTempPath(), $"vnq-hub-schema-{Guid.NewGuid():N}.db");
+        string connection = $"Data Source={file}";
         try
         {
-            var options = new DbContextOptionsBuilder<HubDbContext>().UseSqlite($"Data Source={file}").Options;
-            await using (var db = new HubDbContext(options))
+            await using (var db = HubDatabase.Open("sqlite", connection))
             {
+                await MakePreMigrationDatabase(db, "older");
+                SampleData.SeedIfEmpty(db);
                 await HubDatabase.PrepareAsync(db, NullLogger.Instance);
-                await db.Database.ExecuteSqlRawAsync("UPDATE hub_schema SET fingerprint = 'older'");
+                Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+                Assert.Equal(60, await db.People.CountAsync());
             }
 
-            await using (var db = new HubDbContext(options))
+            await using (var db = HubDatabase.Open("sqlite", connection))
             {
-                await HubDatabase.PrepareAsync(db, NullLogger.Instance);
-                Assert.Equal(60, await db.People.CountAsync());
+                await db.Database.EnsureDeletedAsync();
+                await MakePreMigrationDatabase(db, "older");
                 db.Users.Add(new HubUser { UserName = "a@example.vn", Email = "a@example.vn" });
                 await db.SaveChangesAsync();
-                await db.Database.ExecuteSqlRawAsync("UPDATE hub_schema SET fingerprint = 'older'");
-            }
-
-            await using (var db = new HubDbContext(options))
-            {
                 var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => HubDatabase.PrepareAsync(db, NullLogger.Instance));
                 Assert.Contains("holds 1 accounts", refused.Message);
                 Assert.Equal(1, await db.Users.CountAsync());
@@ -277,5 +276,38 @@ public sealed class HubDatabaseTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task ADatabaseFromBeforeMigrations_WithTheFirstMigrationsSchema_IsAdopted_AndKeepsItsAccounts()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-hub-adopt-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var db = HubDatabase.Open("sqlite", $"Data Source={file}");
+            await MakePreMigrationDatabase(db, HubDatabase.FirstMigrationSchema(db));
+            db.Users.Add(new HubUser { UserName = "kept@example.vn", Email = "kept@example.vn" });
+            await db.SaveChangesAsync();
+
+            await HubDatabase.PrepareAsync(db, NullLogger.Instance);
+            Assert.Equal(1, await db.Users.CountAsync(u => u.Email == "kept@example.vn"));
+            Assert.Contains(db.Database.GetMigrations().First(), await db.Database.GetAppliedMigrationsAsync());
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.Equal(60, await db.People.CountAsync());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>A database as the hub made it before migrations: the first migration's tables, no history, and the schema's fingerprint.</summary>
+    private static async Task MakePreMigrationDatabase(HubDbContext db, string fingerprint)
+    {
+        await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(db.Database.GetMigrations().First());
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE \"__EFMigrationsHistory\"");
+        await db.Database.ExecuteSqlRawAsync("CREATE TABLE hub_schema (fingerprint text NOT NULL)");
+        await db.Database.ExecuteSqlAsync($"INSERT INTO hub_schema (fingerprint) VALUES ({fingerprint})");
     }
 }

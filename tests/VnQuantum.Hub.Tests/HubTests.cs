@@ -54,7 +54,7 @@ public sealed class HubSearchTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = new HubDbContext(new DbContextOptionsBuilder<HubDbContext>().UseSqlite($"Data Source={_file}").Options);
+        _db = HubDatabase.Open("sqlite", $"Data Source={_file}");
         await _db.Database.EnsureCreatedAsync();
         Assert.True(SampleData.SeedIfEmpty(_db));
         await SearchIndex.RebuildAsync(_db);

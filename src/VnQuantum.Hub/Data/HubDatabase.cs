@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace VnQuantum.Hub.Data;
 
@@ -10,28 +13,39 @@ namespace VnQuantum.Hub.Data;
 public sealed record HubStorage(string Provider, string Connection);
 
 /// <summary>
-/// Brings the database to this version's schema on start: creates it (with the sample data) when new, recreates it
-/// when it was made by an older version and holds nothing but the bundled sample data, and refuses to start — changing
-/// nothing — when an older database holds accounts.
+/// Brings the database to this version's schema on start with EF Core migrations (Data/Migrations/Sqlite and
+/// Data/Migrations/Postgres): a new database is created and seeded with the sample data, an existing one migrated, its
+/// data kept. A database made before migrations (by EnsureCreated, its schema's fingerprint in hub_schema) is adopted
+/// when its schema is the first migration's, recreated when it holds only the bundled sample data, and otherwise
+/// refused — changing nothing — with a message.
 /// </summary>
 public static class HubDatabase
 {
-    /// <summary>Which backend <paramref name="provider"/> names: "sqlite" (the default) or "postgres".</summary>
-    public static void Configure(DbContextOptionsBuilder options, string? provider, string connection)
+    /// <summary>Whether <paramref name="provider"/> names PostgreSQL ("postgres") rather than SQLite (the default, "sqlite").</summary>
+    public static bool IsPostgres(string? provider) => provider?.ToLowerInvariant() switch
     {
-        ArgumentNullException.ThrowIfNull(options);
-        switch (provider?.ToLowerInvariant())
+        null or "" or "sqlite" => false,
+        "postgres" or "postgresql" => true,
+        _ => throw new InvalidOperationException($"Hub:Database is '{provider}'; use sqlite (the default) or postgres."),
+    };
+
+    /// <summary>Registers the hub's database for <paramref name="provider"/>; <paramref name="more"/> adds to its options.</summary>
+    public static void Add(IServiceCollection services, string? provider, string connection, Action<IServiceProvider, DbContextOptionsBuilder>? more = null)
+    {
+        if (IsPostgres(provider))
         {
-            case null or "" or "sqlite":
-                options.UseSqlite(connection);
-                break;
-            case "postgres" or "postgresql":
-                options.UseNpgsql(connection);
-                break;
-            default:
-                throw new InvalidOperationException($"Hub:Database is '{provider}'; use sqlite (the default) or postgres.");
+            services.AddDbContext<HubDbContext, PostgresHubDbContext>((sp, options) => { options.UseNpgsql(connection); more?.Invoke(sp, options); });
+        }
+        else
+        {
+            services.AddDbContext<HubDbContext, SqliteHubDbContext>((sp, options) => { options.UseSqlite(connection); more?.Invoke(sp, options); });
         }
     }
+
+    /// <summary>A context outside the web host (job workers, tests, benchmarks).</summary>
+    public static HubDbContext Open(string? provider, string connection) => IsPostgres(provider)
+        ? new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connection).Options)
+        : new SqliteHubDbContext(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite(connection).Options);
 
     public static async Task PrepareAsync(HubDbContext db, ILogger logger, CancellationToken cancel = default)
     {
@@ -42,35 +56,14 @@ public static class HubDatabase
             Directory.CreateDirectory(folder);
         }
 
-        string schema = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(db.Database.GenerateCreateScript())))[..16];
-        if (!await db.Database.EnsureCreatedAsync(cancel))
-        {
-            string? stored = await ScalarOrNull(db, "SELECT fingerprint FROM hub_schema", cancel);
-            if (stored != schema)
-            {
-                long accounts = long.Parse(await ScalarOrNull(db, "SELECT COUNT(*) FROM \"AspNetUsers\"", cancel) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-                if (accounts > 0)
-                {
-                    throw new InvalidOperationException(
-                        $"The hub database was made by another version of the hub (schema {stored ?? "unknown"}, this version {schema}) and holds {accounts} accounts. " +
-                        "Nothing was changed: back it up and migrate it, or point ConnectionStrings:Hub at a new database.");
-                }
-
-                logger.LogWarning("The hub database was made by another version and holds only the bundled sample data: recreating it for this version's schema");
-                await db.Database.EnsureDeletedAsync(cancel);
-                await db.Database.EnsureCreatedAsync(cancel);
-            }
-        }
-
+        await AdoptPreMigrationDatabaseAsync(db, logger, cancel);
+        await db.Database.MigrateAsync(cancel);
         if (db.Database.IsSqlite())
         {
             // Job workers write progress from their own processes: WAL lets them and the pages read and write together.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", cancel);
         }
 
-        await db.Database.ExecuteSqlRawAsync("CREATE TABLE IF NOT EXISTS hub_schema (fingerprint text NOT NULL)", cancel);
-        await db.Database.ExecuteSqlRawAsync("DELETE FROM hub_schema", cancel);
-        await db.Database.ExecuteSqlAsync($"INSERT INTO hub_schema (fingerprint) VALUES ({schema})", cancel);
         if (!await db.Roles.AnyAsync(r => r.Name == HubRoles.NetworkAdmin, cancel))
         {
             db.Roles.Add(new IdentityRole(HubRoles.NetworkAdmin) { NormalizedName = HubRoles.NetworkAdmin.ToUpperInvariant() });
@@ -79,6 +72,42 @@ public static class HubDatabase
 
         SampleData.SeedIfEmpty(db);
         await SearchIndex.RebuildAsync(db, cancel);
+    }
+
+    /// <summary>The fingerprint (SHA-256 of the create script, 16 hex digits) of the schema the first migration makes, per provider.</summary>
+    internal static string FirstMigrationSchema(HubDbContext db) => db.Database.IsNpgsql() ? "4146A40326B62924" : "D350AED21744B035";
+
+    private static async Task AdoptPreMigrationDatabaseAsync(HubDbContext db, ILogger logger, CancellationToken cancel)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        var history = db.GetService<IHistoryRepository>();
+        if (!await creator.ExistsAsync(cancel) || !await creator.HasTablesAsync(cancel) || await history.ExistsAsync(cancel))
+        {
+            return;
+        }
+
+        string? stored = await ScalarOrNull(db, "SELECT fingerprint FROM hub_schema", cancel);
+        if (stored == FirstMigrationSchema(db))
+        {
+            // Made by the last hub before migrations, with the first migration's schema: record that migration as applied.
+            string first = db.Database.GetMigrations().First();
+            await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), cancel);
+            await db.Database.ExecuteSqlRawAsync(history.GetInsertScript(new HistoryRow(first, ProductInfo.GetVersion())), cancel);
+            logger.LogInformation("The hub database predates migrations and has the schema of {Migration}: adopted, data kept", first);
+            return;
+        }
+
+        long accounts = long.Parse(await ScalarOrNull(db, "SELECT COUNT(*) FROM \"AspNetUsers\"", cancel) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        if (accounts > 0)
+        {
+            throw new InvalidOperationException(
+                $"The hub database was made by an older hub (schema {stored ?? "unknown"}) and holds {accounts} accounts. " +
+                "Nothing was changed: back it up and move its data by hand, or point ConnectionStrings:Hub at a new database.");
+        }
+
+        logger.LogWarning("The hub database was made by an older hub and holds only the bundled sample data: recreating it");
+        await db.Database.EnsureDeletedAsync(cancel);
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>

@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace VnQuantum.Hub.Data;
 
-/// <summary>The hub's database with its accounts: SQLite by default (a file under the content root), PostgreSQL for multi-node.</summary>
-public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : IdentityDbContext<HubUser, IdentityRole, string>(options)
+/// <summary>
+/// The hub's database with its accounts: SQLite by default (a file under the content root), PostgreSQL for multi-node.
+/// One model; each provider has its own subclass so that it can carry its own migrations (Data/Migrations/…).
+/// </summary>
+public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext<HubUser, IdentityRole, string>(options)
 {
     public DbSet<Person> People => Set<Person>();
 
@@ -57,3 +60,9 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : Ident
         modelBuilder.Entity<Agreement>().HasMany(a => a.Trail).WithOne().HasForeignKey(e => e.AgreementId);
     }
 }
+
+/// <summary>The hub's database on SQLite, with the SQLite migrations.</summary>
+public sealed class SqliteHubDbContext(DbContextOptions<SqliteHubDbContext> options) : HubDbContext(options);
+
+/// <summary>The hub's database on PostgreSQL, with the PostgreSQL migrations.</summary>
+public sealed class PostgresHubDbContext(DbContextOptions<PostgresHubDbContext> options) : HubDbContext(options);

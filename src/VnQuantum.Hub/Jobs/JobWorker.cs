@@ -13,10 +13,8 @@ public static class JobWorker
     public static async Task<int> RunAsync(long id)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var options = new DbContextOptionsBuilder<HubDbContext>();
-        HubDatabase.Configure(options, configuration["Hub:Database"], configuration.GetConnectionString("Hub")
+        await using var db = HubDatabase.Open(configuration["Hub:Database"], configuration.GetConnectionString("Hub")
             ?? throw new InvalidOperationException("The worker needs ConnectionStrings__Hub in its environment."));
-        await using var db = new HubDbContext(options.Options);
         var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id && j.State == JobState.Running);
         if (job is null)
         {
