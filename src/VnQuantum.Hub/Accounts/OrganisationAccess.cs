@@ -21,4 +21,12 @@ public static class OrganisationAccess
         ArgumentNullException.ThrowIfNull(db);
         return db.OrganisationAdmins.Where(a => a.UserId == userId).Select(a => a.OrganisationId);
     }
+
+    /// <summary>Whether the user may edit <paramref name="project"/> (partners loaded): a network admin, or an admin of one of its partners.</summary>
+    public static bool CanEditProject(ClaimsPrincipal user, Project project, IReadOnlyCollection<int> administered)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(project);
+        return user.IsInRole(HubRoles.NetworkAdmin) || project.Partners.Any(o => administered.Contains(o.Id));
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Offers;
@@ -103,8 +104,7 @@ public sealed class EditModel(UserManager<HubUser> users, HubDbContext db, IStri
 
     private async Task LoadOrganisations()
     {
-        string me = users.GetUserId(User)!;
-        var administered = db.OrganisationAdmins.Where(a => a.UserId == me).Select(a => a.OrganisationId);
+        var administered = OrganisationAccess.Administered(db, users.GetUserId(User));
         Organisations = await db.Organisations.AsNoTracking().Where(o => administered.Contains(o.Id)).OrderBy(o => o.Name).ToListAsync();
     }
 }

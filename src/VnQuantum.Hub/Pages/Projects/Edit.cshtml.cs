@@ -112,8 +112,7 @@ public sealed class EditModel(UserManager<HubUser> users, HubDbContext db, IStri
         return RedirectToPage("/Projects/Index", null, $"project-{project.Id}");
     }
 
-    private bool CanEdit(Project project, IReadOnlyCollection<int> managed) =>
-        User.IsInRole(HubRoles.NetworkAdmin) || project.Partners.Any(o => managed.Contains(o.Id));
+    private bool CanEdit(Project project, IReadOnlyCollection<int> managed) => OrganisationAccess.CanEditProject(User, project, managed);
 
     private async Task<IReadOnlyCollection<int>> Load()
     {

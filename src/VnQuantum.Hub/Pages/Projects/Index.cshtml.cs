@@ -12,7 +12,7 @@ public sealed class IndexModel(UserManager<HubUser> users, HubDbContext db) : Pa
     public IReadOnlyList<Project> Projects { get; private set; } = [];
 
     /// <summary>The organisations the reader administers (all, for a network admin): the projects they may edit.</summary>
-    public IReadOnlySet<int> Managed { get; private set; } = new HashSet<int>();
+    public IReadOnlyCollection<int> Managed { get; private set; } = [];
 
     public bool AllManaged { get; private set; }
 
@@ -20,8 +20,8 @@ public sealed class IndexModel(UserManager<HubUser> users, HubDbContext db) : Pa
     {
         Projects = await db.Projects.AsNoTracking().Include(p => p.Partners).OrderBy(p => p.Title).ToListAsync();
         AllManaged = User.IsInRole(HubRoles.NetworkAdmin);
-        Managed = (await OrganisationAccess.Administered(db, users.GetUserId(User)).ToListAsync()).ToHashSet();
+        Managed = await OrganisationAccess.Administered(db, users.GetUserId(User)).ToListAsync();
     }
 
-    public bool CanEdit(Project project) => AllManaged || project.Partners.Any(o => Managed.Contains(o.Id));
+    public bool CanEdit(Project project) => OrganisationAccess.CanEditProject(User, project, Managed);
 }
