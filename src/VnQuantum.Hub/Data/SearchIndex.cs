@@ -47,7 +47,8 @@ public static partial class SearchIndex
             rows.Add(Row(o, o.Organisation));
         }
 
-        await WriteAsync(db, rows, cancel);
+        // A fresh table: nothing to replace, so no delete per row (each one a scan of the table).
+        await WriteAsync(db, rows, cancel, replace: false);
     }
 
     /// <summary>Puts one profile's current text and visibility in the index (after an edit).</summary>
@@ -143,7 +144,7 @@ public static partial class SearchIndex
     private static IndexRow Row(Offer o, Organisation? organisation) =>
         new("offer", o.Id, o.Title, $"{o.Kind} {o.Pillar} {o.Description} {organisation?.Name} {organisation?.City}", $"{o.Kind}, {organisation?.Name}", Expires: o.ExpiresAt);
 
-    private static async Task WriteAsync(HubDbContext db, IReadOnlyList<IndexRow> rows, CancellationToken cancel)
+    private static async Task WriteAsync(HubDbContext db, IReadOnlyList<IndexRow> rows, CancellationToken cancel, bool replace = true)
     {
         bool postgres = db.Database.IsNpgsql();
         var connection = db.Database.GetDbConnection();
@@ -179,7 +180,11 @@ public static partial class SearchIndex
                 expires.Value = row.Expires is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeSeconds() : DBNull.Value;
                 title.Value = TextFolding.Fold(row.Title);
                 body.Value = TextFolding.Fold(row.Body);
-                await delete.ExecuteNonQueryAsync(cancel);
+                if (replace)
+                {
+                    await delete.ExecuteNonQueryAsync(cancel);
+                }
+
                 await insert.ExecuteNonQueryAsync(cancel);
             }
 
