@@ -116,9 +116,41 @@ public sealed class EtsiKeyClient : IDisposable
     /// key, and the same derived key.</summary>
     public async Task<ClientKey> GetHybridKeyWithIdAsync(string master, string slave, string keyId, string ciphertextBase64, byte[] decapsulationKey, byte[] encapsulationKey, CancellationToken cancel = default)
     {
-        byte[] ciphertext = Convert.FromBase64String(ciphertextBase64);
-        var qkd = (await GetKeysWithIdsAsync(master, [keyId], cancel))[0];
+        // Everything that can be checked is checked before the QKD key is fetched: dec_keys delivers a key once, so
+        // a request that fails afterwards would have spent it.
+        byte[] ciphertext;
+        try
+        {
+            ciphertext = Convert.FromBase64String(ciphertextBase64);
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException("the ML-KEM ciphertext is not Base64; the QKD key was not fetched");
+        }
+
+        if (!Guid.TryParseExact(keyId, "D", out _))
+        {
+            throw new ArgumentException($"'{keyId}' is not a UUID key_ID; the QKD key was not fetched");
+        }
+
         byte[] secret = MlKem768.Decapsulate(decapsulationKey, ciphertext);
+        if (encapsulationKey.Length != MlKem768.EncapsulationKeyBytes || !decapsulationKey.AsSpan(1152, MlKem768.EncapsulationKeyBytes).SequenceEqual(encapsulationKey))
+        {
+            CryptographicOperations.ZeroMemory(secret);
+            throw new ArgumentException("the encapsulation key is not the one inside this decapsulation key; the QKD key was not fetched");
+        }
+
+        ClientKey qkd;
+        try
+        {
+            qkd = (await GetKeysWithIdsAsync(master, [keyId], cancel))[0];
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(secret);
+            throw;
+        }
+
         try
         {
             return new ClientKey(keyId, HybridKey.Derive(qkd.Key, secret, keyId, master, slave, encapsulationKey, ciphertext, qkd.Key.Length), null);

@@ -55,25 +55,31 @@ public sealed record PeerRelay(
 public sealed record PeerBurn([property: JsonPropertyName("key_IDs")] IReadOnlyList<Guid> KeyIds);
 
 /// <summary>
-/// HTTPS client from this KME to its peers: mutual TLS with this KME's certificate, and the peer must present the
-/// certificate whose thumbprint the configuration pins.
+/// HTTPS client from this KME to its peers: mutual TLS with this KME's certificate (as reloaded), and the peer must
+/// present the certificate whose thumbprint the configuration pins. A transport failure or timeout throws (the peer
+/// is unreachable); an answer that is not a success returns false (the peer is there but refused).
 /// </summary>
 internal sealed class PeerClient : IDisposable
 {
     private readonly Dictionary<string, HttpClient> _clients = [];
 
-    public PeerClient(KmsOptions options, X509Certificate2 own, X509Certificate2 ca)
+    public PeerClient(KmsOptions options, KmeCredentials credentials)
     {
         foreach (var (kme, peer) in options.Peers)
         {
             string pinned = peer.CertificateThumbprint;
             var ssl = new SslClientAuthenticationOptions
             {
-                ClientCertificates = [own],
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => credentials.Server,
                 RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                    cert is X509Certificate2 c && DemoPki.Thumbprint(c).Equals(pinned, StringComparison.OrdinalIgnoreCase) && ChainTrust.ChainsTo(c, ca),
+                    cert is X509Certificate2 c && DemoPki.Thumbprint(c) == pinned && ChainTrust.ChainsTo(c, credentials.Ca),
             };
-            _clients[kme] = new HttpClient(new SocketsHttpHandler { SslOptions = ssl, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            _clients[kme] = new HttpClient(new SocketsHttpHandler
+            {
+                SslOptions = ssl,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(Math.Min(options.PeerTimeoutSeconds, 5)),
+            })
             {
                 BaseAddress = new Uri(peer.Url),
                 Timeout = TimeSpan.FromSeconds(options.PeerTimeoutSeconds),
@@ -105,24 +111,41 @@ internal sealed class PeerClient : IDisposable
         return response.IsSuccessStatusCode;
     }
 
-    /// <summary>Best effort: tells every peer to burn these IDs.</summary>
-    public async Task BurnEverywhereAsync(IReadOnlyList<Guid> ids, CancellationToken cancel)
+    /// <summary>Whether the peer answers its KME-to-KME ping over mutual TLS; false (never throws) when not.</summary>
+    public async Task<bool> PingAsync(string peer, CancellationToken cancel)
     {
-        if (ids.Count == 0)
+        if (!_clients.TryGetValue(peer, out var client))
         {
-            return;
+            return false;
         }
 
-        foreach (var client in _clients.Values)
+        try
         {
-            try
-            {
-                using var response = await client.PostAsJsonAsync("/api/v1/kme/burn", new PeerBurn(ids), cancel);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // The peer holds them as confirmed keys of a master that never got their IDs: nobody can ask for them.
-            }
+            using var response = await client.GetAsync("/api/v1/kme/ping", cancel);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Tells the peer to burn these IDs; true once it has. False (never throws) when it could not be told.</summary>
+    public async Task<bool> SendBurnAsync(string peer, IReadOnlyList<Guid> ids, CancellationToken cancel)
+    {
+        if (!_clients.TryGetValue(peer, out var client))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var response = await client.PostAsJsonAsync("/api/v1/kme/burn", new PeerBurn(ids), cancel);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return false;
         }
     }
 

@@ -54,8 +54,9 @@ public sealed class AuditLog : IDisposable
         return Convert.FromBase64String(value);
     }
 
-    /// <summary>Appends one entry (flushed to the operating system before returning).</summary>
-    public void Append(string caller, string action, string target, IReadOnlyList<string> keyIds, long bits, int status)
+    /// <summary>Appends one entry, flushed to the operating system before returning (it survives a kill of the
+    /// process); with <paramref name="durable"/>, synced to the disk as well (it survives a power cut).</summary>
+    public void Append(string caller, string action, string target, IReadOnlyList<string> keyIds, long bits, int status, bool durable = false)
     {
         lock (_gate)
         {
@@ -63,7 +64,7 @@ public sealed class AuditLog : IDisposable
             string mac = Mac(_key, entry);
             byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry with { Mac = mac }) + "\n");
             _file.Write(line);
-            _file.Flush();
+            _file.Flush(flushToDisk: durable);
             _previous = mac;
         }
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using VnQuantum.Kms.Etsi014;
+using VnQuantum.Kms.Peers;
 using VnQuantum.Kms.Storage;
 
 namespace VnQuantum.Kms;
@@ -14,19 +15,30 @@ namespace VnQuantum.Kms;
 /// and the master gets 503. A key whose 200 was lost on the way is burned by nobody and fetched by nobody but its
 /// slaves: it is never handed to another SAE.
 /// </remarks>
-/// <param name="notifyPeer">Sends a reservation to a peer KME; true once the peer has durably recorded it.</param>
+/// <param name="notifyPeer">Sends a reservation to a peer KME; true once the peer has durably recorded it, false when it
+/// refused; throws when the peer could not be reached or did not answer in time.</param>
 /// <param name="relay">Sends a relay hop to a peer KME; true once the whole rest of the route has recorded the keys.</param>
+/// <param name="health">Which peers answer; a master's request over a link whose peer is down is refused before any
+/// key is reserved.</param>
 public sealed class KeyService(
     KmsOptions options,
     IKeyStore store,
     Func<string, Reservation, CancellationToken, Task<bool>>? notifyPeer = null,
-    Func<string, RelayRequest, CancellationToken, Task<bool>>? relay = null)
+    Func<string, RelayRequest, CancellationToken, Task<bool>>? relay = null,
+    PeerHealth? health = null)
 {
     /// <summary>The link name of keys whose master and slaves are all attached to this KME.</summary>
     public const string LocalLink = "local";
 
     private readonly HashSet<string> _saes = [.. options.SaeCertificates.Values];
     private readonly IKeyStore _store = store;
+    private readonly BurnBudget _burnBudget = new(options.MaxBurnedKeysPerMinute);
+
+    /// <summary>Keys burned because a peer did not acknowledge them, since start.</summary>
+    public long BurnedKeys => _burnBudget.Burned;
+
+    /// <summary>Which peers answer (shared with the host, which probes the down ones).</summary>
+    public PeerHealth Health { get; } = health ?? new PeerHealth(options.Peers.Keys);
 
     // Reservations sent to a peer but not yet acknowledged, by their first segment. Concurrent notifications can
     // arrive out of order, so a message tells the peer the lowest segment still in flight, not this side's cursor:
@@ -145,6 +157,17 @@ public sealed class KeyService(
         var (link, parity, destination) = peers.Count == 1 ? peers[0] : (LocalLink, (int?)null, options.KmeId);
         bool remote = link != LocalLink;
         bool relayed = remote && destination != link;
+        if (remote && !Health.IsUp(link))
+        {
+            // Known down: refuse before reserving, so an outage (and every client retrying through it) burns nothing.
+            return ApiResult<KeyContainer>.Unavailable($"the peer KME '{link}' is unreachable (since {Health.DownSince(link):O}); no keys were reserved, try again later");
+        }
+
+        if (remote && !_burnBudget.Allows(caller, request.Number))
+        {
+            return ApiResult<KeyContainer>.Unavailable($"too many of this SAE's keys were lost to failed exchanges with '{link}' in the last minute (max_burned_keys_per_minute {options.MaxBurnedKeysPerMinute}); no keys were reserved, try again later");
+        }
+
         var (reserved, token) = await _commits.Reserve(new ReservationRequest(link, parity, caller, slaves, request.Number, size / 8, remote), cancel);
 
         if (reserved is null)
@@ -162,11 +185,14 @@ public sealed class KeyService(
                 recorded = relayed
                     ? relay is not null && await relay(link, new RelayRequest(options.KmeId, destination, caller, slaves, ids, reservation, null), cancel)
                     : notifyPeer is not null && await notifyPeer(link, reservation, cancel);
+                Health.ReportReachable(link);
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                // Whatever went wrong, the keys were not acknowledged: burn them below, never hand them out.
+                // Whatever went wrong, the keys were not acknowledged: burn them below, never hand them out. The peer
+                // is down until a probe reaches it.
                 recorded = false;
+                Health.ReportUnreachable(link, e is OperationCanceledException or TimeoutException ? "no answer in time" : e.GetBaseException().Message);
             }
             finally
             {
@@ -178,7 +204,10 @@ public sealed class KeyService(
 
             if (!recorded)
             {
-                _store.Burn(ids);
+                // The peer may have recorded them before the answer was lost: it is told to burn its copies too (a
+                // durable notice, resent until it acknowledges).
+                _store.Burn(ids, notify: relayed ? null : [link]);
+                _burnBudget.Charge(caller, ids.Count);
                 foreach (var k in keys)
                 {
                     CryptographicOperations.ZeroMemory(k.Material);
@@ -189,7 +218,8 @@ public sealed class KeyService(
                     : $"the peer KME '{link}' did not acknowledge the keys; none were handed out, try again");
             }
 
-            _store.Confirm(ids);
+            // The slaves behind the peer get their keys there: this KME keeps a copy only for slaves of its own.
+            _store.Confirm(ids, servedElsewhere: slaves.Where(s => Route(s).Link != LocalLink).ToList());
         }
 
         return ApiResult<KeyContainer>.Ok(ToContainer(keys));
@@ -355,12 +385,12 @@ public sealed class KeyService(
     public void BurnForPeer(string peer, IReadOnlyList<Guid> ids) =>
         _store.Burn(ids, options.RemoteSaes.Where(r => r.Value == peer).Select(r => r.Key).ToHashSet());
 
-    /// <summary>After a restart: keys left pending were never confirmed to a master, so they are burned here; the
-    /// returned IDs should be burned at the peers too.</summary>
+    /// <summary>After a restart: keys left pending were never confirmed to a master, so they are burned here, with a
+    /// durable burn notice for every peer (which may have recorded them).</summary>
     public IReadOnlyList<Guid> BurnPending()
     {
         var pending = _store.Pending();
-        _store.Burn(pending);
+        _store.Burn(pending, notify: options.Peers.Keys.ToList());
         return pending;
     }
 

@@ -48,6 +48,22 @@ public sealed class KmsOptions
     /// benchmark compares enc_keys with. Off by default.</summary>
     public bool EnableFloorEndpoint { get; set; }
 
+    /// <summary>Operational log on the console: "text" (one line per event) or "json" (one JSON object per line). Never
+    /// key material.</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>Plain-HTTP port of <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>, apart from the SAE port
+    /// (null: off; 0: any free port). They carry no key material, but they tell who talks to whom: keep them on
+    /// loopback or a management network.</summary>
+    public int? ManagementPort { get; set; }
+
+    /// <summary>Where the management port listens. Default loopback.</summary>
+    public string ManagementAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Required to serve keys from a simulated QKD link (<c>keySource.qkdLink</c>): they come from a
+    /// simulation, not from a QKD device, and are for demonstrations and tests.</summary>
+    public bool AllowSimulatedKeys { get; set; }
+
     /// <summary>Default key size in bits. Default 256.</summary>
     public int KeySize { get; set; } = 256;
 
@@ -73,6 +89,14 @@ public sealed class KmsOptions
     /// the master gets 503. Default 10 s.</summary>
     public double PeerTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>Keys one master SAE may lose per minute to exchanges its peer did not acknowledge; past it the master
+    /// gets 503 before anything is reserved. Default 256.</summary>
+    public int MaxBurnedKeysPerMinute { get; set; } = 256;
+
+    /// <summary>Confirmed keys that a slave has not fetched after this many hours are erased (status 'expired'); 0
+    /// keeps them until fetched. Default 24.</summary>
+    public double UndeliveredKeyLifetimeHours { get; set; } = 24;
+
     /// <summary>SAEs attached to other KMEs: SAE ID → KME ID (a peer, or a KME reached through <see cref="Routes"/>). A
     /// master here may ask for keys shared with them.</summary>
     public Dictionary<string, string> RemoteSaes { get; set; } = [];
@@ -95,6 +119,21 @@ public sealed class KmsOptions
 
     /// <summary>More key sources, one per further link (a trusted node has a stream per neighbour).</summary>
     public List<KeySourceOptions> KeySources { get; set; } = [];
+
+    /// <summary>A thumbprint as the KME compares it: upper-case hex without separators (colons and spaces, as openssl
+    /// and browsers print them, are dropped).</summary>
+    public static string NormalizeThumbprint(string thumbprint) =>
+        new([.. thumbprint.Where(c => c is not (':' or ' ' or '-')).Select(char.ToUpperInvariant)]);
+
+    /// <summary>Brings thumbprints to the form the KME compares (<see cref="NormalizeThumbprint"/>).</summary>
+    public void Normalize()
+    {
+        SaeCertificates = SaeCertificates.ToDictionary(p => NormalizeThumbprint(p.Key), p => p.Value);
+        foreach (var peer in Peers.Values)
+        {
+            peer.CertificateThumbprint = NormalizeThumbprint(peer.CertificateThumbprint);
+        }
+    }
 
     /// <summary>Every problem, naming the field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -135,9 +174,51 @@ public sealed class KmsOptions
             problems.Add($"maxSaeIdCount must be at least 1 (got {MaxSaeIdCount})");
         }
 
-        if (KeySource.QkdLink is { } q && (q.DistanceKm < 0 || q.Pulses < 1e6))
+        foreach (var (source, i) in KeySources.Prepend(KeySource).Select((s, i) => (s, i)))
         {
-            problems.Add($"keySource.qkdLink needs distanceKm ≥ 0 and pulses ≥ 1e6 (got {q.DistanceKm} km, {q.Pulses:G} pulses)");
+            string field = i == 0 ? "keySource" : $"keySources[{i - 1}]";
+            if (source.QkdLink is not { } q)
+            {
+                continue;
+            }
+
+            if (q.DistanceKm < 0 || q.Pulses < 1e6)
+            {
+                problems.Add($"{field}.qkdLink needs distanceKm ≥ 0 and pulses ≥ 1e6 (got {q.DistanceKm} km, {q.Pulses:G} pulses)");
+            }
+
+            if (!Qkd.Links.QkdLink.Presets.Contains(q.Preset))
+            {
+                problems.Add($"{field}.qkdLink.preset '{q.Preset}' is not a link preset (known: {string.Join(", ", Qkd.Links.QkdLink.Presets)})");
+            }
+
+            if (!AllowSimulatedKeys)
+            {
+                problems.Add($"{field}.qkdLink is a simulated QKD link, whose keys come from a simulation and not from a QKD device: set allowSimulatedKeys to true to serve them (demonstrations and tests only)");
+            }
+        }
+
+        if (LogFormat is not ("text" or "json"))
+        {
+            problems.Add($"logFormat must be text or json (got '{LogFormat}')");
+        }
+
+        if (ManagementPort is < 0 or > 65535)
+        {
+            problems.Add($"managementPort must be 0–65535 (got {ManagementPort})");
+        }
+
+        if (MaxBurnedKeysPerMinute < 0)
+        {
+            problems.Add($"maxBurnedKeysPerMinute must not be negative (got {MaxBurnedKeysPerMinute})");
+        }
+
+        foreach (string thumbprint in SaeCertificates.Keys)
+        {
+            if (NormalizeThumbprint(thumbprint) is not { Length: 64 } normal || !normal.All(Uri.IsHexDigit))
+            {
+                problems.Add($"saeCertificates: '{thumbprint}' is not a SHA-256 thumbprint (64 hex digits, as vnq pki init prints)");
+            }
         }
 
         foreach (var (sae, kme) in RemoteSaes)
@@ -202,12 +283,14 @@ public sealed class KeySourceOptions
 /// <summary>A simulated link run (presets of <c>VnQuantum.Qkd.Links.QkdLink</c>).</summary>
 public sealed class QkdLinkSourceOptions
 {
-    /// <summary>gys, lim2014 or snspd. Default lim2014.</summary>
+    /// <summary>A link preset of <c>VnQuantum.Qkd.Links.QkdLink.Presets</c> (gys, lim2014, snspd). Default lim2014.</summary>
     public string Preset { get; set; } = "lim2014";
 
     public double DistanceKm { get; set; } = 25;
 
     public double Pulses { get; set; } = 1.2e8;
 
-    public ulong Seed { get; set; } = 7;
+    /// <summary>Seed of the simulation, for tests that need two KME processes to compute the same stream (anyone who
+    /// knows it can recompute every key). Null (default): the key bytes are drawn from the operating system's CSPRNG.</summary>
+    public ulong? Seed { get; set; }
 }

@@ -134,4 +134,82 @@ public sealed class KmsCommandTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void PkiInit_AddingAnSae_TouchesNoOtherCertificate()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"vnq-pki-{Guid.NewGuid():N}");
+        try
+        {
+            Assert.Equal(0, Vnq("pki", "init", "--dir", dir, "--sae", "sae-a", "sae-b").Code);
+            var before = new[] { "kme-a.crt", "kme-a.key", "kme-b.crt", "sae-a.crt", "sae-b.key" }.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(dir, f)));
+            var (code, stdout, _) = Vnq("pki", "init", "--dir", dir, "--sae", "sae-d");
+            Assert.Equal(0, code);
+            foreach (var (file, bytes) in before)
+            {
+                Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(dir, file)));
+            }
+
+            Assert.True(File.Exists(Path.Combine(dir, "sae-d.crt")));
+            // Each thumbprint in the form the configuration wants: 64 upper-case hex digits, quoted.
+            string kmeA = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, "kme-a.crt")))
+                .GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            Assert.Contains($"\"certificateThumbprint\": \"{kmeA}\"", stdout);
+            Assert.Matches("\"[0-9A-F]{64}\": \"SAE-D\"", stdout);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void KmsServe_MissingKekFile_BusyPort_SimulatedKeys_OneLineAndExit2()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"vnq-kms-{Guid.NewGuid():N}");
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        int port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        try
+        {
+            Assert.Equal(0, Vnq("pki", "init", "--dir", dir, "--kme", "kme-a", "--sae", "sae-a").Code);
+            string thumb = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, "sae-a.crt")))
+                .GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant();
+            File.WriteAllBytes(Path.Combine(dir, "kek.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            string Config(string extra) => $$"""
+                { "kmeId": "KME-A", "port": {{port}}, "storePath": "kme.db", "clientCaCertificate": "ca.crt",
+                  "serverCertificate": "kme-a.crt", "serverKey": "kme-a.key", "saeCertificates": { "{{thumb}}": "SAE-A" } {{extra}} }
+                """;
+            string file = Path.Combine(dir, "kme.json");
+
+            File.WriteAllText(file, Config(""", "kekFile": "missing.bin" """));
+            var (code, _, stderr) = Vnq("kms", "serve", "--config", file);
+            Assert.Equal(2, code);
+            Assert.Contains("kekFile", stderr);
+            Assert.DoesNotContain("   at ", stderr);
+            Assert.Single(stderr.Trim().Split('\n'));
+
+            // A lower-case thumbprint is accepted (normalised); the port is the problem here.
+            File.WriteAllText(file, Config(""", "kekFile": "kek.bin" """));
+            (code, _, stderr) = Vnq("kms", "serve", "--config", file);
+            Assert.Equal(2, code);
+            Assert.Contains($"port {port}", stderr);
+            Assert.Contains("already in use", stderr);
+            Assert.DoesNotContain("   at ", stderr);
+
+            File.WriteAllText(file, Config(""", "kekFile": "kek.bin", "keySource": { "qkdLink": { "preset": "lim2014" } } """));
+            (code, _, stderr) = Vnq("kms", "serve", "--config", file);
+            Assert.Equal(2, code);
+            Assert.Contains("allowSimulatedKeys", stderr);
+
+            File.WriteAllText(file, Config(""", "kekFile": "kek.bin", "allowSimulatedKeys": true, "keySource": { "qkdLink": { "preset": "lim2041" } } """));
+            (code, _, stderr) = Vnq("kms", "serve", "--config", file);
+            Assert.Equal(2, code);
+            Assert.Contains("'lim2041' is not a link preset (known: gys, lim2014, snspd)", stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -6,7 +6,8 @@ namespace VnQuantum.Kms.Tests;
 internal static class KmeProcess
 {
     /// <summary>Starts the KME and returns once it says it is serving (or throws with what it said on stderr).</summary>
-    public static Process Start(string config)
+    /// <param name="log">Collects everything the KME prints (stdout and stderr), for tests that check the logs.</param>
+    public static Process Start(string config, System.Text.StringBuilder? log = null)
     {
         string vnq = Path.Combine(AppContext.BaseDirectory, "vnq.dll");
         var process = Process.Start(new ProcessStartInfo("dotnet", [vnq, "kms", "serve", "--config", config])
@@ -22,14 +23,29 @@ internal static class KmeProcess
             {
                 errors.AppendLine(e.Data);
             }
+
+            if (log is not null)
+            {
+                lock (log)
+                {
+                    log.AppendLine(e.Data);
+                }
+            }
         };
         process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline && process.StandardOutput.ReadLine() is string line)
         {
-            if (line.Contains("serving"))
+            Collect(log, line);
+            if (line.Contains("Ctrl+C stops"))
             {
-                _ = Task.Run(() => process.StandardOutput.ReadToEnd());
+                _ = Task.Run(() =>
+                {
+                    while (process.StandardOutput.ReadLine() is string more)
+                    {
+                        Collect(log, more);
+                    }
+                });
                 return process;
             }
         }
@@ -38,6 +54,17 @@ internal static class KmeProcess
         lock (errors)
         {
             throw new InvalidOperationException($"the KME ({config}) did not start: {errors}");
+        }
+    }
+
+    private static void Collect(System.Text.StringBuilder? log, string line)
+    {
+        if (log is not null)
+        {
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
         }
     }
 }

@@ -72,6 +72,41 @@ internal static class KmeTraffic
     }
 
     /// <summary>
+    /// Waits until the pair serves again after a restart: the master asks for one key until it gets a 200 (recorded in
+    /// <paramref name="handed"/>), at most <paramref name="limit"/>. A restarted KME's peer may still count it as down
+    /// for one probe interval and answer 503 without reserving; that is the outage guard at work, not a failure. Each
+    /// trial so moves at least one key, which makes the crash tests' liveness a fact rather than a timing floor.
+    /// </summary>
+    public static async Task WaitUntilServing(HttpClient master, string slaveSae, Dictionary<string, string> handed, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        string last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var r = await master.PostAsync($"/api/v1/keys/{slaveSae}/enc_keys", new StringContent("""{"number":1,"size":256}""", Encoding.UTF8, "application/json"));
+                if (r.StatusCode == HttpStatusCode.OK)
+                {
+                    var k = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys")[0];
+                    handed[k.GetProperty("key_ID").GetString()!] = k.GetProperty("key").GetString()!;
+                    return;
+                }
+
+                last = $"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"the KMEs did not serve a key within {limit.TotalSeconds} s of a restart (last answer: {last})");
+    }
+
+    /// <summary>
     /// After the kills: everything handed and not yet fetched must still come, exactly once, with the same bytes; only
     /// a key whose earlier dec_keys reply was cut by a kill may be gone (delivered at the KME, lost on the wire: burned).
     /// Nothing the master was not handed is delivered, and nothing twice. Returns how many keys were burned that way.

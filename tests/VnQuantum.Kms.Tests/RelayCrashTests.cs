@@ -53,6 +53,8 @@ public sealed class RelayCrashTests(ITestOutputHelper output) : IDisposable
         var rng = new Random(4242);
         for (int trial = 0; trial < trials; trial++)
         {
+            await KmeTraffic.WaitUntilServing(master, "SAE-D", handed, TimeSpan.FromSeconds(30));
+
             // Mostly the trusted nodes in the middle: the relay's own failure cases.
             string victim = Sides[rng.Next(6) switch { 0 => 0, 1 => 3, 2 or 3 => 1, _ => 2 }];
             var traffic = KmeTraffic.Run(master, slave, "SAE-A", "SAE-D", handed, delivered, cutReplies, rng.Next());

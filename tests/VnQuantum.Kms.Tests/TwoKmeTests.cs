@@ -195,6 +195,84 @@ public sealed class TwoKmeTests : IAsyncLifetime
         Assert.Null(_a.Store.Deliver("SAE-A", "SAE-B", ids));
     }
 
+    [Fact]
+    public async Task PeerOutage_BurnsAtMostOneRequest_NotThePool()
+    {
+        // The review's case: KME-B stopped, a master looping the largest request at A for a while.
+        await _b!.DisposeAsync();
+        _b = null;
+        using var a = Sae("sae-a", _portA);
+        int parity = KeyService.ParityFor("KME-A", "KME-B");
+        long before = _a!.Store.AvailableBytes("KME-B", parity);
+        var answers = new List<string>();
+        for (int i = 0; i < 40; i++)
+        {
+            var r = await a.PostAsync("/api/v1/keys/SAE-B/enc_keys", Json("""{"number":128,"size":1024}"""));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
+            answers.Add(await r.Content.ReadAsStringAsync());
+        }
+
+        long lost = before - _a.Store.AvailableBytes("KME-B", parity);
+        Assert.True(lost <= 128 * 128, $"{lost} bytes of A's pool burned by a peer outage");
+        Assert.Contains("did not acknowledge", answers[0]);
+        Assert.All(answers.Skip(1), m => Assert.Contains("unreachable", m));
+    }
+
+    [Fact]
+    public async Task DeliveredKeys_LeaveNoMaterialOnEitherKme()
+    {
+        using var a = Sae("sae-a", _portA);
+        using var b = Sae("sae-b", _portB);
+        var enc = await a.PostAsync("/api/v1/keys/SAE-B/enc_keys", Json("""{"number":3,"size":256}"""));
+        var keys = (await enc.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys").EnumerateArray()
+            .Select(k => (Id: k.GetProperty("key_ID").GetString()!, Key: Convert.FromBase64String(k.GetProperty("key").GetString()!))).ToList();
+        string ids = string.Join(",", keys.Select(k => $$"""{"key_ID":"{{k.Id}}"}"""));
+        Assert.Equal(HttpStatusCode.OK, (await b.PostAsync("/api/v1/keys/SAE-A/dec_keys", Json($$"""{"key_IDs":[{{ids}}]}"""))).StatusCode);
+
+        using var encryption = new KeyEncryption(_kek);
+        using var dbA = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "kme-A.db")};Mode=ReadOnly;Pooling=False");
+        dbA.Open();
+        AssertNoMaterial(dbA, encryption, "KME-B", keys);
+        if (KeyServiceTests.PostgresConnection is string pg)
+        {
+            using var dbB = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(pg) { SearchPath = _schemaB }.ToString());
+            dbB.Open();
+            AssertNoMaterial(dbB, encryption, "KME-A", keys);
+        }
+        else
+        {
+            using var dbB = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "kme-B.db")};Mode=ReadOnly;Pooling=False");
+            dbB.Open();
+            AssertNoMaterial(dbB, encryption, "KME-A", keys);
+        }
+    }
+
+    /// <summary>Each key's row is a tombstone (no sealed bytes), and no pool segment, decrypted, holds its bytes.</summary>
+    private static void AssertNoMaterial(System.Data.Common.DbConnection db, KeyEncryption encryption, string link, List<(string Id, byte[] Key)> keys)
+    {
+        foreach (var (id, _) in keys)
+        {
+            using var row = db.CreateCommand();
+            row.CommandText = $"SELECT status, length(sealed) FROM reserved_key WHERE key_id = '{id}'";
+            using var reader = row.ExecuteReader();
+            Assert.True(reader.Read(), $"{id} has no tombstone");
+            Assert.Equal("delivered", reader.GetString(0));
+            Assert.Equal(0L, Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using var segments = db.CreateCommand();
+        segments.CommandText = $"SELECT seq, sealed FROM pool_segment WHERE link = '{link}'";
+        using var all = segments.ExecuteReader();
+        while (all.Read())
+        {
+            byte[] plain = encryption.Open((byte[])all[1], $"pool:{link}:{all.GetInt64(0)}");
+            foreach (var (id, key) in keys)
+            {
+                Assert.True(plain.AsSpan().IndexOf(key) < 0, $"segment {all.GetInt64(0)} still holds the bytes of {id}");
+            }
+        }
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static async Task AssertStatus(HttpResponseMessage response, HttpStatusCode status)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using VnQuantum.Kms;
 using VnQuantum.Kms.Host;
 using VnQuantum.Kms.KeySources;
+using Microsoft.Extensions.Logging;
 using VnQuantum.Qkd.Links;
 
 namespace VnQuantum.Cli.Commands;
@@ -13,7 +14,9 @@ internal static class KmsCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var config = new Option<string>("--config", "-c") { Description = "KME configuration (JSON, see docs/kms.md).", Required = true };
-        var serve = new Command("serve", "Start a KME: HTTPS with client certificates, keys from the configured source.") { config };
+        var logFormat = new Option<string?>("--log-format") { Description = "Operational log on the console: text or json (overrides logFormat)." };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var serve = new Command("serve", "Start a KME: HTTPS with client certificates, keys from the configured source.") { config, logFormat };
         serve.SetAction(async (parse, cancel) =>
         {
             string path = parse.GetValue(config)!;
@@ -31,6 +34,11 @@ internal static class KmsCommand
             {
                 error.WriteLine($"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: {e.Message}");
                 return ExitCodes.InputError;
+            }
+
+            if (options is not null && parse.GetValue(logFormat) is string format)
+            {
+                options.LogFormat = format;
             }
 
             var problems = options?.Validate() ?? ["the configuration is empty"];
@@ -56,34 +64,66 @@ internal static class KmsCommand
             options.AuditKeyFile = options.AuditKeyFile is null ? null : Resolve(options.AuditKeyFile);
             options.AuditLogPath = options.AuditLogPath is null ? null : Resolve(options.AuditLogPath);
 
-            await using var host = KmeHost.Create(options);
-            foreach (var source in options.KeySources.Prepend(options.KeySource))
+            KmeHost host;
+            try
             {
-                if (source.File is null && source.QkdLink is null)
-                {
-                    continue;
-                }
-
-                if (host.Store.HasStream(source.Link))
-                {
-                    // A restart: the stream was loaded before and part of it may be handed out already.
-                    output.WriteLine($"{options.KmeId}: the key stream of link '{source.Link}' is already in the store; the key source is not read again");
-                }
-                else if (source.File is string file)
-                {
-                    QkdKeySources.ReplayFile(Resolve(file), host.Store, source.Link);
-                }
-                else if (source.QkdLink is { } q)
-                {
-                    var link = q.Preset switch { "gys" => QkdLink.Gys(q.DistanceKm), "snspd" => QkdLink.Snspd(q.DistanceKm), _ => QkdLink.Lim2014(q.DistanceKm) };
-                    int bytes = QkdKeySources.RunLink(link, (long)q.Pulses, q.Seed, host.Store, aliceLink: source.Link);
-                    output.WriteLine($"{options.KmeId}: the simulated {q.Preset} link at {q.DistanceKm} km gave {bytes} key bytes");
-                }
+                host = KmeHost.Create(options);
+            }
+            catch (KmsConfigurationException e)
+            {
+                error.WriteLine($"{path}: {e.Field}: {e.Message}");
+                return ExitCodes.InputError;
             }
 
-            await host.StartAsync(cancel);
-            output.WriteLine($"{options.KmeId} serving ETSI GS QKD 014 on {host.BaseAddress}; Ctrl+C stops");
-            await host.WaitForShutdownAsync(cancel);
+            await using (host)
+            {
+                foreach (var source in options.KeySources.Prepend(options.KeySource))
+                {
+                    if (source.File is null && source.QkdLink is null)
+                    {
+                        continue;
+                    }
+
+                    if (host.Store.HasStream(source.Link))
+                    {
+                        // A restart: the stream was loaded before and part of it may be handed out already.
+                        output.WriteLine($"{options.KmeId}: the key stream of link '{source.Link}' is already in the store; the key source is not read again");
+                    }
+                    else if (source.File is string file)
+                    {
+                        try
+                        {
+                            QkdKeySources.ReplayFile(Resolve(file), host.Store, source.Link);
+                        }
+                        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                        {
+                            error.WriteLine($"{path}: keySource.file: {e.Message}");
+                            return ExitCodes.InputError;
+                        }
+                    }
+                    else if (source.QkdLink is { } q)
+                    {
+                        host.Log.LogWarning("link '{Link}' is fed by a SIMULATED QKD link ({Preset}, {Distance} km), not by a QKD device: its keys are for demonstrations and tests only{Seeded}",
+                            source.Link, q.Preset, q.DistanceKm, q.Seed is null ? "" : $"; it is seeded ({q.Seed}), so anyone who knows the seed can recompute every key");
+                        int bytes = QkdKeySources.RunLink(QkdLink.FromPreset(q.Preset, q.DistanceKm), (long)q.Pulses, q.Seed, host.Store, aliceLink: source.Link);
+                        output.WriteLine($"{options.KmeId}: the simulated {q.Preset} link at {q.DistanceKm} km gave {bytes} key bytes");
+                    }
+                }
+
+                try
+                {
+                    await host.StartAsync(cancel);
+                }
+                catch (KmsConfigurationException e)
+                {
+                    error.WriteLine($"{path}: {e.Field}: {e.Message}");
+                    return ExitCodes.InputError;
+                }
+
+                output.WriteLine($"{options.KmeId} serving ETSI GS QKD 014 on {host.BaseAddress}{(host.ManagementAddress is { } m ? $", health and metrics on {m}" : "")}; Ctrl+C stops");
+                await host.WaitForShutdownAsync(cancel);
+            }
+
             return ExitCodes.Ok;
         });
 

@@ -22,11 +22,7 @@ internal static class KmsDemo
             string path = Path.Combine(dir, name);
             if (!File.Exists(path))
             {
-                File.WriteAllBytes(path, RandomNumberGenerator.GetBytes(32));
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
+                DemoPki.WritePrivate(path, RandomNumberGenerator.GetBytes(32));
             }
         }
 
@@ -54,7 +50,7 @@ internal static class KmsDemo
         if (!kmeA.Store.HasStream("KME-B"))
         {
             output.WriteLine("running the simulated decoy-BB84 link between KME-A and KME-B (25 km, 1.2e8 pulses)…");
-            int bytes = QkdKeySources.RunLink(QkdLink.Lim2014(25), 120_000_000, (ulong)Environment.TickCount64, kmeA.Store, kmeB.Store, aliceLink: "KME-B", bobLink: "KME-A");
+            int bytes = QkdKeySources.RunLink(QkdLink.Lim2014(25), 120_000_000, seed: null, kmeA.Store, kmeB.Store, aliceLink: "KME-B", bobLink: "KME-A");
             output.WriteLine($"the link gave {bytes} key bytes to each KME");
         }
 

@@ -42,7 +42,7 @@ internal sealed class NetUp : IAsyncDisposable
         string kekPath = Path.Combine(dir, "kek.bin");
         if (!File.Exists(kekPath))
         {
-            File.WriteAllBytes(kekPath, RandomNumberGenerator.GetBytes(32));
+            DemoPki.WritePrivate(kekPath, RandomNumberGenerator.GetBytes(32));
         }
 
         var rates = new LinkRates().All(topology);
@@ -87,7 +87,8 @@ internal sealed class NetUp : IAsyncDisposable
             hosts[node.Id] = KmeHost.Create(options);
         }
 
-        // One simulated QKD run per link feeds both ends the same stream (deterministic per link).
+        // One simulated QKD run per link feeds both ends the same stream; the bytes come from the OS CSPRNG (the
+        // simulation sets how many), so nobody can recompute them.
         for (int e = 0; e < topology.Links.Length; e++)
         {
             var l = topology.Links[e];
@@ -97,7 +98,7 @@ internal sealed class NetUp : IAsyncDisposable
             }
 
             var model = LinkRates.Model(topology.ProfileByName(l.Profile), l.LengthKm, l.LossDbPerKm);
-            int bytes = QkdKeySources.RunLink(model, (long)pulses, (ulong)(e + 1), hosts[l.From].Store, hosts[l.To].Store, aliceLink: KmeId(l.To), bobLink: KmeId(l.From));
+            int bytes = QkdKeySources.RunLink(model, (long)pulses, seed: null, hosts[l.From].Store, hosts[l.To].Store, aliceLink: KmeId(l.To), bobLink: KmeId(l.From));
             output.WriteLine($"link {l.Id} ({l.LengthKm:0.#} km): {bytes} key bytes at each end");
         }
 

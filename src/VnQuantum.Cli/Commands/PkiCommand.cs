@@ -15,11 +15,22 @@ internal static class PkiCommand
         init.SetAction(parse =>
         {
             string d = parse.GetValue(dir)!;
-            var thumbprints = DemoPki.Init(d, parse.GetValue(kmes)!, parse.GetValue(saes)!);
-            output.WriteLine($"CA and certificates in {d}/ (private keys readable by you only). SAE certificate thumbprints (SHA-256) for saeCertificates:");
-            foreach (var (sae, thumbprint) in thumbprints)
+            // A certificate already there is kept: `--sae sae-d` issues sae-d and leaves every other one as it is.
+            var issued = DemoPki.InitAll(d, parse.GetValue(kmes)!, parse.GetValue(saes)!);
+            output.WriteLine($"CA and certificates in {d}/ (private keys readable by you only; existing certificates are kept, never re-issued).");
+            output.WriteLine("SAE certificates, for saeCertificates in the KME configuration:");
+            foreach (var c in issued.Where(c => !c.Server))
             {
-                output.WriteLine($"  \"{thumbprint}\": \"{sae.ToUpperInvariant()}\"");
+                output.WriteLine($"  \"{c.Thumbprint}\": \"{c.Name.ToUpperInvariant()}\"{(c.Issued ? "" : "   (already there)")}");
+            }
+
+            if (issued.Any(c => c.Server))
+            {
+                output.WriteLine("KME certificates, for peers.<KME>.certificateThumbprint in the peers' configurations:");
+                foreach (var c in issued.Where(c => c.Server))
+                {
+                    output.WriteLine($"  {c.Name.ToUpperInvariant()}: \"certificateThumbprint\": \"{c.Thumbprint}\"{(c.Issued ? "" : "   (already there)")}");
+                }
             }
 
             return ExitCodes.Ok;
@@ -40,7 +51,7 @@ internal static class PkiCommand
             }
 
             string crl = DemoPki.Revoke(parse.GetValue(revokeDir)!, parse.GetValue(certificates)!);
-            output.WriteLine($"CRL written to {crl}; restart the KME (or point clientCrl at it) to load it");
+            output.WriteLine($"CRL written to {crl}; a KME whose clientCrl points at it reloads it within seconds");
             return ExitCodes.Ok;
         });
 

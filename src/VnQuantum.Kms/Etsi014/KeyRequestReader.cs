@@ -33,6 +33,18 @@ public static class KeyRequestReader
             var mandatory = new List<IReadOnlyDictionary<string, JsonElement>>();
             foreach (var property in root.EnumerateObject())
             {
+                if (property.Value.ValueKind == JsonValueKind.Null)
+                {
+                    // An optional field sent as null is absent (as OpenAPI generators send unset fields); an unknown
+                    // field is refused even then.
+                    if (property.Name is "number" or "size" or "additional_slave_SAE_IDs" or "extension_mandatory" or "extension_optional")
+                    {
+                        continue;
+                    }
+
+                    return (null, $"unknown field '{property.Name}' in the Key request");
+                }
+
                 switch (property.Name)
                 {
                     case "number":

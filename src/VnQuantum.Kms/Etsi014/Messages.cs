@@ -50,7 +50,7 @@ public sealed class ApiResult<T>
 
     public T? Value { get; }
 
-    /// <summary>200, 400, 401 or 503 (ETSI GS QKD 014, Section 5).</summary>
+    /// <summary>200, 400, 401 or 503 (ETSI GS QKD 014, Section 5), or 413 for a body over the limit.</summary>
     public int StatusCode { get; }
 
     public Error? Error { get; }
@@ -64,6 +64,9 @@ public sealed class ApiResult<T>
     public static ApiResult<T> Unauthorized(string message) => new(default, 401, new Error(message));
 
     public static ApiResult<T> Unavailable(string message) => new(default, 503, new Error(message));
+
+    /// <summary>Another HTTP error (413, 414) with the standard's Error body.</summary>
+    public static ApiResult<T> Failure(int status, string message) => new(default, status, new Error(message));
 
     private static Error Describe(string message, string? detail) =>
         new(message, detail is null ? null : [new Dictionary<string, string> { ["message"] = detail }]);

@@ -27,18 +27,24 @@ public static class QkdKeySources
     /// Runs the simulated QKD link and the whole post-processing chain of <c>VnQuantum.Qkd</c> once and feeds Alice's
     /// end of the final key to <paramref name="aliceStore"/> and Bob's (identical) end to <paramref name="bobStore"/>
     /// when given, under the link names each KME knows the other by. Returns the number of key bytes added (0 when the
-    /// chain aborted). The simulation is deterministic, so two KMEs running it with the same seed get the same stream.
+    /// chain aborted).
     /// </summary>
-    public static int RunLink(QkdLink link, long pulses, ulong seed, Storage.IKeyStore aliceStore, Storage.IKeyStore? bobStore = null, string aliceLink = KeyService.LocalLink, string bobLink = KeyService.LocalLink)
+    /// <param name="seed">Null (the default for serving keys): the simulation is seeded from the operating system's
+    /// CSPRNG and its final key is masked with CSPRNG bytes (one mask for both ends, which stay equal), so nothing about
+    /// the stream can be predicted — the simulator's own generator is not a cryptographic one. Given (tests only): the
+    /// stream is a function of the seed, so two KME processes running it get the same bytes, and so does anyone who
+    /// knows the seed.</param>
+    public static int RunLink(QkdLink link, long pulses, ulong? seed, Storage.IKeyStore aliceStore, Storage.IKeyStore? bobStore = null, string aliceLink = KeyService.LocalLink, string bobLink = KeyService.LocalLink)
     {
         var (settings, _) = FiniteKeyDecoyBb84.OptimizeForPulses(link, pulses);
+        ulong simulationSeed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
 
-        var record = LinkSimulator.Run(new LinkSimulationOptions(link, settings, pulses, seed));
+        var record = LinkSimulator.Run(new LinkSimulationOptions(link, settings, pulses, simulationSeed));
         using var preShared = new KeyBits(1 << 12);
         RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(preShared.Words));
         using var alicePool = new AuthenticationKeyPool(preShared);
         using var bobPool = new AuthenticationKeyPool(preShared);
-        using var result = PostProcessingChain.Run(record, settings, new ChainOptions(Seed: seed), alicePool, bobPool);
+        using var result = PostProcessingChain.Run(record, settings, new ChainOptions(Seed: simulationSeed), alicePool, bobPool);
         if (result.Aborted || result.NetKeyBits < 8)
         {
             return 0;
@@ -54,6 +60,18 @@ public static class QkdKeySources
             if (usable <= 0)
             {
                 return 0;
+            }
+
+            if (seed is null)
+            {
+                byte[] mask = RandomNumberGenerator.GetBytes(usable);
+                for (int i = 0; i < usable; i++)
+                {
+                    alice[skip + i] ^= mask[i];
+                    bob[skip + i] ^= mask[i];
+                }
+
+                CryptographicOperations.ZeroMemory(mask);
             }
 
             aliceStore.AddToPool(aliceLink, alice.AsSpan(skip, usable));

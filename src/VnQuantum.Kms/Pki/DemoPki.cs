@@ -12,24 +12,32 @@ public static class DemoPki
 {
     /// <summary>Creates (or reuses) <c>ca.crt</c>/<c>ca.key</c> in <paramref name="dir"/>, a server certificate per KME
     /// (<c>{kme}.crt</c>/<c>.key</c>, valid for localhost and 127.0.0.1) and a client certificate per SAE
-    /// (<c>{sae}.crt</c>/<c>.key</c>, subject CN = the SAE ID). Returns each SAE's SHA-256 thumbprint.</summary>
-    public static IReadOnlyDictionary<string, string> Init(string dir, IEnumerable<string> kmes, IEnumerable<string> saes, TimeSpan? validity = null)
+    /// (<c>{sae}.crt</c>/<c>.key</c>, subject CN = the SAE ID). A certificate whose files exist is kept as it is:
+    /// issuing one never touches the others. Returns each SAE's SHA-256 thumbprint.</summary>
+    public static IReadOnlyDictionary<string, string> Init(string dir, IEnumerable<string> kmes, IEnumerable<string> saes, TimeSpan? validity = null) =>
+        InitAll(dir, kmes, saes, validity).Where(c => !c.Server).ToDictionary(c => c.Name, c => c.Thumbprint);
+
+    /// <summary><see cref="Init"/> with every certificate's thumbprint, and whether it was issued now or already there.</summary>
+    public static IReadOnlyList<(string Name, bool Server, string Thumbprint, bool Issued)> InitAll(string dir, IEnumerable<string> kmes, IEnumerable<string> saes, TimeSpan? validity = null)
     {
         Directory.CreateDirectory(dir);
         using var ca = LoadOrCreateCa(dir);
-        foreach (string kme in kmes)
+        var result = new List<(string, bool, string, bool)>();
+        foreach (var (name, server) in kmes.Select(k => (k, true)).Concat(saes.Select(s => (s, false))))
         {
-            Issue(ca, dir, kme, server: true, validity ?? TimeSpan.FromDays(365));
+            string crt = Path.Combine(dir, name + ".crt");
+            if (File.Exists(crt) && File.Exists(Path.Combine(dir, name + ".key")))
+            {
+                using var existing = X509Certificate2.CreateFromPem(File.ReadAllText(crt));
+                result.Add((name, server, Thumbprint(existing), false));
+                continue;
+            }
+
+            using var cert = Issue(ca, dir, name, server, validity ?? TimeSpan.FromDays(365));
+            result.Add((name, server, Thumbprint(cert), true));
         }
 
-        var thumbprints = new Dictionary<string, string>();
-        foreach (string sae in saes)
-        {
-            using var cert = Issue(ca, dir, sae, server: false, validity ?? TimeSpan.FromDays(365));
-            thumbprints[sae] = Thumbprint(cert);
-        }
-
-        return thumbprints;
+        return result;
     }
 
     /// <summary>Issues one certificate signed by the CA in <paramref name="dir"/> (tests use it for expired ones).</summary>
@@ -53,14 +61,17 @@ public static class DemoPki
 
         if (File.Exists(crlPath))
         {
-            foreach (var serial in CertificateRevocationList.RevokedSerials(File.ReadAllText(crlPath)))
+            foreach (byte[] serial in CertificateRevocationList.Load(File.ReadAllBytes(crlPath), ca).RevokedSerials())
             {
-                builder.AddEntry(serial.ToByteArray(isUnsigned: true, isBigEndian: true));
+                builder.AddEntry(serial);
             }
         }
 
         byte[] crl = builder.Build(ca, new BigInteger(DateTimeOffset.UtcNow.ToUnixTimeSeconds()), DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256);
-        File.WriteAllText(crlPath, PemEncoding.WriteString("X509 CRL", crl));
+        // Written beside and renamed over the old list, so a KME reloading it never reads half a file.
+        string temporary = crlPath + ".tmp";
+        File.WriteAllText(temporary, PemEncoding.WriteString("X509 CRL", crl));
+        File.Move(temporary, crlPath, overwrite: true);
         return crlPath;
     }
 
@@ -122,12 +133,19 @@ public static class DemoPki
         return withKey;
     }
 
-    private static void WritePrivate(string path, string pem)
+    /// <summary>Writes a private file created with its final mode (owner read/write), never readable by others even
+    /// for a moment.</summary>
+    public static void WritePrivate(string path, ReadOnlySpan<byte> content)
     {
-        File.WriteAllText(path, pem);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
+
+        using var file = new FileStream(path, options);
+        file.Write(content);
     }
+
+    private static void WritePrivate(string path, string pem) => WritePrivate(path, System.Text.Encoding.ASCII.GetBytes(pem));
 }

@@ -57,12 +57,29 @@ public interface IKeyStore : IDisposable
     /// </summary>
     IReadOnlyList<(Reservation Reservation, IReadOnlyList<StoredKey> Keys)?> ReserveMany(IReadOnlyList<ReservationRequest> requests);
 
-    /// <summary>Makes pending keys deliverable.</summary>
-    void Confirm(IReadOnlyList<Guid> ids);
+    /// <summary>Makes pending keys deliverable. <paramref name="servedElsewhere"/>: slaves a peer KME delivers to, whose
+    /// copies here are done with; a key none of whose slaves is left here loses its material at once (only the
+    /// tombstone stays: ID, master, slaves, time).</summary>
+    void Confirm(IReadOnlyList<Guid> ids, IReadOnlyCollection<string>? servedElsewhere = null);
 
     /// <summary>Destroys keys for good (their IDs stay known, so they are never recorded or handed out again); with
-    /// <paramref name="masters"/>, only keys whose master is one of them.</summary>
-    void Burn(IReadOnlyList<Guid> ids, IReadOnlySet<string>? masters = null);
+    /// <paramref name="masters"/>, only keys whose master is one of them. <paramref name="notify"/>: peers that hold
+    /// copies and must be told (a burn notice per peer and key, kept durably until <see cref="ClearBurnNotices"/>).</summary>
+    void Burn(IReadOnlyList<Guid> ids, IReadOnlySet<string>? masters = null, IReadOnlyCollection<string>? notify = null);
+
+    /// <summary>Up to <paramref name="limit"/> key IDs that <paramref name="peer"/> has still to be told to burn.</summary>
+    IReadOnlyList<Guid> BurnNotices(string peer, int limit);
+
+    /// <summary>The peer has burned these: forget the notices.</summary>
+    void ClearBurnNotices(string peer, IReadOnlyList<Guid> ids);
+
+    /// <summary>Erases confirmed keys reserved before <paramref name="cutoff"/> that some slave has still not fetched
+    /// (status 'expired'); returns how many.</summary>
+    int BurnUndeliveredOlderThan(DateTime cutoff);
+
+    /// <summary>Makes erased material physically go (SQLite: WAL checkpoint and truncation, with secure_delete on;
+    /// PostgreSQL: VACUUM).</summary>
+    void Compact();
 
     /// <summary>Keys still pending (after a crash: to burn).</summary>
     IReadOnlyList<Guid> Pending();

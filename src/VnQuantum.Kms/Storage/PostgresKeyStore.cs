@@ -9,6 +9,10 @@ namespace VnQuantum.Kms.Storage;
 public sealed class PostgresKeyStore(string connectionString, KeyEncryption encryption, string schema = "public")
     : SqlKeyStore(Open(connectionString, schema), encryption, blobType: "bytea", forUpdate: " FOR UPDATE")
 {
+    /// <summary>VACUUM of the key tables: dead row versions (which hold the sealed bytes of erased keys) become free
+    /// space. PostgreSQL has no secure delete; the space is reused, not zeroed, until VACUUM FULL rewrites the table.</summary>
+    public override void Compact() => ExecuteOutsideTransaction("VACUUM reserved_key, pool_segment");
+
     private static NpgsqlConnection Open(string connectionString, string schema)
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(schema, "^[a-z_][a-z0-9_]*$"))

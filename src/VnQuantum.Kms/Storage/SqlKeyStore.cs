@@ -19,6 +19,7 @@ public abstract class SqlKeyStore : IKeyStore
     private readonly KeyEncryption _encryption;
     private readonly string _forUpdate;
     private readonly Lock _gate = new();
+    private long _bytesAdded;
 
     /// <param name="db">An open connection; the store owns it.</param>
     /// <param name="encryption">Seals key material at rest.</param>
@@ -36,6 +37,7 @@ public abstract class SqlKeyStore : IKeyStore
             CREATE TABLE IF NOT EXISTS pool_cursor (link TEXT NOT NULL, parity INTEGER NOT NULL, seq BIGINT NOT NULL, "offset" BIGINT NOT NULL, PRIMARY KEY (link, parity));
             CREATE TABLE IF NOT EXISTS reserved_key (key_id TEXT PRIMARY KEY, master TEXT NOT NULL, slaves TEXT NOT NULL, status TEXT NOT NULL, sealed {blobType} NOT NULL, created TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS key_slave (key_id TEXT NOT NULL, slave TEXT NOT NULL, delivered INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (key_id, slave));
+            CREATE TABLE IF NOT EXISTS burn_notice (link TEXT NOT NULL, key_id TEXT NOT NULL, PRIMARY KEY (link, key_id));
             """);
     }
 
@@ -50,6 +52,27 @@ public abstract class SqlKeyStore : IKeyStore
                 WHERE link = @link AND seq >= @seq AND (@parity < 0 OR seq % 2 = @parity)
                 """, ("@link", link), ("@seq", seq), ("@parity", parity ?? AnyParity));
             return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) - offset;
+        }
+    }
+
+    /// <summary>Key bytes this process added to the pool (a counter for metrics).</summary>
+    public long BytesAdded => Interlocked.Read(ref _bytesAdded);
+
+    /// <summary>Keys still waiting for a slave, by master and comma-separated slaves.</summary>
+    public IReadOnlyDictionary<(string Master, string Slaves), long> StoredKeysByPair()
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            using var cmd = Command(tx, "SELECT master, slaves, COUNT(*) FROM reserved_key WHERE status = 'confirmed' GROUP BY master, slaves");
+            using var reader = cmd.ExecuteReader();
+            var counts = new Dictionary<(string, string), long>();
+            while (reader.Read())
+            {
+                counts[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+            }
+
+            return counts;
         }
     }
 
@@ -88,6 +111,7 @@ public abstract class SqlKeyStore : IKeyStore
                 ("@link", link), ("@seq", seq));
             advance.ExecuteNonQuery();
             tx.Commit();
+            Interlocked.Add(ref _bytesAdded, material.Length);
         }
     }
 
@@ -123,13 +147,13 @@ public abstract class SqlKeyStore : IKeyStore
             long seq = cursorSeq;
             int offset = (int)cursorOffset;
             bool moved = false;
+            byte[]? plain = null;
             using (var read = Command(tx, """
                 SELECT seq, sealed FROM pool_segment
                 WHERE link = @link AND seq >= @seq AND (@parity < 0 OR seq % 2 = @parity) ORDER BY seq
                 """, ("@link", link), ("@seq", cursorSeq), ("@parity", parity ?? AnyParity)))
             using (var reader = read.ExecuteReader())
             {
-                byte[]? plain = null;
                 bool exhausted = false;
                 foreach (var (request, index) in requests)
                 {
@@ -223,6 +247,14 @@ public abstract class SqlKeyStore : IKeyStore
             }
 
             SetCursor(tx, link, parity, seq, offset);
+
+            // The bytes before the cursor in the segment it stops in are keys now (sealed under their own IDs): the
+            // segment keeps only zeros in their place, so no copy outlives the keys' delivery.
+            if (offset > 0 && plain is not null)
+            {
+                CryptographicOperations.ZeroMemory(plain.AsSpan(0, offset));
+                ResealSegment(tx, link, seq, plain);
+            }
         }
         finally
         {
@@ -233,13 +265,45 @@ public abstract class SqlKeyStore : IKeyStore
         }
     }
 
-    public void Confirm(IReadOnlyList<Guid> ids) => SetStatus(ids, "confirmed", "pending");
-
-    public void Burn(IReadOnlyList<Guid> ids, IReadOnlySet<string>? masters = null)
+    public void Confirm(IReadOnlyList<Guid> ids, IReadOnlyCollection<string>? servedElsewhere = null)
     {
         lock (_gate)
         {
             using var tx = _db.BeginTransaction();
+            foreach (var id in ids)
+            {
+                using var cmd = Command(tx, "UPDATE reserved_key SET status = 'confirmed' WHERE key_id = @id AND status = 'pending'", ("@id", id.ToString("D")));
+                cmd.ExecuteNonQuery();
+                foreach (string slave in servedElsewhere ?? [])
+                {
+                    // The peer delivers to this slave: this side's copy for it is done with.
+                    using var done = Command(tx, "UPDATE key_slave SET delivered = 1 WHERE key_id = @id AND slave = @slave", ("@id", id.ToString("D")), ("@slave", slave));
+                    done.ExecuteNonQuery();
+                }
+
+                EraseIfDelivered(tx, id);
+            }
+
+            tx.Commit();
+        }
+    }
+
+    public void Burn(IReadOnlyList<Guid> ids, IReadOnlySet<string>? masters = null, IReadOnlyCollection<string>? notify = null)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (string peer in notify ?? [])
+            {
+                // In the same transaction as the burn: a crash cannot burn here and forget to tell the peer.
+                using var notice = Command(tx, "INSERT INTO burn_notice (link, key_id) VALUES (@link, @id) ON CONFLICT (link, key_id) DO NOTHING", ("@link", peer), ("@id", ""));
+                foreach (var id in ids)
+                {
+                    notice.Parameters["@id"].Value = id.ToString("D");
+                    notice.ExecuteNonQuery();
+                }
+            }
+
             foreach (var id in ids)
             {
                 if (masters is not null)
@@ -260,6 +324,73 @@ public abstract class SqlKeyStore : IKeyStore
 
             tx.Commit();
         }
+    }
+
+    public IReadOnlyList<Guid> BurnNotices(string peer, int limit)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            using var cmd = Command(tx, "SELECT key_id FROM burn_notice WHERE link = @link ORDER BY key_id LIMIT @limit", ("@link", peer), ("@limit", limit));
+            using var reader = cmd.ExecuteReader();
+            var ids = new List<Guid>();
+            while (reader.Read())
+            {
+                ids.Add(Guid.Parse(reader.GetString(0)));
+            }
+
+            return ids;
+        }
+    }
+
+    public void ClearBurnNotices(string peer, IReadOnlyList<Guid> ids)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            using var cmd = Command(tx, "DELETE FROM burn_notice WHERE link = @link AND key_id = @id", ("@link", peer), ("@id", ""));
+            foreach (var id in ids)
+            {
+                cmd.Parameters["@id"].Value = id.ToString("D");
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
+    public int BurnUndeliveredOlderThan(DateTime cutoff)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var ids = new List<string>();
+            using (var find = Command(tx, "SELECT key_id FROM reserved_key WHERE status = 'confirmed' AND created < @cutoff",
+                ("@cutoff", cutoff.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture))))
+            using (var reader = find.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (string id in ids)
+            {
+                using var burn = Command(tx, """
+                    UPDATE reserved_key SET status = 'expired', sealed = @empty WHERE key_id = @id;
+                    DELETE FROM key_slave WHERE key_id = @id;
+                    """, ("@id", id), ("@empty", Array.Empty<byte>()));
+                burn.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            return ids.Count;
+        }
+    }
+
+    public virtual void Compact()
+    {
     }
 
     public IReadOnlyList<Guid> Pending()
@@ -377,6 +508,13 @@ public abstract class SqlKeyStore : IKeyStore
                     }
 
                     take(tx, key, plain.AsSpan(key.Offset, key.Bytes).ToArray());
+                    CryptographicOperations.ZeroMemory(plain.AsSpan(key.Offset, key.Bytes));
+                }
+
+                // The cut bytes live on as keys under their own IDs; the segments keep zeros in their place.
+                foreach (var (segment, plain) in segments)
+                {
+                    ResealSegment(tx, link, segment, plain);
                 }
 
                 using (var delete = Command(tx, "DELETE FROM pool_segment WHERE link = @link AND seq < @seq AND seq % 2 = @parity",
@@ -432,12 +570,9 @@ public abstract class SqlKeyStore : IKeyStore
             foreach (var id in ids)
             {
                 // A key's material goes when its last slave has it; the row stays as a tombstone (status 'delivered').
-                using var mark = Command(tx, """
-                    UPDATE key_slave SET delivered = 1 WHERE key_id = @id AND slave = @slave;
-                    UPDATE reserved_key SET status = 'delivered', sealed = @empty
-                    WHERE key_id = @id AND NOT EXISTS (SELECT 1 FROM key_slave WHERE key_id = @id AND delivered = 0);
-                    """, ("@id", id.ToString("D")), ("@slave", slave), ("@empty", Array.Empty<byte>()));
+                using var mark = Command(tx, "UPDATE key_slave SET delivered = 1 WHERE key_id = @id AND slave = @slave", ("@id", id.ToString("D")), ("@slave", slave));
                 mark.ExecuteNonQuery();
+                EraseIfDelivered(tx, id);
             }
 
             tx.Commit();
@@ -470,19 +605,41 @@ public abstract class SqlKeyStore : IKeyStore
         }
     }
 
-    private void SetStatus(IReadOnlyList<Guid> ids, string status, string from)
+    /// <summary>A key's material goes when its last slave has it; the row stays as a tombstone (status 'delivered')
+    /// with what the audit needs: ID, master, slaves, time.</summary>
+    private void EraseIfDelivered(DbTransaction tx, Guid id)
+    {
+        using var erase = Command(tx, """
+            UPDATE reserved_key SET status = 'delivered', sealed = @empty
+            WHERE key_id = @id AND status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM key_slave WHERE key_id = @id AND delivered = 0)
+            """, ("@id", id.ToString("D")), ("@empty", Array.Empty<byte>()));
+        erase.ExecuteNonQuery();
+    }
+
+    private void ResealSegment(DbTransaction tx, string link, long seq, byte[] plain)
+    {
+        using var update = Command(tx, "UPDATE pool_segment SET sealed = @sealed WHERE link = @link AND seq = @seq",
+            ("@sealed", _encryption.Seal(plain, SegmentLabel(link, seq))), ("@link", link), ("@seq", seq));
+        update.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs <paramref name="sql"/> outside any transaction and returns its first value as a number.</summary>
+    protected long ScalarOutsideTransaction(string sql)
     {
         lock (_gate)
         {
-            using var tx = _db.BeginTransaction();
-            foreach (var id in ids)
-            {
-                using var cmd = Command(tx, "UPDATE reserved_key SET status = @status WHERE key_id = @id AND status = @from",
-                    ("@status", status), ("@id", id.ToString("D")), ("@from", from));
-                cmd.ExecuteNonQuery();
-            }
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = sql;
+            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
-            tx.Commit();
+    /// <summary>Runs <paramref name="sql"/> outside any transaction (checkpoints, VACUUM).</summary>
+    protected void ExecuteOutsideTransaction(string sql)
+    {
+        lock (_gate)
+        {
+            Execute(sql);
         }
     }
 
