@@ -367,12 +367,12 @@ public sealed class KmeHost : IAsyncDisposable
     {
         var keys = app.MapGroup("/api/v1/keys");
         keys.MapGet("/{slave}/status", (HttpContext http, string slave) =>
-            WithCaller(http, caller => Reply(http, caller, "status", slave, _service.GetStatus(caller, slave))));
+            WithCallerAsync(http, caller => Reply(caller, "status", slave, _service.GetStatus(caller, slave))));
         keys.MapGet("/{slave}/enc_keys", (HttpContext http, string slave, string? number, string? size) =>
             WithCallerAsync(http, async caller =>
             {
                 var (request, problem) = KeyRequestReader.FromQuery(number, size);
-                return Reply(http, caller, "enc_keys", slave, request is null ? ApiResult<KeyContainer>.BadRequest(problem!) : await _service.GetEncKeys(caller, slave, request, http.RequestAborted));
+                return await Reply(caller, "enc_keys", slave, request is null ? ApiResult<KeyContainer>.BadRequest(problem!) : await _service.GetEncKeys(caller, slave, request, http.RequestAborted));
             }));
         keys.MapPost("/{slave}/enc_keys", (HttpContext http, string slave) =>
             WithCallerAsync(http, async caller =>
@@ -380,23 +380,23 @@ public sealed class KmeHost : IAsyncDisposable
                 // The caller is known before a byte of the body is read, and the body is capped at what a legal request needs.
                 if (await ReadBody(http, EncKeysBodyLimit(_options)) is not byte[] body)
                 {
-                    return Reply(http, caller, "enc_keys", slave, ApiResult<KeyContainer>.Failure(413, $"the Key request is larger than {EncKeysBodyLimit(_options)} bytes"));
+                    return await Reply(caller, "enc_keys", slave, ApiResult<KeyContainer>.Failure(413, $"the Key request is larger than {EncKeysBodyLimit(_options)} bytes"));
                 }
 
                 var (request, problem) = KeyRequestReader.FromJson(body);
-                return Reply(http, caller, "enc_keys", slave, request is null ? ApiResult<KeyContainer>.BadRequest(problem!) : await _service.GetEncKeys(caller, slave, request, http.RequestAborted));
+                return await Reply(caller, "enc_keys", slave, request is null ? ApiResult<KeyContainer>.BadRequest(problem!) : await _service.GetEncKeys(caller, slave, request, http.RequestAborted));
             }));
         keys.MapGet("/{master}/dec_keys", (HttpContext http, string master, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "key_ID")] string? keyId) =>
-            WithCaller(http, caller => DecKeys(http, caller, master, KeyRequestReader.KeyIdFromQuery(keyId))));
+            WithCallerAsync(http, caller => DecKeys(http, caller, master, KeyRequestReader.KeyIdFromQuery(keyId))));
         keys.MapPost("/{master}/dec_keys", (HttpContext http, string master) =>
             WithCallerAsync(http, async caller =>
             {
                 if (await ReadBody(http, DecKeysBodyLimit(_options)) is not byte[] body)
                 {
-                    return Reply(http, caller, "dec_keys", master, ApiResult<KeyContainer>.Failure(413, $"the Key IDs object is larger than {DecKeysBodyLimit(_options)} bytes (max_key_per_request {_options.MaxKeyPerRequest})"));
+                    return await Reply(caller, "dec_keys", master, ApiResult<KeyContainer>.Failure(413, $"the Key IDs object is larger than {DecKeysBodyLimit(_options)} bytes (max_key_per_request {_options.MaxKeyPerRequest})"));
                 }
 
-                return DecKeys(http, caller, master, KeyRequestReader.KeyIdsFromJson(body));
+                return await DecKeys(http, caller, master, KeyRequestReader.KeyIdsFromJson(body));
             }));
 
         foreach (var (pattern, allow) in new[] { ("/{sae}/status", "GET"), ("/{sae}/enc_keys", "GET, POST"), ("/{sae}/dec_keys", "GET, POST") })
@@ -415,27 +415,41 @@ public sealed class KmeHost : IAsyncDisposable
         }
     }
 
-    private IResult DecKeys(HttpContext http, string caller, string master, (IReadOnlyList<Guid>? Ids, string? Problem) parsed)
+    private async Task<IResult> DecKeys(HttpContext http, string caller, string master, (IReadOnlyList<Guid>? Ids, string? Problem) parsed)
     {
         var (ids, problem) = parsed;
         if (ids is null)
         {
-            return Reply(http, caller, "dec_keys", master, ApiResult<KeyContainer>.BadRequest(problem!));
+            return await Reply(caller, "dec_keys", master, ApiResult<KeyContainer>.BadRequest(problem!));
         }
 
         // Written (and synced) before the delivery commits: a delivery a crash cuts short still has its entry.
         var asked = ids.Select(i => i.ToString("D")).ToList();
-        _audit?.Append(caller, "dec_keys.begin", master, asked, 0, 0, durable: true);
-        return Reply(http, caller, "dec_keys", master, _service.GetDecKeys(caller, master, ids), asked);
+        if (_audit is not null)
+        {
+            await _audit.AppendDurableAsync(caller, "dec_keys.begin", master, asked, 0, 0);
+        }
+
+        return await Reply(caller, "dec_keys", master, _service.GetDecKeys(caller, master, ids), asked);
     }
 
-    /// <summary>Audits, counts and logs the answer; never key material.</summary>
-    private IResult Reply<T>(HttpContext http, string caller, string action, string target, ApiResult<T> result, IReadOnlyList<string>? asked = null)
+    /// <summary>Audits, counts and logs the answer; never key material. An enc_keys answer that hands out keys waits
+    /// until its entry is on the disk; a dec_keys answer's entry is flushed to the operating system only, since its
+    /// <c>dec_keys.begin</c> entry, synced before the delivery committed, already names the keys.</summary>
+    private async Task<IResult> Reply<T>(string caller, string action, string target, ApiResult<T> result, IReadOnlyList<string>? asked = null)
     {
         var container = result.Value as KeyContainer;
         var ids = container?.Keys.Select(k => k.KeyId).ToList() ?? asked?.ToList() ?? [];
         long bits = container?.Keys.Sum(k => (long)Base64Length(k.Key) * 8) ?? 0;
-        _audit?.Append(caller, action, target, ids, bits, result.StatusCode, durable: container is not null);
+        if (_audit is not null && container is not null && action == "enc_keys")
+        {
+            await _audit.AppendDurableAsync(caller, action, target, ids, bits, result.StatusCode);
+        }
+        else
+        {
+            _audit?.Append(caller, action, target, ids, bits, result.StatusCode);
+        }
+
         if (container is not null)
         {
             _metrics.KeysOut(bits / 8);

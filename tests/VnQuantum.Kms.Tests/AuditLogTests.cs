@@ -34,6 +34,21 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public async Task TornLastLine_FromAKill_IsCutAtReopen_DurableAppendsSync()
+    {
+        string path = Write(3);
+        File.AppendAllText(path, "{\"seq\":4,\"time\":\"2026-");
+        using (var log = new AuditLog(path, _key))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => log.AppendDurableAsync("SAE-A", "enc_keys", "SAE-B", [Guid.NewGuid().ToString()], 256, 200)));
+        }
+
+        var (intact, message) = AuditLog.Verify(path, _key);
+        Assert.True(intact, message);
+        Assert.Contains("23 entries", message);
+    }
+
+    [Fact]
     public void EditedEntry_IsDetected()
     {
         string path = Write(5);

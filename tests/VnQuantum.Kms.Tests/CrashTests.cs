@@ -32,6 +32,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         DemoPki.Issue(_dir, "kme-a", server: true, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30)).Dispose();
         DemoPki.Issue(_dir, "kme-b", server: true, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30)).Dispose();
         File.WriteAllBytes(Path.Combine(_dir, "kek.bin"), RandomNumberGenerator.GetBytes(32));
+        File.WriteAllBytes(Path.Combine(_dir, "audit.key"), RandomNumberGenerator.GetBytes(32));
         File.WriteAllBytes(Path.Combine(_dir, "stream.bin"), RandomNumberGenerator.GetBytes(512 * 1024));
         int portA = LoopbackPort.Free(), portB = LoopbackPort.Free();
         WriteConfig("a", "KME-A", portA, saes["sae-a"], "SAE-A", "SAE-B", "KME-B", portB, "kme-b");
@@ -85,8 +86,24 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             Assert.DoesNotContain(Convert.ToHexString(Convert.FromBase64String(key)), logs, StringComparison.OrdinalIgnoreCase);
         }
 
+        // Every key the master was handed is in A's audit, every key the slave got is named by B's, and both chains
+        // are intact after all the kills.
+        var auditA = Audited("a", "enc_keys", 200);
+        var auditB = Audited("b", "dec_keys.begin", 0);
+        Assert.All(handed.Keys, id => Assert.Contains(id, auditA));
+        Assert.All(delivered.Keys, id => Assert.Contains(id, auditB));
+
         // Not vacuous, and not a timing floor: each trial waited for a served key before its kill.
         Assert.True(handed.Count >= trials, $"the test must actually move keys ({handed.Count} in {trials} trials)");
+    }
+
+    private HashSet<string> Audited(string name, string action, int status)
+    {
+        string log = Path.Combine(_dir, $"kme-{name}.audit.jsonl");
+        Assert.True(AuditLog.Verify(log, File.ReadAllBytes(Path.Combine(_dir, "audit.key"))).Intact, $"{log} was broken by the kills");
+        return [.. File.ReadAllLines(log).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("action").GetString() == action && e.GetProperty("status").GetInt32() == status)
+            .SelectMany(e => e.GetProperty("key_IDs").EnumerateArray().Select(i => i.GetString()!))];
     }
 
     private void WriteConfig(string name, string kmeId, int port, string saeThumb, string sae, string remoteSae, string peerId, int peerPort, string peerCert)
@@ -98,6 +115,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             port,
             storePath = $"kme-{name}.db",
             kekFile = "kek.bin",
+            auditKeyFile = "audit.key",
             clientCaCertificate = "ca.crt",
             serverCertificate = $"kme-{name}.crt",
             serverKey = $"kme-{name}.key",

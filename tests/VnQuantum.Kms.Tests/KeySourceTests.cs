@@ -25,6 +25,34 @@ public sealed class KeySourceTests : IDisposable
     }
 
     [Fact]
+    public void UnseededLink_ServesCsprngBytes_EqualAtBothEnds_DifferentEachRun()
+    {
+        IReadOnlyList<StoredKey> Run(string name, out IReadOnlyList<StoredKey> other)
+        {
+            using var a = new SqliteKeyStore(Path.Combine(_dir, name + "-a.db"), _kek);
+            using var b = new SqliteKeyStore(Path.Combine(_dir, name + "-b.db"), _kek);
+            Assert.True(QkdKeySources.RunLink(QkdLink.Lim2014(25), 120_000_000, seed: null, a, b) > 4096);
+            other = b.Reserve(KeyService.LocalLink, null, "SAE-A", ["SAE-B"], 4, 32, pending: false)!.Value.Keys;
+            return a.Reserve(KeyService.LocalLink, null, "SAE-A", ["SAE-B"], 4, 32, pending: false)!.Value.Keys;
+        }
+
+        var first = Run("one", out var firstB);
+        var second = Run("two", out _);
+        var seeded = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            using var s = new SqliteKeyStore(Path.Combine(_dir, $"seeded{i}.db"), _kek);
+            QkdKeySources.RunLink(QkdLink.Lim2014(25), 120_000_000, seed: 7, s);
+            seeded.Add(Convert.ToBase64String(s.Reserve(KeyService.LocalLink, null, "SAE-A", ["SAE-B"], 1, 32, pending: false)!.Value.Keys[0].Material));
+        }
+
+        // Both ends agree; two unseeded runs do not (a seeded run repeats itself, which is why it is for tests only).
+        Assert.Equal(first.Select(k => Convert.ToBase64String(k.Material)), firstB.Select(k => Convert.ToBase64String(k.Material)));
+        Assert.NotEqual(Convert.ToBase64String(first[0].Material), Convert.ToBase64String(second[0].Material));
+        Assert.Equal(seeded[0], seeded[1]);
+    }
+
+    [Fact]
     public void ReplayedFile_FillsThePool()
     {
         string file = Path.Combine(_dir, "keys.bin");
