@@ -50,6 +50,7 @@ internal static class KmsDemo
         if (!kmeA.Store.HasStream("KME-B"))
         {
             output.WriteLine("running the simulated decoy-BB84 link between KME-A and KME-B (25 km, 1.2e8 pulses)…");
+            output.WriteLine("note: these keys come from a SIMULATED QKD link (bytes from the OS CSPRNG, as many as the simulation yields), for demonstrations only");
             int bytes = QkdKeySources.RunLink(QkdLink.Lim2014(25), 120_000_000, seed: null, kmeA.Store, kmeB.Store, aliceLink: "KME-B", bobLink: "KME-A");
             output.WriteLine($"the link gave {bytes} key bytes to each KME");
         }

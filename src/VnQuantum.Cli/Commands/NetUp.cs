@@ -99,7 +99,7 @@ internal sealed class NetUp : IAsyncDisposable
 
             var model = LinkRates.Model(topology.ProfileByName(l.Profile), l.LengthKm, l.LossDbPerKm);
             int bytes = QkdKeySources.RunLink(model, (long)pulses, seed: null, hosts[l.From].Store, hosts[l.To].Store, aliceLink: KmeId(l.To), bobLink: KmeId(l.From));
-            output.WriteLine($"link {l.Id} ({l.LengthKm:0.#} km): {bytes} key bytes at each end");
+            output.WriteLine($"link {l.Id} ({l.LengthKm:0.#} km): {bytes} key bytes at each end, from a SIMULATED QKD link (CSPRNG bytes; demonstrations only)");
         }
 
         foreach (var host in hosts.Values)
