@@ -21,16 +21,17 @@ internal sealed class KmsMetrics
         _requests = factory.CreateCounter("kms_requests_total", "ETSI GS QKD 014 requests by endpoint and HTTP status.", "endpoint", "status");
         _bytesOut = factory.CreateCounter("kms_key_bytes_out_total", "Key bytes handed to SAEs (enc_keys and dec_keys).");
         _handshakesRefused = factory.CreateCounter("kms_tls_handshakes_refused_total", "Client certificates refused at the TLS handshake.");
-        var bytesIn = factory.CreateGauge("kms_key_bytes_in_total", "Key bytes added to the pool since start.");
+        var bytesIn = factory.CreateCounter("kms_key_bytes_in_total", "Key bytes added to the pool since start.");
         var stored = factory.CreateGauge("kms_stored_keys", "Keys reserved and not yet fetched by every slave, by master and slaves.", "master", "slaves");
         var available = factory.CreateGauge("kms_available_key_bytes", "Key bytes this KME may still reserve, by link.", "link");
         var peerUp = factory.CreateGauge("kms_peer_up", "1 while the peer KME answers, 0 while it is down.", "peer");
-        var burned = factory.CreateGauge("kms_burned_keys_total", "Keys burned because a peer did not acknowledge them, since start.");
+        var burned = factory.CreateCounter("kms_burned_keys_total", "Keys burned because a peer did not acknowledge them, since start.");
         var notices = factory.CreateGauge("kms_burn_notices_pending", "Burn notices a peer has not yet acknowledged.", "peer");
         _registry.AddBeforeCollectCallback(() =>
         {
-            bytesIn.Set(store.BytesAdded);
-            burned.Set(service.BurnedKeys);
+            // Counted where they happen (the store, the key service); the counters catch up at each scrape.
+            bytesIn.IncTo(store.BytesAdded);
+            burned.IncTo(service.BurnedKeys);
             var now = store.StoredKeysByPair();
             foreach (var labels in stored.GetAllLabelValues().ToList())
             {

@@ -103,11 +103,10 @@ internal static class KmsClientCommands
             string prefix = parse.GetValue(outDir)!;
             File.WriteAllText(prefix + ".ek.json", JsonSerializer.Serialize(SignedEncapsulationKey.Sign(parse.GetValue(sae)!, ek, certificate)));
             string secretPath = prefix + ".mlkem.json";
-            File.WriteAllText(secretPath, JsonSerializer.Serialize(new { ek = Convert.ToBase64String(ek), dk = Convert.ToBase64String(dkBytes) }));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(secretPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            // Created readable by the owner alone from the first byte, never written first and restricted after.
+            byte[] secret = JsonSerializer.SerializeToUtf8Bytes(new { ek = Convert.ToBase64String(ek), dk = Convert.ToBase64String(dkBytes) });
+            VnQuantum.Kms.Pki.DemoPki.WritePrivate(secretPath, secret);
+            CryptographicOperations.ZeroMemory(secret);
 
             CryptographicOperations.ZeroMemory(dkBytes);
             output.WriteLine($"published key: {prefix}.ek.json; secret key (keep it here): {secretPath}");
