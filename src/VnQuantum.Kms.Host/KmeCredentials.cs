@@ -58,10 +58,10 @@ internal sealed class KmeCredentials : IDisposable
                 var stamps = Stamps();
                 if (stamps != _stamps)
                 {
-                    _stamps = stamps;
                     try
                     {
                         _current = LoadAll(_current);
+                        _stamps = stamps;
                         _staleLogged = false;
                         _log.LogInformation("certificates reloaded: server {Server}, CA {Ca}, CRL {Crl}", DemoPki.Thumbprint(_current.Server), DemoPki.Thumbprint(_current.Ca), _current.Crl?.Fingerprint ?? "none");
                     }
@@ -132,10 +132,14 @@ internal sealed class KmeCredentials : IDisposable
         if (_options.ClientCrl is string crlPath)
         {
             crl = Load("clientCrl", crlPath, p => CertificateRevocationList.Load(File.ReadAllBytes(p), ca));
+            if (previous?.Crl is { } inForce && crl.ThisUpdate < inForce.ThisUpdate)
+            {
+                // An older list would bring back certificates revoked since.
+                throw new KmsConfigurationException("clientCrl", $"{crlPath}: issued {crl.ThisUpdate:O}, before the CRL in force ({inForce.ThisUpdate:O})");
+            }
         }
 
         // Handshakes in flight may still hold the previous certificates; they are left to the finalizer.
-        _ = previous;
         return new Snapshot(server, ca, crl);
     }
 

@@ -156,6 +156,8 @@ public sealed class KmeHost : IAsyncDisposable
                 ServerCertificateSelector = (_, _) => credentials.Server,
                 SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 HandshakeTimeout = TimeSpan.FromSeconds(10),
+                // Revocation is the configured CRL's business, checked below: the handshake fetches nothing.
+                CheckCertificateRevocation = false,
                 ClientCertificateMode = ClientCertificateMode.RequireCertificate,
                 ClientCertificateValidation = (cert, _, _) =>
                 {
@@ -170,6 +172,9 @@ public sealed class KmeHost : IAsyncDisposable
                 },
                 OnAuthenticate = (_, ssl) =>
                 {
+                    // Before anyone is known, the server must not go fetching a client's AIA or CRL URLs.
+                    ssl.CertificateRevocationCheckMode = X509RevocationMode.NoCheck;
+                    ssl.CertificateChainPolicy = new X509ChainPolicy { DisableCertificateDownloads = true, RevocationMode = X509RevocationMode.NoCheck };
                     if (AeadOnly is { } policy)
                     {
                         ssl.CipherSuitesPolicy = policy;
@@ -441,13 +446,29 @@ public sealed class KmeHost : IAsyncDisposable
         var container = result.Value as KeyContainer;
         var ids = container?.Keys.Select(k => k.KeyId).ToList() ?? asked?.ToList() ?? [];
         long bits = container?.Keys.Sum(k => (long)Base64Length(k.Key) * 8) ?? 0;
-        if (_audit is not null && container is not null && action == "enc_keys")
+        try
         {
-            await _audit.AppendDurableAsync(caller, action, target, ids, bits, result.StatusCode);
+            if (_audit is not null && container is not null && action == "enc_keys")
+            {
+                await _audit.AppendDurableAsync(caller, action, target, ids, bits, result.StatusCode);
+            }
+            else
+            {
+                _audit?.Append(caller, action, target, ids, bits, result.StatusCode);
+            }
         }
-        else
+        catch (IOException e) when (container is not null && action == "enc_keys")
         {
-            _audit?.Append(caller, action, target, ids, bits, result.StatusCode);
+            // Keys nobody could audit are not handed out: burned here, with notices to every peer.
+            _store.Burn([.. ids.Select(Guid.Parse)], notify: [.. _options.Peers.Keys]);
+
+            _log.LogError("the audit log could not be written ({Problem}); {Count} keys for {Caller} were burned instead of handed out", e.Message, ids.Count, caller);
+            return Results.Json(new Error("the audit log cannot be written; no keys were handed out, try again later"), statusCode: 503);
+        }
+        catch (IOException e)
+        {
+            // A dec_keys result: its delivery committed, and its dec_keys.begin entry (synced) names the keys.
+            _log.LogError("the audit log could not be written ({Problem}) after {Action} by {Caller}", e.Message, action, caller);
         }
 
         if (container is not null)
@@ -478,7 +499,7 @@ public sealed class KmeHost : IAsyncDisposable
                 return null;
             }
 
-            _service.Health.ReportReachable(peer);
+            // Only this KME's own exchanges tell whether it can reach the peer: a call from it says nothing of the way back.
             return peer;
         }
 
@@ -488,6 +509,7 @@ public sealed class KmeHost : IAsyncDisposable
         {
             if (await ReadBody(http, PeerBodyLimit(_options)) is not byte[] body)
             {
+                _log.LogWarning("refused a {What} from a peer: larger than {Limit} bytes (413)", what, PeerBodyLimit(_options));
                 return (default, Results.Json(new Error($"the {what} is larger than {PeerBodyLimit(_options)} bytes"), statusCode: 413));
             }
 
@@ -497,6 +519,7 @@ public sealed class KmeHost : IAsyncDisposable
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
             {
+                _log.LogWarning("refused a malformed {What} from a peer (400): {Problem}", what, e.Message);
                 return (default, Results.Json(new Error($"malformed {what}: {e.Message}"), statusCode: 400));
             }
         }

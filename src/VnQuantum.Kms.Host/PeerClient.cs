@@ -71,8 +71,9 @@ internal sealed class PeerClient : IDisposable
             var ssl = new SslClientAuthenticationOptions
             {
                 LocalCertificateSelectionCallback = (_, _, _, _, _) => credentials.Server,
-                RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                    cert is X509Certificate2 c && DemoPki.Thumbprint(c) == pinned && ChainTrust.ChainsTo(c, credentials.Ca),
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                CertificateChainPolicy = new X509ChainPolicy { DisableCertificateDownloads = true, RevocationMode = X509RevocationMode.NoCheck },
+                RemoteCertificateValidationCallback = (_, cert, _, _) => cert is X509Certificate2 c && IsPeer(c, pinned, credentials),
             };
             _clients[kme] = new HttpClient(new SocketsHttpHandler
             {
@@ -85,6 +86,18 @@ internal sealed class PeerClient : IDisposable
                 Timeout = TimeSpan.FromSeconds(options.PeerTimeoutSeconds),
             };
         }
+    }
+
+    /// <summary>The pinned certificate, chaining to the CA, and not revoked by a current CRL.</summary>
+    private static bool IsPeer(X509Certificate2 cert, string pinned, KmeCredentials credentials)
+    {
+        if (DemoPki.Thumbprint(cert) != pinned)
+        {
+            return false;
+        }
+
+        var now = credentials.Current;
+        return ChainTrust.ChainsTo(cert, now.Ca) && (now.Crl is not { } crl || (!crl.IsStale(DateTimeOffset.UtcNow) && !crl.IsRevoked(cert)));
     }
 
     /// <summary>True once the peer has durably recorded the reservation.</summary>

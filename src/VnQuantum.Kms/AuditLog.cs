@@ -46,7 +46,11 @@ public sealed class AuditLog : IDisposable
         }
 
         (_sequence, _previous) = File.Exists(path) ? LastOf(path) : (0, new string('0', 64));
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        // Unbuffered, so that a write that fails (a full disk) leaves nothing behind to be flushed later, and the file
+        // can be cut back to the last whole entry.
+        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _written = _file.Length;
+        _file.Position = _written;
         _syncer = Task.Run(SyncLoop);
     }
 
@@ -89,11 +93,22 @@ public sealed class AuditLog : IDisposable
     {
         lock (_gate)
         {
-            var entry = new AuditEntry(++_sequence, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture), caller, action, target, keyIds, bits, status, _previous, "");
+            var entry = new AuditEntry(_sequence + 1, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture), caller, action, target, keyIds, bits, status, _previous, "");
             string mac = Mac(_key, entry);
             byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry with { Mac = mac }) + "\n");
-            _file.Write(line);
-            _file.Flush();
+            try
+            {
+                _file.Write(line);
+            }
+            catch (IOException)
+            {
+                // Nothing half-written stays, and the chain goes on from the last whole entry.
+                _file.SetLength(_written);
+                _file.Position = _written;
+                throw;
+            }
+
+            _sequence++;
             _previous = mac;
             return _written += line.Length;
         }

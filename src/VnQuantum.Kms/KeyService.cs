@@ -163,7 +163,7 @@ public sealed class KeyService(
             return ApiResult<KeyContainer>.Unavailable($"the peer KME '{link}' is unreachable (since {Health.DownSince(link):O}); no keys were reserved, try again later");
         }
 
-        if (remote && !_burnBudget.Allows(caller, request.Number))
+        if (remote && !_burnBudget.TryTake(caller, request.Number))
         {
             return ApiResult<KeyContainer>.Unavailable($"too many of this SAE's keys were lost to failed exchanges with '{link}' in the last minute (max_burned_keys_per_minute {options.MaxBurnedKeysPerMinute}); no keys were reserved, try again later");
         }
@@ -172,6 +172,11 @@ public sealed class KeyService(
 
         if (reserved is null)
         {
+            if (remote)
+            {
+                _burnBudget.Refund(caller, request.Number);
+            }
+
             return ApiResult<KeyContainer>.Unavailable($"not enough key material for {request.Number} keys of {size} bits; try again later");
         }
 
@@ -192,7 +197,11 @@ public sealed class KeyService(
                 // Whatever went wrong, the keys were not acknowledged: burn them below, never hand them out. The peer
                 // is down until a probe reaches it.
                 recorded = false;
-                Health.ReportUnreachable(link, e is OperationCanceledException or TimeoutException ? "no answer in time" : e.GetBaseException().Message);
+                if (!cancel.IsCancellationRequested)
+                {
+                    // A master that hung up says nothing about the peer; only a failure of the exchange itself does.
+                    Health.ReportUnreachable(link, e is OperationCanceledException or TimeoutException ? "no answer in time" : e.GetBaseException().Message);
+                }
             }
             finally
             {
@@ -207,7 +216,7 @@ public sealed class KeyService(
                 // The peer may have recorded them before the answer was lost: it is told to burn its copies too (a
                 // durable notice, resent until it acknowledges).
                 _store.Burn(ids, notify: relayed ? null : [link]);
-                _burnBudget.Charge(caller, ids.Count);
+                _burnBudget.CountBurned(ids.Count);
                 foreach (var k in keys)
                 {
                     CryptographicOperations.ZeroMemory(k.Material);
@@ -220,6 +229,7 @@ public sealed class KeyService(
 
             // The slaves behind the peer get their keys there: this KME keeps a copy only for slaves of its own.
             _store.Confirm(ids, servedElsewhere: slaves.Where(s => Route(s).Link != LocalLink).ToList());
+            _burnBudget.Refund(caller, request.Number);
         }
 
         return ApiResult<KeyContainer>.Ok(ToContainer(keys));
@@ -257,7 +267,8 @@ public sealed class KeyService(
             return false;
         }
 
-        return _store.RecordPeerReservation(peer, ParityFor(peer, options.KmeId), reservation);
+        // Slaves on the peer are served there: this KME keeps a copy only for its own.
+        return _store.RecordPeerReservation(peer, ParityFor(peer, options.KmeId), reservation, servedElsewhere: reservation.Slaves.Where(OnPeer).ToList());
     }
 
     /// <summary>
@@ -271,7 +282,8 @@ public sealed class KeyService(
     {
         ArgumentNullException.ThrowIfNull(request);
         int count = request.KeyIds.Count;
-        if (count == 0 || request.Hop.Keys.Count != count || (request.Ciphertexts is { } c && c.Count != count))
+        if (count == 0 || request.Hop.Keys.Count != count || (request.Ciphertexts is { } c && c.Count != count)
+            || request.Hop.Keys.Any(k => k.Bytes != request.Hop.Keys[0].Bytes))
         {
             return false;
         }
@@ -330,10 +342,10 @@ public sealed class KeyService(
             }
 
             var (reservation, outgoing) = reserved.Value;
-            var padded = keys.Select((k, i) => Pad(k.Material, outgoing[i].Material)).ToList();
             bool forwarded = false;
             try
             {
+                var padded = keys.Select((k, i) => Pad(k.Material, outgoing[i].Material)).ToList();
                 forwarded = await relay(next, request with { Hop = reservation, Ciphertexts = padded }, cancel);
             }
             catch (Exception)

@@ -192,6 +192,11 @@ public sealed class KmsOptions
                 problems.Add($"{field}.qkdLink.preset '{q.Preset}' is not a link preset (known: {string.Join(", ", Qkd.Links.QkdLink.Presets)})");
             }
 
+            if (q.Seed is null && source.Link != KeyService.LocalLink)
+            {
+                problems.Add($"{field}.qkdLink feeds link '{source.Link}' without a seed: the two KMEs of a link each run their own simulation, and unseeded (CSPRNG bytes) their streams differ. Give both the same seed (tests), or run both ends in one process (vnq kms demo, vnq net up)");
+            }
+
             if (!AllowSimulatedKeys)
             {
                 problems.Add($"{field}.qkdLink is a simulated QKD link, whose keys come from a simulation and not from a QKD device: set allowSimulatedKeys to true to serve them (demonstrations and tests only)");
@@ -208,9 +213,9 @@ public sealed class KmsOptions
             problems.Add($"managementPort must be 0–65535 (got {ManagementPort})");
         }
 
-        if (MaxBurnedKeysPerMinute < 0)
+        if (MaxBurnedKeysPerMinute < MaxKeyPerRequest)
         {
-            problems.Add($"maxBurnedKeysPerMinute must not be negative (got {MaxBurnedKeysPerMinute})");
+            problems.Add($"maxBurnedKeysPerMinute must be at least maxKeyPerRequest ({MaxKeyPerRequest}), or a largest request could never be served over a peer link (got {MaxBurnedKeysPerMinute})");
         }
 
         foreach (string thumbprint in SaeCertificates.Keys)

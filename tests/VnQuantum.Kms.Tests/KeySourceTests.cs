@@ -53,6 +53,27 @@ public sealed class KeySourceTests : IDisposable
     }
 
     [Fact]
+    public void UnseededSimulatedLink_ToAPeer_IsRefused_AndTheBurnBudgetIsShared()
+    {
+        var options = new KmsOptions
+        {
+            AllowSimulatedKeys = true,
+            SaeCertificates = new() { [new string('A', 64)] = "SAE-A" },
+            KeySource = new KeySourceOptions { Link = "KME-B", QkdLink = new QkdLinkSourceOptions() },
+        };
+        Assert.Contains(options.Validate(), p => p.Contains("without a seed", StringComparison.Ordinal));
+        options.KeySource.QkdLink!.Seed = 7;
+        Assert.DoesNotContain(options.Validate(), p => p.Contains("without a seed", StringComparison.Ordinal));
+
+        // Requests that pass the budget take their share at once: eight concurrent 128-key requests cannot all pass 256.
+        var budget = new VnQuantum.Kms.Peers.BurnBudget(256);
+        Assert.Equal(2, Enumerable.Range(0, 8).Count(_ => budget.TryTake("SAE-A", 128)));
+        budget.Refund("SAE-A", 128);
+        Assert.True(budget.TryTake("SAE-A", 128));
+        Assert.False(budget.TryTake("SAE-A", 1));
+    }
+
+    [Fact]
     public void ReplayedFile_FillsThePool()
     {
         string file = Path.Combine(_dir, "keys.bin");

@@ -55,6 +55,25 @@ public sealed class StoreContractTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public void BurnNotice_ThatOvertakesItsReservation_StillBurnsIt(string backend)
+    {
+        _backend = backend;
+        var a = Store("a");
+        var b = Store("b");
+        byte[] stream = RandomNumberGenerator.GetBytes(2 * SqliteKeyStore.SegmentBytes);
+        a.AddToPool("KME-B", stream);
+        b.AddToPool("KME-A", stream);
+        var (reservation, keys) = a.Reserve("KME-B", 0, "SAE-A", ["SAE-B"], 2, 32, pending: true)!.Value;
+        var ids = keys.Select(k => k.Id).ToList();
+
+        // B hears "burn these" from A before the reservation itself arrives.
+        b.Burn(ids, new HashSet<string> { "SAE-A" });
+        Assert.True(b.RecordPeerReservation("KME-A", 0, reservation));
+        Assert.Null(b.Deliver("SAE-A", "SAE-B", ids));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public void BurnedKeys_AreNeverDeliveredOrRecordedAgain(string backend)
     {
         _backend = backend;

@@ -219,6 +219,25 @@ public sealed class TwoKmeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SlavesOnBothKmes_EachKmeKeepsACopyOnlyForItsOwn()
+    {
+        using var a = Sae("sae-a", _portA);
+        using var b = Sae("sae-b", _portB);
+        using var c = Sae("sae-c", _portA);
+        var enc = await a.PostAsync("/api/v1/keys/SAE-B/enc_keys", Json("""{"number":1,"additional_slave_SAE_IDs":["SAE-C"]}"""));
+        Assert.Equal(HttpStatusCode.OK, enc.StatusCode);
+        string id = (await enc.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys")[0].GetProperty("key_ID").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await b.GetAsync($"/api/v1/keys/SAE-A/dec_keys?key_ID={id}")).StatusCode);
+
+        // SAE-B has it: B holds nothing more (SAE-C is served by A). A keeps it for SAE-C until SAE-C fetches.
+        Assert.Null(_b!.Store.Deliver("SAE-A", "SAE-C", [Guid.Parse(id)]));
+        Assert.Equal(1, ((SqlKeyStore)_a!.Store).StoredKeysByPair()[("SAE-A", "SAE-B,SAE-C")]);
+        Assert.False(((SqlKeyStore)_b.Store).StoredKeysByPair().ContainsKey(("SAE-A", "SAE-B,SAE-C")));
+        Assert.Equal(HttpStatusCode.OK, (await c.GetAsync($"/api/v1/keys/SAE-A/dec_keys?key_ID={id}")).StatusCode);
+        Assert.False(((SqlKeyStore)_a.Store).StoredKeysByPair().ContainsKey(("SAE-A", "SAE-B,SAE-C")));
+    }
+
+    [Fact]
     public async Task DeliveredKeys_LeaveNoMaterialOnEitherKme()
     {
         using var a = Sae("sae-a", _portA);

@@ -14,21 +14,38 @@ public sealed class BurnBudget(int capacity, TimeProvider? time = null)
     /// <summary>Keys burned for all masters since start.</summary>
     public long Burned { get; private set; }
 
-    /// <summary>Whether <paramref name="master"/> may risk <paramref name="keys"/> more keys now.</summary>
-    public bool Allows(string master, int keys)
+    /// <summary>Takes <paramref name="keys"/> from <paramref name="master"/>'s budget before its keys are put at risk,
+    /// or false (nothing taken) when the budget cannot cover them. Concurrent requests so share one budget: they
+    /// cannot all pass a check made before any of them burned.</summary>
+    public bool TryTake(string master, int keys)
     {
         lock (_gate)
         {
-            return Refill(master) >= keys;
+            double tokens = Refill(master);
+            if (tokens < keys)
+            {
+                return false;
+            }
+
+            _buckets[master] = (tokens - keys, _time.GetUtcNow());
+            return true;
         }
     }
 
-    /// <summary>Charges <paramref name="keys"/> burned keys to <paramref name="master"/>.</summary>
-    public void Charge(string master, int keys)
+    /// <summary>The keys were not burned after all (the peer acknowledged): back into the budget.</summary>
+    public void Refund(string master, int keys)
     {
         lock (_gate)
         {
-            _buckets[master] = (Refill(master) - keys, _time.GetUtcNow());
+            _buckets[master] = (Math.Min(capacity, Refill(master) + keys), _time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Counts keys burned (their tokens were taken by <see cref="TryTake"/>).</summary>
+    public void CountBurned(int keys)
+    {
+        lock (_gate)
+        {
             Burned += keys;
         }
     }

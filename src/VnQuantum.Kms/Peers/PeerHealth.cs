@@ -9,7 +9,7 @@ namespace VnQuantum.Kms.Peers;
 public sealed class PeerHealth(IEnumerable<string> peers, TimeProvider? time = null)
 {
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
-    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _gate = new();

@@ -23,6 +23,8 @@ public static class ChainTrust
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // Nothing is fetched on a certificate's say-so (AIA issuers, CRL URLs): the one CA is all there is to trust.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         if (requiredUsage is not null)
         {
             chain.ChainPolicy.ApplicationPolicy.Add(new Oid(requiredUsage));

@@ -141,6 +141,11 @@ public static class DemoPki
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            if (File.Exists(path))
+            {
+                // The creation mode applies to new files only: an existing one is restricted before it is rewritten.
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
 
         using var file = new FileStream(path, options);

@@ -88,7 +88,8 @@ public interface IKeyStore : IDisposable
     /// Records a reservation the peer KME made on its segments of <paramref name="link"/>: cuts the same bytes from
     /// this side's copy of the stream. Idempotent (known IDs are skipped). False when a segment is missing here.
     /// </summary>
-    bool RecordPeerReservation(string link, int peerParity, Reservation reservation);
+    /// <param name="servedElsewhere">Slaves the peer serves itself, whose copies here are done with at once.</param>
+    bool RecordPeerReservation(string link, int peerParity, Reservation reservation, IReadOnlyCollection<string>? servedElsewhere = null);
 
     /// <summary>
     /// For a relay through this KME: cuts the bytes of the peer's hop reservation from this side's copy of

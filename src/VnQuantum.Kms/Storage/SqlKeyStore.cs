@@ -309,7 +309,18 @@ public abstract class SqlKeyStore : IKeyStore
                 if (masters is not null)
                 {
                     using var owner = Command(tx, "SELECT master FROM reserved_key WHERE key_id = @id", ("@id", id.ToString("D")));
-                    if (owner.ExecuteScalar() is not string master || !masters.Contains(master))
+                    object? found = owner.ExecuteScalar();
+                    if (found is null)
+                    {
+                        // A burn notice can overtake the reservation it burns: the tombstone makes the late
+                        // reservation a known ID, skipped, so the keys are never recorded here.
+                        using var tombstone = Command(tx, "INSERT INTO reserved_key (key_id, master, slaves, status, sealed, created) VALUES (@id, '', '', 'burned', @empty, @created)",
+                            ("@id", id.ToString("D")), ("@empty", Array.Empty<byte>()), ("@created", DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+                        tombstone.ExecuteNonQuery();
+                        continue;
+                    }
+
+                    if (found is not string master || !masters.Contains(master))
                     {
                         continue;
                     }
@@ -410,11 +421,18 @@ public abstract class SqlKeyStore : IKeyStore
         }
     }
 
-    public bool RecordPeerReservation(string link, int peerParity, Reservation reservation) =>
+    public bool RecordPeerReservation(string link, int peerParity, Reservation reservation, IReadOnlyCollection<string>? servedElsewhere = null) =>
         CutPeerBytes(link, peerParity, reservation, skipKnown: true, (tx, key, material) =>
         {
             InsertKey(tx, key.Id, reservation.Master, reservation.Slaves, material, "confirmed");
             CryptographicOperations.ZeroMemory(material);
+            foreach (string slave in servedElsewhere ?? [])
+            {
+                using var done = Command(tx, "UPDATE key_slave SET delivered = 1 WHERE key_id = @id AND slave = @slave", ("@id", key.Id.ToString("D")), ("@slave", slave));
+                done.ExecuteNonQuery();
+            }
+
+            EraseIfDelivered(tx, key.Id);
         });
 
     public IReadOnlyList<byte[]>? ConsumeForRelay(string link, int peerParity, Reservation hop)
