@@ -105,6 +105,32 @@ public sealed class JobTests(TightJobsFactory factory) : IClassFixture<TightJobs
     }
 
     [Fact]
+    public async Task AWorkerThatStartsSlowly_IsNotChargedForItsStart()
+    {
+        // A busy node: the worker takes 5 s to reach its Main, longer than the job's whole 3 s limit. The job itself
+        // takes milliseconds and must succeed; the start-up bound still stops a worker that never gets going.
+        using var busy = new HubFactory();
+        busy.Settings["Hub:Jobs:MaxSeconds"] = "3";
+        busy.Settings["Hub:Jobs:WorkerEnvironment:DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location;
+        busy.Settings[$"Hub:Jobs:WorkerEnvironment:{StartupHook.DelayVariable}"] = "5000";
+        var member = busy.Session();
+        await member.SignUp("jobs.slowstart@example.vn", "Lý Thường Kiệt", Password);
+        long id = await Submit(member, new() { ["Kind"] = "circuit", ["Source"] = Bell, ["Shots"] = "100", ["Seed"] = "3" });
+        var job = await WaitFor(busy, id, JobState.Succeeded);
+        Assert.True((job.FinishedAt!.Value - job.StartedAt!.Value).TotalSeconds >= 5, "the worker's start was not slowed: the test proves nothing");
+
+        using var stuck = new HubFactory();
+        stuck.Settings["Hub:Jobs:StartSeconds"] = "2";
+        stuck.Settings["Hub:Jobs:WorkerEnvironment:DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location;
+        stuck.Settings[$"Hub:Jobs:WorkerEnvironment:{StartupHook.DelayVariable}"] = "60000";
+        var another = stuck.Session();
+        await another.SignUp("jobs.stuck@example.vn", "Lý Công Uẩn", Password);
+        long never = await Submit(another, new() { ["Kind"] = "circuit", ["Source"] = Bell, ["Shots"] = "100" });
+        var stopped = await WaitFor(stuck, never, JobState.Failed);
+        Assert.Contains("did not start within 2 s", stopped.Message);
+    }
+
+    [Fact]
     public async Task AJobPastItsMemoryLimit_IsStopped_WithTheReason()
     {
         using var small = new HubFactory();

@@ -8,7 +8,9 @@ namespace VnQuantum.Hub.Jobs;
 
 /// <summary>
 /// Runs queued jobs in worker processes, one process per job, so that a job's time and memory can be limited and a
-/// job stopped: the process is killed when it passes its time limit, when its resident memory passes the memory limit
+/// job stopped: the process is killed when it passes its time limit (counted from the moment the worker has loaded
+/// its job and starts computing, so that a slow process start on a busy node costs the job nothing; a worker that
+/// does not get that far within <see cref="JobLimits.StartSeconds"/> is stopped too), when its resident memory passes the memory limit
 /// (the managed heap is capped as well, with DOTNET_GCHeapHardLimit), or when its owner cancels it. Jobs are claimed
 /// with a conditional update, so several hub nodes can share one PostgreSQL queue; a node that restarts puts its own
 /// interrupted jobs back in the queue.
@@ -16,7 +18,7 @@ namespace VnQuantum.Hub.Jobs;
 public sealed class JobDispatcher(IServiceScopeFactory scopes, IOptions<JobLimits> options, HubStorage storage, IConfiguration configuration, ILogger<JobDispatcher> logger) : BackgroundService
 {
     private readonly JobLimits _limits = options.Value;
-    private readonly Dictionary<long, (Process Process, Stopwatch Clock)> _running = [];
+    private readonly Dictionary<long, WorkerRun> _running = [];
     private readonly string _node = configuration["Hub:NodeName"] ?? Environment.MachineName;
 
     public string Node => _node;
@@ -94,9 +96,13 @@ public sealed class JobDispatcher(IServiceScopeFactory scopes, IOptions<JobLimit
                 // A worker that wrote its result has already moved the job on; one that died did not.
                 stop = $"The worker stopped unexpectedly (exit code {run.Process.ExitCode}).";
             }
-            else if (run.Clock.Elapsed.TotalSeconds > _limits.MaxSeconds)
+            else if (run.ComputingFor is { } computing && computing.TotalSeconds > _limits.MaxSeconds)
             {
                 stop = $"Time limit exceeded: stopped after {_limits.MaxSeconds} s.";
+            }
+            else if (run.ComputingFor is null && run.SinceStart.TotalSeconds > _limits.StartSeconds)
+            {
+                stop = $"The worker did not start within {_limits.StartSeconds} s.";
             }
             else if (ResidentBytes(run.Process) is var resident && resident > _limits.MaxMemoryBytes)
             {
@@ -133,7 +139,7 @@ public sealed class JobDispatcher(IServiceScopeFactory scopes, IOptions<JobLimit
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.Node, _node).SetProperty(j => j.StartedAt, now).SetProperty(j => j.Attempts, j => j.Attempts + 1), cancel);
             if (claimed == 1)
             {
-                _running[id] = (StartWorker(id), Stopwatch.StartNew());
+                _running[id] = new WorkerRun(StartWorker(id));
             }
         }
     }
@@ -148,11 +154,46 @@ public sealed class JobDispatcher(IServiceScopeFactory scopes, IOptions<JobLimit
         start.ArgumentList.Add("worker");
         start.ArgumentList.Add(id.ToString(CultureInfo.InvariantCulture));
         start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        foreach (var (name, value) in _limits.WorkerEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["Hub__Database"] = storage.Provider;
         start.Environment["ConnectionStrings__Hub"] = storage.Connection;
         start.Environment["DOTNET_GCHeapHardLimit"] = _limits.MaxMemoryBytes.ToString("X", CultureInfo.InvariantCulture);
         start.Environment["DOTNET_gcServer"] = "0";
         return Process.Start(start) ?? throw new InvalidOperationException("Could not start a job worker.");
+    }
+
+    /// <summary>
+    /// One worker process and its two clocks: since it was started, and since it said (a line on its standard output,
+    /// <see cref="JobWorker.ComputingSignal"/>) that its job is loaded and the computation begins.
+    /// </summary>
+    private sealed class WorkerRun
+    {
+        private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
+        private long _computingFrom = -1;
+
+        public WorkerRun(Process process)
+        {
+            Process = process;
+            process.OutputDataReceived += (_, line) =>
+            {
+                if (line.Data == JobWorker.ComputingSignal)
+                {
+                    Interlocked.CompareExchange(ref _computingFrom, Stopwatch.GetTimestamp(), -1);
+                }
+            };
+            process.BeginOutputReadLine();
+        }
+
+        public Process Process { get; }
+
+        public TimeSpan SinceStart => _sinceStart.Elapsed;
+
+        public TimeSpan? ComputingFor => Interlocked.Read(ref _computingFrom) is var from and >= 0 ? Stopwatch.GetElapsedTime(from) : null;
     }
 
     private static long ResidentBytes(Process process)

@@ -94,7 +94,11 @@ public sealed class JobLimits
 {
     public int MaxQubits { get; set; } = 26;
 
+    /// <summary>Seconds of computation a job may take; the worker's start-up is not counted (see <see cref="StartSeconds"/>).</summary>
     public int MaxSeconds { get; set; } = 600;
+
+    /// <summary>Seconds a worker process may take to start and load its job before it is stopped.</summary>
+    public int StartSeconds { get; set; } = 60;
 
     public int MaxMemoryMiB { get; set; } = 2048;
 
@@ -105,6 +109,12 @@ public sealed class JobLimits
 
     /// <summary>Submissions per member per minute.</summary>
     public int SubmissionsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// More environment for the worker processes (Hub:Jobs:WorkerEnvironment:NAME): runtime settings such as
+    /// DOTNET_TieredPGO, or a start-up hook. The database and the heap limit are set by the dispatcher and win.
+    /// </summary>
+    public Dictionary<string, string> WorkerEnvironment { get; set; } = [];
 
     /// <summary>How many times a job interrupted by a restart is run again before it is failed.</summary>
     public int MaxAttempts { get; set; } = 3;

@@ -10,6 +10,9 @@ namespace VnQuantum.Hub.Jobs;
 /// </summary>
 public static class JobWorker
 {
+    /// <summary>The line the worker writes when its job is loaded and the computation begins: the dispatcher's time limit counts from here.</summary>
+    public const string ComputingSignal = "computing";
+
     public static async Task<int> RunAsync(long id)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
@@ -51,6 +54,8 @@ public static class JobWorker
         string? failure = null;
         try
         {
+            await Console.Out.WriteLineAsync(ComputingSignal);
+            await Console.Out.FlushAsync();
             result = await Task.Run(() => JobKinds.Run(job.Kind, job.Input, progress));
         }
         catch (OutOfMemoryException)
