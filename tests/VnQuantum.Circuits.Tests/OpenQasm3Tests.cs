@@ -12,16 +12,8 @@ public class OpenQasm3Tests
 {
     private const string Header3 = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\n";
 
-    internal static string ExamplesFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "shared", "testdata", "openqasm3-examples")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir is null ? string.Empty : Path.Combine(dir.FullName, "shared", "testdata", "openqasm3-examples");
-    }
+    // The specification's examples (github.com/openqasm/openqasm, examples/ at 45977e1), copied beside the tests.
+    internal static string ExamplesFolder() => Path.Combine(AppContext.BaseDirectory, "testdata", "openqasm3-examples");
 
     private static Circuit Parse3(string source, IReadOnlyDictionary<string, string>? inputs = null)
     {
@@ -70,7 +62,7 @@ public class OpenQasm3Tests
     public void SpecExamples_RunOrAreRefusedWithTheirLocation(string file, string? refusal)
     {
         string folder = ExamplesFolder();
-        Assert.True(folder.Length > 0, "shared/testdata/openqasm3-examples not found");
+        Assert.True(Directory.Exists(folder), $"{folder} not found");
         string path = Path.Combine(folder, file);
         var result = QasmFrontEnd.ParseFile(path);
         if (refusal is null)
@@ -258,7 +250,12 @@ public class OpenQasm3Tests
     [InlineData("qubit[2] q; cx q[0], q[0];", 2, 13, "a qubit is used twice")]
     [InlineData("qubit q; rx q;", 2, 10, "gate 'rx' takes 1 parameter(s), 0 given")]
     [InlineData("qubit q; x q[3];", 2, 14, "index 3 is out of range")]
-    [InlineData("for int i in [0:2000000] { }", 2, 1, "more than 1,000,000 times")]
+    [InlineData("for int i in [0:20000000] { }", 2, 1, "more than 10,000,000 compile steps")]
+    [InlineData("for int i in [0:999999] {\n  for int j in [0:999999] { }\n}", 3, 3, "more than 10,000,000 compile steps")]
+    [InlineData("int n = 0;\nwhile (true) { n += 1; }", 3, 1, "more than 10,000,000 compile steps")]
+    [InlineData("break;", 2, 1, "'break' outside a loop")]
+    [InlineData("def f() { continue; }\nfor int i in [0:3] { f(); }", 2, 11, "'continue' outside a loop")]
+    [InlineData("qubit q; def f(qubit a) -> bit { bit c = measure a; if (c) { return c; } return c; } bit d = f(q);", 2, 53, "'return' inside a branch or loop on a measurement result")]
     [InlineData("def f(int k) -> int { return f(k); } int x = f(1);", 2, 30, "nest deeper than 64 levels")]
     [InlineData("qubit q; cal { anything; }", 2, 10, "'cal' (pulse-level calibration) is not supported")]
     [InlineData("qubit q;\n#pragma foo\n", 3, 1, "pragma 'foo' is not supported")]
@@ -266,9 +263,56 @@ public class OpenQasm3Tests
     {
         var error = Error3("OPENQASM 3.0;\n" + body);
         Assert.Equal("test.qasm", error.File);
-        Assert.Contains(message, error.Message);
+        Assert.True(error.Message.Contains(message, StringComparison.Ordinal), error.ToString());
         Assert.Equal(line, error.Line);
         Assert.Equal(column, error.Column);
+    }
+
+    [Fact]
+    public void BreakAndContinue_SteerCompileTimeLoops()
+    {
+        // x on q[i] for the odd i below 7: continue skips the even ones, break leaves at 7, a return inside a loop
+        // leaves the subroutine, and a million continues fit the budget (a million steps, no exception each).
+        var circuit = Parse3(Header3 + """
+            qubit[8] q;
+            def first_above(int limit) -> int { for int k in [0:100] { if (k > limit) { return k; } } return -1; }
+            for int i in [0:100] {
+              if (i % 2 == 0) { continue; }
+              if (i == first_above(6)) { break; }
+              x q[i];
+            }
+            int n = 0;
+            for int j in [1:1000000] { if (j > 0) { continue; } n += 1; }
+            if (n == 0) { x q[0]; }
+            """);
+        var state = State(circuit);
+        int expected = 0b00101011; // q[0], q[1], q[3], q[5]
+        Assert.Equal(1.0, state[expected].Magnitude, 12);
+    }
+
+    [Fact]
+    public void ACancelledCompile_StopsWithOperationCanceled()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        string endless = "OPENQASM 3.0;\nint n = 0;\nwhile (true) { n += 1; }\n";
+        Assert.Throws<OperationCanceledException>(() => OpenQasm3.Parse(endless, "test.qasm", cancel: cancel.Token));
+        Assert.Throws<OperationCanceledException>(() => QasmFrontEnd.Parse(endless, "test.qasm", cancel: cancel.Token));
+    }
+
+    [Theory]
+    [InlineData(SimulationMethod.StateVector)]
+    [InlineData(SimulationMethod.DensityMatrix)]
+    [InlineData(SimulationMethod.Stabilizer)]
+    public void ACancelledRun_StopsWithOperationCanceled(SimulationMethod method)
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var circuit = Parse3(Header3 + (method == SimulationMethod.Stabilizer
+            ? "qubit[3] q; bit[3] c; h q[0]; cx q[0], q[1]; c = measure q;"
+            : "qubit[3] q; bit[3] c; h q[0]; cx q[0], q[1]; c[0] = measure q[0]; if (c[0]) { x q[2]; } c = measure q;"));
+        Assert.Throws<OperationCanceledException>(() => CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 100, Seed = 1, Method = method, Cancellation = cancel.Token }));
+        Assert.Equal(100, CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 100, Seed = 1, Method = method }).Counts.Values.Sum());
     }
 
     [Fact]

@@ -4,21 +4,10 @@ using Xunit.Abstractions;
 
 namespace VnQuantum.Kms.Tests;
 
-/// <summary>ML-KEM-768 against the Wycheproof vectors in ../shared/testdata/wycheproof-mlkem (read in place).</summary>
+/// <summary>ML-KEM-768 against the Wycheproof vectors in testdata/wycheproof-mlkem (C2SP Wycheproof, Apache-2.0).</summary>
 public sealed class MlKemWycheproofTests(ITestOutputHelper output)
 {
-    private static string DataFile(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VnQuantum.slnx")))
-            {
-                return Path.Combine(dir.FullName, "..", "shared", "testdata", "wycheproof-mlkem", name);
-            }
-        }
-
-        throw new FileNotFoundException("the repository root (VnQuantum.slnx) was not found above the test binaries");
-    }
+    private static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "testdata", "wycheproof-mlkem", name);
 
     private static IEnumerable<JsonElement> Tests(string file)
     {

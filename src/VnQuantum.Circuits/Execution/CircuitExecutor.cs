@@ -120,7 +120,7 @@ public static class CircuitExecutor
         if (sampleFinal)
         {
             clock.Restart();
-            var measurements = EvolveOnce(compiled, channels, new StateVectorShot(state), random, options.Progress);
+            var measurements = EvolveOnce(compiled, channels, new StateVectorShot(state), random, options);
             simulationMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
             if (measurements.Count > 0 && circuit.ClbitCount > 0)
@@ -175,7 +175,7 @@ public static class CircuitExecutor
         clock.Restart();
         if (sampleFinal)
         {
-            var measurements = EvolveOnce(compiled, channels, new DensityMatrixShot(rho), random, options.Progress);
+            var measurements = EvolveOnce(compiled, channels, new DensityMatrixShot(rho), random, options);
 
             simulationMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
@@ -217,7 +217,7 @@ public static class CircuitExecutor
         {
             note = "Pauli-frame sampler";
             var sampler = new PauliFrameSampler(program, random.NextUInt64());
-            var bits = sampler.Sample(options.Shots, options.Threads, options.Progress);
+            var bits = sampler.Sample(options.Shots, options.Threads, options.Progress, options.Cancellation);
             for (int s = 0; s < options.Shots && circuit.ClbitCount > 0; s++)
             {
                 CliffordLowering.ToClbits(lowered.ClbitRecords, r => bits[s, r], clbits);
@@ -239,7 +239,7 @@ public static class CircuitExecutor
                 CliffordLowering.ToClbits(lowered.ClbitRecords, r => records[r], clbits);
                 string key = CountsKey(circuit, clbits);
                 counts[key] = counts.GetValueOrDefault(key) + 1;
-                ReportEvery(options.Progress, s, options.Shots);
+                ReportEvery(options, s, options.Shots);
             }
         }
 
@@ -263,7 +263,7 @@ public static class CircuitExecutor
                 counts[key] = counts.GetValueOrDefault(key) + 1;
             }
 
-            ReportEvery(options.Progress, shot, shots);
+            ReportEvery(options, shot, shots);
         }
     }
 
@@ -271,7 +271,7 @@ public static class CircuitExecutor
     /// Applies every operation but the (terminal) measurements once, with each channel after its gate and before its
     /// measurement, and returns the measurements, whose shots are then sampled from the final state.
     /// </summary>
-    private static List<MeasureOperation> EvolveOnce(List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, SeededRandom random, IProgress<double>? progress)
+    private static List<MeasureOperation> EvolveOnce(List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, SeededRandom random, ExecutionOptions options)
     {
         var measurements = new List<MeasureOperation>();
         for (int i = 0; i < compiled.Count; i++)
@@ -290,7 +290,7 @@ public static class CircuitExecutor
                 state.ApplyChannel(channel, qubits, random);
             }
 
-            ReportEvery(progress, i, compiled.Count);
+            ReportEvery(options, i, compiled.Count);
         }
 
         return measurements;
@@ -357,9 +357,11 @@ public static class CircuitExecutor
         return key.ToString();
     }
 
-    private static void ReportEvery(IProgress<double>? progress, int done, int total)
+    // Called after each operation or shot: the cancellation check is one volatile read, the report rarer.
+    private static void ReportEvery(ExecutionOptions options, int done, int total)
     {
-        if (progress is not null && done % Math.Max(1, total / 200) == 0)
+        options.Cancellation.ThrowIfCancellationRequested();
+        if (options.Progress is { } progress && done % Math.Max(1, total / 200) == 0)
         {
             progress.Report((double)done / total);
         }

@@ -58,6 +58,12 @@ public sealed record ExecutionOptions
     /// <summary>Receives the fraction done (0 to 1) now and then during long runs.</summary>
     public IProgress<double>? Progress { get; init; }
 
+    /// <summary>
+    /// Stops the run (with <see cref="OperationCanceledException"/>): checked after every operation of a single
+    /// evolution, every shot, and every batch of the Pauli-frame sampler. <value>Default none.</value>
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
     internal void Validate()
     {
         if (Shots < 0)

@@ -5,17 +5,22 @@ namespace VnQuantum.Circuits.OpenQasm;
 
 /// <summary>
 /// OpenQASM 3 in: the subset real programs use (see docs/openqasm3.md). <see cref="Parse"/> never throws on bad
-/// input; what the subset does not run is refused with its file:line:col.
+/// input; what the subset does not run is refused with its file:line:col, and so is a program whose compile would take
+/// more than <see cref="MaxCompileSteps"/> steps. Only a cancellation (<see cref="OperationCanceledException"/>) escapes.
 /// </summary>
 public static class OpenQasm3
 {
+    /// <summary>Statements run plus loop iterations, over the whole compile (nested loops multiply).</summary>
+    public const long MaxCompileSteps = Qasm3Compiler.MaxSteps;
+
     /// <param name="inputs">Values of the program's <c>input</c> declarations, by name (text, as given on the command line).</param>
-    public static QasmParseResult Parse(string source, string fileName = "<input>", IReadOnlyDictionary<string, string>? inputs = null)
+    /// <param name="cancel">Checked as the compile runs: a caller's deadline stops a long compile.</param>
+    public static QasmParseResult Parse(string source, string fileName = "<input>", IReadOnlyDictionary<string, string>? inputs = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         try
         {
-            return QasmParseResult.Success(Qasm3Compiler.Compile(Qasm3Parser.Parse(source, fileName), fileName, inputs));
+            return QasmParseResult.Success(Qasm3Compiler.Compile(Qasm3Parser.Parse(source, fileName), fileName, inputs, cancel));
         }
         catch (QasmException e)
         {
@@ -47,12 +52,13 @@ public static partial class QasmFrontEnd
         return Qasm3Hint().IsMatch(source) ? 3 : 2;
     }
 
-    public static QasmParseResult Parse(string source, string fileName = "<input>", IReadOnlyDictionary<string, string>? inputs = null)
+    /// <param name="cancel">Stops an OpenQASM 3 compile (OpenQASM 2 has no loops: its work is bounded by its operation cap).</param>
+    public static QasmParseResult Parse(string source, string fileName = "<input>", IReadOnlyDictionary<string, string>? inputs = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (DetectVersion(source) == 3)
         {
-            return OpenQasm3.Parse(source, fileName, inputs);
+            return OpenQasm3.Parse(source, fileName, inputs, cancel);
         }
 
         if (inputs is { Count: > 0 })

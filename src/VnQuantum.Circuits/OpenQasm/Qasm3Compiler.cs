@@ -17,7 +17,13 @@ internal sealed class Qasm3Compiler
 {
     private const int MaxOperations = 10_000_000;
     private const int MaxInlineDepth = 64;
-    private const int MaxUnrolledIterations = 1_000_000;
+
+    /// <summary>
+    /// The compile's whole budget: every statement run and every loop iteration is a step, nested loops and inlined
+    /// subroutines included, so that no program (two nested loops of a million, say) can keep the compiler busy for
+    /// longer than about a second.
+    /// </summary>
+    public const long MaxSteps = 10_000_000;
     private const int MaxModifiedGateQubits = 5;
 
     private readonly Dictionary<string, string> _inputs;
@@ -34,19 +40,24 @@ internal sealed class Qasm3Compiler
     private int _clbits;
     private int _scratch;
     private int _operationCount;
+    private long _steps;
+    private int _loopDepth;
+    private object? _returnValue;
+    private readonly CancellationToken _cancel;
     private int _inlineDepth;
     private int _runtimeBranchDepth;
 
-    private Qasm3Compiler(string file, IReadOnlyDictionary<string, string>? inputs)
+    private Qasm3Compiler(string file, IReadOnlyDictionary<string, string>? inputs, CancellationToken cancel)
     {
         _file = file;
+        _cancel = cancel;
         _inputs = inputs is null ? [] : new Dictionary<string, string>(inputs, StringComparer.Ordinal);
         _emit.Push([]);
     }
 
-    public static Circuit Compile(ImmutableArray<Stmt> program, string file, IReadOnlyDictionary<string, string>? inputs)
+    public static Circuit Compile(ImmutableArray<Stmt> program, string file, IReadOnlyDictionary<string, string>? inputs, CancellationToken cancel = default)
     {
-        var compiler = new Qasm3Compiler(file, inputs);
+        var compiler = new Qasm3Compiler(file, inputs, cancel);
         compiler.Statements(program);
         foreach (string name in compiler._inputs.Keys)
         {
@@ -121,14 +132,29 @@ internal sealed class Qasm3Compiler
     /// <summary>Bits whose value is known only at run time (measured, or copied from measured bits).</summary>
     private sealed record RuntimeBits(int[] Clbits);
 
-    private sealed class ReturnSignal(object? value) : Exception
+    /// <summary>
+    /// How a statement ends: on to the next one, or out of its loop or subroutine. A value, not an exception, so that
+    /// a loop that continues a million times costs a million steps and nothing more.
+    /// </summary>
+    private enum Flow
     {
-        public object? Value { get; } = value;
+        Next,
+        Break,
+        Continue,
+        Return,
     }
 
-    private sealed class LoopSignal(bool isBreak) : Exception
+    private void Step(Token at)
     {
-        public bool IsBreak { get; } = isBreak;
+        if (++_steps > MaxSteps)
+        {
+            throw Error(at, $"the program takes more than {MaxSteps:N0} compile steps (statements run and loop iterations, nested loops multiplied)");
+        }
+
+        if ((_steps & 4095) == 0)
+        {
+            _cancel.ThrowIfCancellationRequested();
+        }
     }
 
     private QasmException Error(Token at, string message) => new(new QasmDiagnostic(_file, at.Line, at.Column, message));
@@ -147,16 +173,23 @@ internal sealed class Qasm3Compiler
         }
     }
 
-    private void Statements(IEnumerable<Stmt> statements)
+    private Flow Statements(IEnumerable<Stmt> statements)
     {
         foreach (var s in statements)
         {
-            Statement(s);
+            var flow = Statement(s);
+            if (flow != Flow.Next)
+            {
+                return flow;
+            }
         }
+
+        return Flow.Next;
     }
 
-    private void Statement(Stmt s)
+    private Flow Statement(Stmt s)
     {
+        Step(s.At);
         switch (s)
         {
             case IncludeStmt include:
@@ -214,31 +247,29 @@ internal sealed class Qasm3Compiler
                 }
 
             case IfStmt i:
-                If(i);
-                break;
+                return If(i);
             case ForStmt f:
-                For(f);
-                break;
+                return For(f);
             case WhileStmt w:
-                While(w);
-                break;
+                return While(w);
             case BlockStmt block:
-                InScope(() => Statements(block.Body));
-                break;
+                return InScope(() => Statements(block.Body));
             case BoxStmt box:
-                InScope(() => Statements(box.Body));
-                break;
+                return InScope(() => Statements(box.Body));
             case ReturnStmt ret:
                 if (_inlineDepth == 0)
                 {
                     throw Error(ret.At, "'return' outside a subroutine");
                 }
 
-                throw new ReturnSignal(ret.Value is null ? null : ret.Value is MeasureExpr me ? me : Eval(ret.Value));
+                _returnValue = ret.Value is null ? null : ret.Value is MeasureExpr me ? me : Eval(ret.Value);
+                return Flow.Return;
             case BreakStmt br:
-                throw _runtimeBranchDepth > 0 ? Error(br.At, "'break' inside a loop or branch on a measurement result is not supported") : new LoopSignal(true);
+                return _runtimeBranchDepth > 0 ? throw Error(br.At, "'break' inside a loop or branch on a measurement result is not supported")
+                    : _loopDepth == 0 ? throw Error(br.At, "'break' outside a loop") : Flow.Break;
             case ContinueStmt co:
-                throw _runtimeBranchDepth > 0 ? Error(co.At, "'continue' inside a loop or branch on a measurement result is not supported") : new LoopSignal(false);
+                return _runtimeBranchDepth > 0 ? throw Error(co.At, "'continue' inside a loop or branch on a measurement result is not supported")
+                    : _loopDepth == 0 ? throw Error(co.At, "'continue' outside a loop") : Flow.Continue;
             case EndStmt end:
                 throw Error(end.At, "'end' is not supported");
             case ExprStmt e:
@@ -261,15 +292,17 @@ internal sealed class Qasm3Compiler
             default:
                 throw Error(s.At, $"this statement is not supported");
         }
+
+        return Flow.Next;
     }
 
-    private void InScope(Action action)
+    private Flow InScope(Func<Flow> action)
     {
         var saved = _scope;
         _scope = new Scope(saved);
         try
         {
-            action();
+            return action();
         }
         finally
         {
@@ -1065,19 +1098,18 @@ internal sealed class Qasm3Compiler
 
     // ---- Control flow ----------------------------------------------------------------------------------------------
 
-    private void If(IfStmt i)
+    private Flow If(IfStmt i)
     {
         object test = Eval(i.Condition);
         if (test is not RuntimeBits)
         {
             bool taken = ToBool(i.Condition.At, test);
-            InScope(() => Statements(taken ? i.Then : i.Else ?? ImmutableArray<Stmt>.Empty));
-            return;
+            return InScope(() => Statements(taken ? i.Then : i.Else ?? ImmutableArray<Stmt>.Empty));
         }
 
         var condition = Condition(i.Condition);
-        var then = Collect(() => InScope(() => Statements(i.Then)));
-        var orElse = i.Else is { } e ? Collect(() => InScope(() => Statements(e))) : [];
+        var then = Collect(i.At, () => InScope(() => Statements(i.Then)));
+        var orElse = i.Else is { } e ? Collect(i.At, () => InScope(() => Statements(e))) : [];
         ForgetKnownBits();
 
         // The OpenQASM 2 form (if (c == v) gate) when it fits, so both front ends give the same circuit.
@@ -1089,10 +1121,11 @@ internal sealed class Qasm3Compiler
                 Emit(i.At, WithCondition(op, new Ir.Condition(register, compare.Value)));
             }
 
-            return;
+            return Flow.Next;
         }
 
         Emit(i.At, new IfElseOperation(condition, then, orElse));
+        return Flow.Next;
     }
 
     private static Operation WithCondition(Operation op, Ir.Condition condition) => op switch
@@ -1128,7 +1161,7 @@ internal sealed class Qasm3Compiler
         return null;
     }
 
-    private void For(ForStmt f)
+    private Flow For(ForStmt f)
     {
         IEnumerable<object> values = f.Iterable switch
         {
@@ -1137,32 +1170,36 @@ internal sealed class Qasm3Compiler
             _ => Eval(f.Iterable) is RuntimeBits ? throw Error(f.Iterable.At, "iterating over bits known only at run time is not supported")
                 : throw Error(f.Iterable.At, "a for loop runs over a range [a:b], [a:step:b] or a set {…}"),
         };
-        int iterations = 0;
-        foreach (var value in values)
+        _loopDepth++;
+        try
         {
-            if (++iterations > MaxUnrolledIterations)
+            foreach (var value in values)
             {
-                throw Error(f.At, $"the loop runs more than {MaxUnrolledIterations:N0} times");
-            }
-
-            var saved = _scope;
-            _scope = new Scope(saved);
-            _scope.Declare(f.Variable, new ValueSymbol(value, f.Type ?? new TypeRef(f.At, "int", null), isConst: false));
-            try
-            {
-                Statements(f.Body);
-            }
-            catch (LoopSignal signal)
-            {
-                if (signal.IsBreak)
+                Step(f.At);
+                var saved = _scope;
+                _scope = new Scope(saved);
+                _scope.Declare(f.Variable, new ValueSymbol(value, f.Type ?? new TypeRef(f.At, "int", null), isConst: false));
+                Flow flow;
+                try
                 {
-                    break;
+                    flow = Statements(f.Body);
+                }
+                finally
+                {
+                    _scope = saved;
+                }
+
+                if (flow is Flow.Break or Flow.Return)
+                {
+                    return flow == Flow.Return ? Flow.Return : Flow.Next;
                 }
             }
-            finally
-            {
-                _scope = saved;
-            }
+
+            return Flow.Next;
+        }
+        finally
+        {
+            _loopDepth--;
         }
     }
 
@@ -1187,54 +1224,61 @@ internal sealed class Qasm3Compiler
         }
     }
 
-    private void While(WhileStmt w)
+    private Flow While(WhileStmt w)
     {
-        int iterations = 0;
+        _loopDepth++;
+        try
+        {
+            return WhileLoop(w);
+        }
+        finally
+        {
+            _loopDepth--;
+        }
+    }
+
+    private Flow WhileLoop(WhileStmt w)
+    {
         while (true)
         {
+            Step(w.At);
             object test = Eval(w.Condition);
             if (test is RuntimeBits)
             {
                 // From here on the loop depends on measurements: the executor runs it each shot.
                 ForgetKnownBits();
                 var condition = Condition(w.Condition);
-                var body = Collect(() => InScope(() => Statements(w.Body)));
+                var body = Collect(w.At, () => InScope(() => Statements(w.Body)));
                 ForgetKnownBits();
                 Emit(w.At, new WhileOperation(condition, body));
-                return;
+                return Flow.Next;
             }
 
             if (!ToBool(w.Condition.At, test))
             {
-                return;
+                return Flow.Next;
             }
 
-            if (++iterations > MaxUnrolledIterations)
+            var flow = InScope(() => Statements(w.Body));
+            if (flow is Flow.Break or Flow.Return)
             {
-                throw Error(w.At, $"the loop runs more than {MaxUnrolledIterations:N0} times");
-            }
-
-            try
-            {
-                InScope(() => Statements(w.Body));
-            }
-            catch (LoopSignal signal)
-            {
-                if (signal.IsBreak)
-                {
-                    return;
-                }
+                return flow == Flow.Return ? Flow.Return : Flow.Next;
             }
         }
     }
 
-    private ImmutableArray<Operation> Collect(Action action)
+    /// <summary>The operations of a branch or loop body that runs at run time, on measured bits.</summary>
+    private ImmutableArray<Operation> Collect(Token at, Func<Flow> body)
     {
         _emit.Push([]);
         _runtimeBranchDepth++;
         try
         {
-            action();
+            if (body() == Flow.Return)
+            {
+                throw Error(at, "'return' inside a branch or loop on a measurement result is not supported");
+            }
+
             return [.. _emit.Peek()];
         }
         finally
@@ -1353,20 +1397,21 @@ internal sealed class Qasm3Compiler
         }
 
         var saved = _scope;
+        int savedLoops = _loopDepth;
         _scope = scope;
+
+        // A subroutine's body is outside the caller's loops: a 'break' there is an error, not the caller's break.
+        _loopDepth = 0;
         try
         {
-            Statements(definition.Body);
-            if (definition.Returns is not null)
+            if (Statements(definition.Body) != Flow.Return)
             {
-                throw Error(definition.At, $"subroutine '{definition.Name}' ends without 'return'");
+                return definition.Returns is null ? null : throw Error(definition.At, $"subroutine '{definition.Name}' ends without 'return'");
             }
 
-            return null;
-        }
-        catch (ReturnSignal signal)
-        {
-            if (signal.Value is MeasureExpr measure)
+            object? value = _returnValue;
+            _returnValue = null;
+            if (value is MeasureExpr measure)
             {
                 var qubits = Qubits(measure.Operand);
                 var bits = destination ?? AllocateScratch(qubits.Length);
@@ -1374,16 +1419,17 @@ internal sealed class Qasm3Compiler
                 return new RuntimeBits(bits);
             }
 
-            if (destination is not null && signal.Value is not null)
+            if (destination is not null && value is not null)
             {
-                StoreBits(call.At, destination, signal.Value);
+                StoreBits(call.At, destination, value);
             }
 
-            return signal.Value;
+            return value;
         }
         finally
         {
             _scope = saved;
+            _loopDepth = savedLoops;
             _inlineDepth--;
         }
     }

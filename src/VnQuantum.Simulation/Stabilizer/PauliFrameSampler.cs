@@ -42,14 +42,14 @@ public sealed class PauliFrameSampler
 
     /// <summary>
     /// Samples <paramref name="shots"/> shots of every measurement record (column r = record r).
-    /// <paramref name="threads"/> ≤ 0 means one per processor.
+    /// <paramref name="threads"/> ≤ 0 means one per processor; <paramref name="cancel"/> is checked between batches.
     /// </summary>
-    public SampleTable Sample(int shots, int threads = 0, IProgress<double>? progress = null)
+    public SampleTable Sample(int shots, int threads = 0, IProgress<double>? progress = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shots);
         int records = _program.RecordCount;
         var table = new SampleTable(shots, records);
-        RunBatches(shots, threads, progress, (batch, first) =>
+        RunBatches(shots, threads, progress, cancel, (batch, first) =>
         {
             for (int r = 0; r < records; r++)
             {
@@ -69,7 +69,7 @@ public sealed class PauliFrameSampler
         var detectors = _program.Detectors;
         var observables = _program.Observables;
         var table = new SampleTable(shots, detectors.Length + observables.Length);
-        RunBatches(shots, threads, null, (batch, first) =>
+        RunBatches(shots, threads, null, CancellationToken.None, (batch, first) =>
         {
             Span<ulong> parity = stackalloc ulong[BatchShots / 64];
             for (int k = 0; k < detectors.Length + observables.Length; k++)
@@ -82,11 +82,11 @@ public sealed class PauliFrameSampler
     }
 
     /// <summary>Runs the batches in parallel; each batch's results go to disjoint words of the table, so no lock is needed.</summary>
-    private void RunBatches(int shots, int threads, IProgress<double>? progress, Action<Batch, int> collect)
+    private void RunBatches(int shots, int threads, IProgress<double>? progress, CancellationToken cancel, Action<Batch, int> collect)
     {
         int batches = (shots + BatchShots - 1) / BatchShots;
         int done = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads, CancellationToken = cancel };
         Parallel.For(0, batches, options, () => new Batch(_program.QubitCount, _program.RecordCount), (b, _, batch) =>
         {
             batch.Run(_program, _reference, new SeededRandom(BatchSeed(Seed, b)));
