@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using VnQuantum.Kms;
 using VnQuantum.Kms.Host;
 using VnQuantum.Kms.KeySources;
-using Microsoft.Extensions.Logging;
 using VnQuantum.Qkd.Links;
 
 namespace VnQuantum.Cli.Commands;
