@@ -9,6 +9,7 @@ using VnQuantum.Hub.Data;
 using VnQuantum.Hub.Events;
 using VnQuantum.Hub.Jobs;
 using VnQuantum.Hub.Learning;
+using VnQuantum.Hub.Tools;
 
 // A job worker process: runs one background job and exits (JobDispatcher starts it).
 if (args is ["worker", var jobId])
@@ -42,13 +43,26 @@ builder.Services.Configure<VnQuantum.Hub.Kms.KmsWatchOptions>(builder.Configurat
 builder.Services.AddSingleton<VnQuantum.Hub.Kms.KmsMonitor>();
 builder.Services.AddMemoryCache();
 
-// Job submissions per member per minute; reading pages is not limited.
+// Tool pages compute in the request: a wall-clock limit and a rate per client (Hub:Tools). Job submissions per member
+// per minute. Reading other pages is not limited.
+var toolLimits = builder.Configuration.GetSection("Hub:Tools").Get<ToolLimits>() ?? new ToolLimits();
+builder.Services.AddSingleton(toolLimits);
+ToolLimits.Add(builder.Services, toolLimits);
 builder.Services.AddRateLimiter(options =>
 {
     options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+
+    // Said in the visitor's language, with when to try again (a fixed one-minute window).
+    options.OnRejected = async (context, cancel) =>
+    {
+        context.HttpContext.Response.Headers.RetryAfter = "60";
+        context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+        var text = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<VnQuantum.Hub.SharedResource>>();
+        await context.HttpContext.Response.WriteAsync(text["tools.ratelimited"].Value, cancel);
+    };
     options.AddPolicy("jobs", context =>
         HttpMethods.IsPost(context.Request.Method)
-            ? RateLimitPartition.GetFixedWindowLimiter(context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous", _ => new FixedWindowRateLimiterOptions
+            ? RateLimitPartition.GetFixedWindowLimiter(ToolLimits.Client(context), _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = builder.Configuration.GetValue("Hub:Jobs:SubmissionsPerMinute", new JobLimits().SubmissionsPerMinute),
                 Window = TimeSpan.FromMinutes(1),
@@ -140,6 +154,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseRequestTimeouts();
 app.MapRazorPages();
 
 // iCalendar: one event, or every event as a feed a calendar application subscribes to.

@@ -70,7 +70,8 @@ public static class Planner
 {
     private const double HopCharge = 1e-7;
 
-    public static NetworkPlan Plan(Topology topology, double[] capacities, PlanOptions? options = null)
+    /// <param name="cancel">Interrupts the LP (a web request's deadline): the solver stops and this throws <see cref="OperationCanceledException"/>.</param>
+    public static NetworkPlan Plan(Topology topology, double[] capacities, PlanOptions? options = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(capacities);
@@ -78,20 +79,28 @@ public static class Planner
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (!options.NodeDisjoint)
         {
-            var plan = SolveFlow(topology, capacities);
+            var plan = SolveFlow(topology, capacities, cancel);
             return plan with { Elapsed = clock.Elapsed };
         }
 
-        var unrestricted = SolveFlow(topology, capacities);
-        var disjoint = SolveDisjoint(topology, capacities);
+        var unrestricted = SolveFlow(topology, capacities, cancel);
+        var disjoint = SolveDisjoint(topology, capacities, cancel);
         return disjoint with { UpperBound = unrestricted.Objective, Elapsed = clock.Elapsed };
     }
 
-    private static NetworkPlan SolveFlow(Topology topology, double[] capacities)
+    // GLOP polls an interrupt flag between iterations; the token sets it, so a deadline stops a long solve, not only the next one.
+    private static CancellationTokenRegistration Interruptible(Solver solver, CancellationToken cancel)
+    {
+        cancel.ThrowIfCancellationRequested();
+        return cancel.Register(() => solver.InterruptSolve());
+    }
+
+    private static NetworkPlan SolveFlow(Topology topology, double[] capacities, CancellationToken cancel)
     {
         int nodes = topology.Nodes.Length;
         var demands = topology.Demands;
         using var solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools' GLOP solver is not available");
+        using var interrupt = Interruptible(solver, cancel);
         var sources = demands.Select(d => topology.IndexOf(d.From)).Distinct().ToArray();
         var arcs = Arcs(topology, capacities);
         var flow = new Variable[sources.Length, arcs.Count];
@@ -201,6 +210,7 @@ public static class Planner
 
             objective.SetMaximization();
             var passStatus = solver.Solve();
+            cancel.ThrowIfCancellationRequested();
             if (passStatus is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE))
             {
                 throw new InvalidOperationException($"the routing LP ended with status {passStatus}");
@@ -245,7 +255,7 @@ public static class Planner
         return new NetworkPlan(topology, plans.ToImmutable(), links, achieved, "multi-commodity flow LP (OR-Tools GLOP)", null, TimeSpan.Zero);
     }
 
-    private static NetworkPlan SolveDisjoint(Topology topology, double[] capacities)
+    private static NetworkPlan SolveDisjoint(Topology topology, double[] capacities, CancellationToken cancel)
     {
         var demands = topology.Demands;
         var routes = demands.Select(d => Paths.ShortestDisjointPair(topology, capacities, d.From, d.To)).ToArray();
@@ -274,7 +284,12 @@ public static class Planner
         }
 
         objective.SetMaximization();
-        solver.Solve();
+        using (Interruptible(solver, cancel))
+        {
+            solver.Solve();
+        }
+
+        cancel.ThrowIfCancellationRequested();
         var plans = ImmutableArray.CreateBuilder<DemandPlan>();
         for (int d = 0; d < demands.Length; d++)
         {

@@ -316,6 +316,18 @@ public class OpenQasm3Tests
     }
 
     [Fact]
+    public void ACancellation_StopsInsideAShot_NotOnlyBetweenShots()
+    {
+        // One shot whose run-time while loop never ends: without a check per operation the run would go on to the
+        // loop's own limit (a CircuitExecutionException) before the cancellation is looked at.
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var circuit = Parse3(Header3 + "qubit[1] q; bit[1] c; c[0] = measure q[0]; while (c[0] == false) { rx(0.0) q[0]; c[0] = measure q[0]; }");
+        Assert.Throws<OperationCanceledException>(() => CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 1, Seed = 1, Method = SimulationMethod.StateVector, Cancellation = cancel.Token }));
+        Assert.Throws<CircuitExecutionException>(() => CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 1, Seed = 1, Method = SimulationMethod.StateVector }));
+    }
+
+    [Fact]
     public void VersionDetection_FollowsTheHeader()
     {
         Assert.Equal(3, QasmFrontEnd.DetectVersion("// x\nOPENQASM 3;\n"));

@@ -47,7 +47,7 @@ public sealed class HubBrowser : IAsyncLifetime
         }
 
         // A port of its own (127.0.0.1:0): never 5000, where a developer's hub or another test run may be listening.
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}").UseSetting("Hub:AdminPasswordFile", _file + ".admin").UseUrls("http://127.0.0.1:0"));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}").UseSetting("Hub:AdminPasswordFile", _file + ".admin").UseSetting("Hub:Tools:RequestsPerMinute", "100000").UseUrls("http://127.0.0.1:0"));
         _factory.UseKestrel();
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');

@@ -47,6 +47,9 @@ public class HubFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Hub:AdminPasswordFile", _file + ".admin");
+
+        // Many tests share one hub and one client address: the tool pages' rate limit is tested where it is set low.
+        builder.UseSetting("Hub:Tools:RequestsPerMinute", "100000");
         Configure(builder);
         foreach (var (key, value) in Settings)
         {

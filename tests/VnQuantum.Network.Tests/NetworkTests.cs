@@ -96,6 +96,17 @@ public class NetworkTests
         Assert.Equal(0.5, plan.Links[0].Utilisation, 6);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ACancelledPlan_StopsWithOperationCanceled(bool disjoint)
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.Throws<OperationCanceledException>(() => Planner.Plan(Ring(), [10, 10, 10, 10], new PlanOptions(disjoint), cancel.Token));
+        Assert.Single(Planner.Plan(Ring(), [10, 10, 10, 10], new PlanOptions(disjoint)).Demands);
+    }
+
     [Fact]
     public void Line_ASiteThatDoesNotRelay_CarriesNothing()
     {

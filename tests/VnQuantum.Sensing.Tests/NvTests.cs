@@ -180,4 +180,14 @@ public class AcMagnetometryTests
         Assert.True(best.Sensitivity < echo / 2, $"{best.Sensitivity} vs echo {echo}");
         Assert.InRange(best.Decay, 0.05, 1);
     }
+
+    [Fact]
+    public void ACancelledEvaluation_StopsTheOptimiser()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var request = new VnQuantum.Sensing.Design.NvRequest("ramsey", T2StarSeconds: 1e-6);
+        Assert.Throws<OperationCanceledException>(() => VnQuantum.Sensing.Design.SensorEvaluation.Nv(request, cancel.Token));
+        Assert.True(VnQuantum.Sensing.Design.SensorEvaluation.Nv(request).Quantities.Count > 0);
+    }
 }

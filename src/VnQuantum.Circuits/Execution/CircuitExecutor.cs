@@ -251,7 +251,7 @@ public static class CircuitExecutor
     {
         var clbits = new bool[circuit.ClbitCount];
         int shots = Math.Max(options.Shots, 1);
-        var interpreter = new ShotInterpreter(circuit, noise);
+        var interpreter = new ShotInterpreter(circuit, noise, options.Cancellation);
         for (int shot = 0; shot < shots; shot++)
         {
             state.Restart();

@@ -27,7 +27,7 @@ internal interface IShotState
 /// (after a gate, before a measurement), readout errors, and OpenQASM 3's run-time if/else, while and bit stores.
 /// Nested blocks are compiled once and cached.
 /// </summary>
-internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise)
+internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise, CancellationToken cancel = default)
 {
     private readonly Dictionary<Operation, (CompiledOperation Op, (KrausChannel Channel, int[] Qubits)[] Channels)> _nested = new(ReferenceEqualityComparer.Instance);
 
@@ -56,6 +56,8 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise)
 
     private void Step(CompiledOperation op, (KrausChannel Channel, int[] Qubits)[] channels, IShotState state, bool[] clbits, SeededRandom random)
     {
+        // Per operation, not per shot: one shot of a wide circuit with a long loop can take seconds.
+        cancel.ThrowIfCancellationRequested();
         var source = op.Source;
         if (source.Condition is { } condition && !Holds(condition, clbits))
         {

@@ -34,14 +34,15 @@ public static class JobKinds
     public static long EstimateBytes(int qubits) => (16L << Math.Min(qubits, 40)) + (96L << 20);
 
     /// <summary>A problem with the input that makes queuing pointless (a parse error, too many qubits), or null.</summary>
-    public static string? Admit(string kind, string input, JobLimits limits)
+    /// <param name="cancel">Stops the admission's compile (the submitting request's deadline).</param>
+    public static string? Admit(string kind, string input, JobLimits limits, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(limits);
         switch (kind)
         {
             case Circuit:
                 var job = JsonSerializer.Deserialize<CircuitJob>(input, Json)!;
-                var parsed = QasmFrontEnd.Parse(job.Source, "job.qasm");
+                var parsed = QasmFrontEnd.Parse(job.Source, "job.qasm", cancel: cancel);
                 if (parsed.Circuit is not { } circuit)
                 {
                     return parsed.Error!.ToString();

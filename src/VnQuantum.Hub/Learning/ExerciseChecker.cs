@@ -21,14 +21,15 @@ public static class ExerciseChecker
     public const int MaxQubits = 12;
 
     /// <summary>Checks <paramref name="answer"/>; the feedback comes from <paramref name="text"/>, in the current UI culture.</summary>
-    public static CheckResult Check(Exercise exercise, string? answer, IStringLocalizer text, ulong seed = 2026)
+    /// <param name="cancel">Stops a circuit answer's compile and run (the page's deadline); throws <see cref="OperationCanceledException"/>.</param>
+    public static CheckResult Check(Exercise exercise, string? answer, IStringLocalizer text, ulong seed = 2026, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(exercise);
         ArgumentNullException.ThrowIfNull(text);
         answer ??= string.Empty;
         return exercise.Kind switch
         {
-            "circuit" => CheckCircuit(exercise, answer, text, seed),
+            "circuit" => CheckCircuit(exercise, answer, text, seed, cancel),
             "keyrate" => CheckNumber(answer, DecoyStateBb84.OptimalInfiniteDecoy(Link(exercise.Link)(exercise.DistanceKm ?? 0)).Rate, exercise.Tolerance, text["learn.unit.bitsperpulse"], text),
 
             // The phase QFI of N unentangled spins per shot (t = 1, no dephasing) is N: Δφ = 1/√F.
@@ -45,9 +46,9 @@ public static class ExerciseChecker
         _ => throw new InvalidDataException($"unknown link preset '{name}' (gys, lim2014, snspd)"),
     };
 
-    private static CheckResult CheckCircuit(Exercise exercise, string source, IStringLocalizer text, ulong seed)
+    private static CheckResult CheckCircuit(Exercise exercise, string source, IStringLocalizer text, ulong seed, CancellationToken cancel)
     {
-        var parsed = QasmFrontEnd.Parse(source, "exercise.qasm");
+        var parsed = QasmFrontEnd.Parse(source, "exercise.qasm", cancel: cancel);
         if (parsed.Circuit is not { } circuit)
         {
             return new(false, parsed.Error!.ToString());
@@ -61,7 +62,7 @@ public static class ExerciseChecker
         IReadOnlyDictionary<string, int> counts;
         try
         {
-            counts = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = Shots, Seed = seed }).Counts;
+            counts = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = Shots, Seed = seed, Cancellation = cancel }).Counts;
         }
         catch (Exception e) when (e is CircuitExecutionException or StateTooLargeException)
         {

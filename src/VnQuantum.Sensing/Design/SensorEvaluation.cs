@@ -45,7 +45,8 @@ public sealed record NvRequest(
 /// </summary>
 public static class SensorEvaluation
 {
-    public static SensorResult Nv(NvRequest request)
+    /// <param name="cancel">Stops the optimisation (a web request's deadline); throws <see cref="OperationCanceledException"/>.</param>
+    public static SensorResult Nv(NvRequest request, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         switch (request.Mode)
@@ -57,7 +58,7 @@ public static class SensorEvaluation
                     double coherence = (echo ? request.T2Seconds : request.T2StarSeconds)
                         ?? throw new ArgumentException(echo ? "echo needs t2 (the echo coherence time)" : "ramsey needs t2star");
                     var settings = new NvPulsedSettings(request.Spins, coherence, request.Contrast, request.PhotonsPerReadout, request.Stretch, request.InitialisationSeconds, request.ReadoutSeconds);
-                    var (tau, eta) = NvMagnetometry.Optimum(settings, echo);
+                    var (tau, eta) = NvMagnetometry.Optimum(settings, echo, cancel);
                     double projection = (echo ? Math.PI / 2 : 1) * NvMagnetometry.SpinProjectionLimit(request.Spins, tau);
                     var taus = Enumerable.Range(0, 160).Select(i => coherence * Math.Pow(10, -3 + (i * 3.6 / 159))).ToArray();
                     var plot = new SensorPlot(

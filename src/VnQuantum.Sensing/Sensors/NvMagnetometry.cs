@@ -96,11 +96,11 @@ public static class NvMagnetometry
         Pulsed(settings, interrogationSeconds, Math.PI / 2);
 
     /// <summary>The interrogation time τ that minimises <see cref="Ramsey"/> (or <see cref="Echo"/>), by golden section on log τ.</summary>
-    public static (double InterrogationSeconds, double Sensitivity) Optimum(NvPulsedSettings settings, bool echo = false)
+    public static (double InterrogationSeconds, double Sensitivity) Optimum(NvPulsedSettings settings, bool echo = false, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Func<double, double> eta = echo ? t => Echo(settings, t) : t => Ramsey(settings, t);
-        double tau = Math.Exp(GoldenSection.Minimum(x => eta(Math.Exp(x)), Math.Log(1e-4 * settings.CoherenceSeconds), Math.Log(10 * settings.CoherenceSeconds), 200, 1e-12));
+        double tau = Math.Exp(GoldenSection.Minimum(x => eta(Math.Exp(x)), Math.Log(1e-4 * settings.CoherenceSeconds), Math.Log(10 * settings.CoherenceSeconds), 200, 1e-12, cancel));
         return (tau, eta(tau));
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,12 +9,17 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using VnQuantum.Hub.Data;
 using VnQuantum.Hub.Jobs;
+using VnQuantum.Hub.Tools;
 
 namespace VnQuantum.Hub.Pages.Jobs;
 
-/// <summary>Queues a circuit run or a probe optimisation; inputs that cannot run are refused here, with the reason.</summary>
+/// <summary>
+/// Queues a circuit run or a probe optimisation; inputs that cannot run are refused here, with the reason. Admission
+/// compiles the program in the request, so it has the tool pages' deadline.
+/// </summary>
 [EnableRateLimiting("jobs")]
-public sealed class NewModel(UserManager<HubUser> users, HubDbContext db, IOptions<JobLimits> limits, IStringLocalizer<SharedResource> text) : PageModel
+[RequestTimeout(ToolLimits.Policy)]
+public sealed class NewModel(UserManager<HubUser> users, HubDbContext db, IOptions<JobLimits> limits, ToolLimits toolLimits, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]
     public string Kind { get; set; } = JobKinds.Circuit;
@@ -58,7 +64,15 @@ public sealed class NewModel(UserManager<HubUser> users, HubDbContext db, IOptio
         string input = Kind == JobKinds.Probe
             ? JsonSerializer.Serialize(new ProbeJob(ProbeState, Spins, DephasingRate), JobKinds.Json)
             : JsonSerializer.Serialize(new CircuitJob(Source, Shots, Seed), JobKinds.Json);
-        Problem = JobKinds.Admit(Kind, input, limits.Value);
+        try
+        {
+            Problem = JobKinds.Admit(Kind, input, limits.Value, HttpContext.RequestAborted);
+        }
+        catch (OperationCanceledException) when (HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            Problem = text["tools.timeout", toolLimits.Seconds];
+        }
+
         if (Problem is not null)
         {
             return Page();

@@ -1,16 +1,24 @@
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
 using VnQuantum.Hub.Learning;
 using VnQuantum.Hub.Plots;
+using VnQuantum.Hub.Tools;
 
 namespace VnQuantum.Hub.Pages.Learn;
 
-/// <summary>A lesson in the reader's language and its exercise, checked on the platform; a signed-in learner's attempts are kept.</summary>
-public sealed class LessonModel(CourseCatalog catalog, UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
+/// <summary>
+/// A lesson in the reader's language and its exercise, checked on the platform; a signed-in learner's attempts are kept.
+/// A check runs the answer in the request, so it has the tool pages' deadline and (for posts) their rate limit.
+/// </summary>
+[RequestTimeout(ToolLimits.Policy)]
+[EnableRateLimiting(ToolLimits.PostPolicy)]
+public sealed class LessonModel(CourseCatalog catalog, UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel
 {
     public Course Course { get; private set; } = null!;
 
@@ -60,7 +68,16 @@ public sealed class LessonModel(CourseCatalog catalog, UserManager<HubUser> user
             return Page();
         }
 
-        Result = ExerciseChecker.Check(exercise, Answer, text);
+        try
+        {
+            Result = ExerciseChecker.Check(exercise, Answer, text, cancel: HttpContext.RequestAborted);
+        }
+        catch (OperationCanceledException) when (HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            Result = new CheckResult(false, text["tools.timeout", limits.Seconds]);
+            return Page();
+        }
+
         if (Result.Counts is { Count: > 0 } counts)
         {
             Chart = SvgCharts.Histogram(text["chart.shots", ExerciseChecker.Shots], counts);

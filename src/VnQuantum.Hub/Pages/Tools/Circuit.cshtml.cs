@@ -1,19 +1,25 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using VnQuantum.Circuits.Execution;
 using VnQuantum.Circuits.OpenQasm;
 using VnQuantum.Hub.Plots;
+using VnQuantum.Hub.Tools;
 using VnQuantum.Simulation;
 
 namespace VnQuantum.Hub.Pages.Tools;
 
 /// <summary>
 /// An OpenQASM 2/3 editor that runs the program on the engine in the request: the parser's file:line:col error is shown
-/// at its line; the counts as a table and a histogram. Small circuits only here; larger ones run as background jobs.
+/// at its line; the counts as a table and a histogram. Small circuits only here, within the tool pages' time and rate
+/// limits; larger ones run as background jobs.
 /// </summary>
-public sealed class CircuitModel(IStringLocalizer<SharedResource> text) : PageModel
+[RequestTimeout(ToolLimits.Policy)]
+[EnableRateLimiting(ToolLimits.Policy)]
+public sealed class CircuitModel(IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel
 {
     public const int MaxQubits = 20;
     public const int MaxShots = 100_000;
@@ -62,28 +68,34 @@ public sealed class CircuitModel(IStringLocalizer<SharedResource> text) : PageMo
             return;
         }
 
-        var parsed = QasmFrontEnd.Parse(Source, "circuit.qasm");
-        if (parsed.Circuit is not { } circuit)
-        {
-            Error = parsed.Error;
-            return;
-        }
-
-        if (circuit.QubitCount > MaxQubits)
-        {
-            Problem = text["circuit.toobig", circuit.QubitCount, MaxQubits];
-            return;
-        }
-
+        // The request's token carries the tool pages' deadline (and the visitor leaving): compile and run stop at it.
+        var cancel = HttpContext.RequestAborted;
         try
         {
-            var result = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = Shots, Seed = Seed });
+            var parsed = QasmFrontEnd.Parse(Source, "circuit.qasm", cancel: cancel);
+            if (parsed.Circuit is not { } circuit)
+            {
+                Error = parsed.Error;
+                return;
+            }
+
+            if (circuit.QubitCount > MaxQubits)
+            {
+                Problem = text["circuit.toobig", circuit.QubitCount, MaxQubits];
+                return;
+            }
+
+            var result = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = Shots, Seed = Seed, Cancellation = cancel });
             Counts = result.Counts;
             Chart = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts);
         }
         catch (Exception e) when (e is CircuitExecutionException or StateTooLargeException)
         {
             Problem = e.Message;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Problem = text["tools.timeout", limits.Seconds];
         }
     }
 }

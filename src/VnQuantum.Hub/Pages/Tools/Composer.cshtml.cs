@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Numerics;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using VnQuantum.Circuits.Execution;
 using VnQuantum.Circuits.OpenQasm;
 using VnQuantum.Hub.Plots;
+using VnQuantum.Hub.Tools;
 using VnQuantum.Simulation;
 
 namespace VnQuantum.Hub.Pages.Tools;
@@ -15,6 +18,8 @@ namespace VnQuantum.Hub.Pages.Tools;
 /// takes its control, then its target in the same step. Runs the circuit on the engine: counts as a histogram, and the
 /// final state with the measurements left out, as probabilities coloured by phase. The grid travels in the form, so no session or script.
 /// </summary>
+[RequestTimeout(ToolLimits.Policy)]
+[EnableRateLimiting(ToolLimits.Policy)]
 public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]
@@ -120,7 +125,7 @@ public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageM
     {
         Grid = Circuit.ToString();
         var state = QasmFrontEnd.Parse(Circuit.ToQasm(measurements: false), "composer.qasm").Circuit!;
-        var vector = CircuitExecutor.Run(state, new ExecutionOptions { Shots = 0, Seed = Seed, IncludeStatevector = true, Method = SimulationMethod.StateVector }).Statevector!;
+        var vector = CircuitExecutor.Run(state, new ExecutionOptions { Shots = 0, Seed = Seed, IncludeStatevector = true, Method = SimulationMethod.StateVector, Cancellation = HttpContext.RequestAborted }).Statevector!;
 
         // Basis states written q[n-1]…q[0], as the counts are.
         var labels = Enumerable.Range(0, vector.Length).Select(i => Convert.ToString(i, 2).PadLeft(Circuit.Qubits, '0')).ToArray();
@@ -128,7 +133,7 @@ public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageM
         StateChart = SvgCharts.State(text["composer.state.title"], labels, vector);
         if (Circuit.HasMeasurement)
         {
-            var result = CircuitExecutor.Run(QasmFrontEnd.Parse(Circuit.ToQasm(), "composer.qasm").Circuit!, new ExecutionOptions { Shots = Shots, Seed = Seed });
+            var result = CircuitExecutor.Run(QasmFrontEnd.Parse(Circuit.ToQasm(), "composer.qasm").Circuit!, new ExecutionOptions { Shots = Shots, Seed = Seed, Cancellation = HttpContext.RequestAborted });
             Histogram = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts);
         }
     }

@@ -1,14 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Plots;
+using VnQuantum.Hub.Tools;
 using VnQuantum.Qkd.KeyRates;
 using VnQuantum.Qkd.Links;
 
 namespace VnQuantum.Hub.Pages.Tools;
 
 /// <summary>Secret-key rate of decoy-state BB84 (infinite decoys, intensity optimised) against distance, with the PLOB bound.</summary>
+[RequestTimeout(ToolLimits.Policy)]
+[EnableRateLimiting(ToolLimits.Policy)]
 public sealed class KeyRateModel(IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty(SupportsGet = true)]

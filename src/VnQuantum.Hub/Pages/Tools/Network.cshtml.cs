@@ -1,6 +1,9 @@
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
+using VnQuantum.Hub.Tools;
 using VnQuantum.Network;
 
 namespace VnQuantum.Hub.Pages.Tools;
@@ -8,9 +11,13 @@ namespace VnQuantum.Hub.Pages.Tools;
 /// <summary>
 /// QKD network planning on a sample topology or an uploaded one (JSON or YAML): link rates from the QKD physics, the
 /// trusted-node routing LP of the network pillar, and the plan on a map. Errors in an uploaded file name its element
-/// and field, as the pillar reports them.
+/// and field, as the pillar reports them. An upload is capped in bytes and in elements, and the LP stops at the tool
+/// pages' deadline; larger networks are for <c>vnq net plan</c>.
 /// </summary>
-public sealed class NetworkModel(IStringLocalizer<SharedResource> text) : PageModel
+[RequestTimeout(ToolLimits.Policy)]
+[EnableRateLimiting(ToolLimits.Policy)]
+[RequestSizeLimit(MaxUploadBytes + (64 * 1024))]
+public sealed class NetworkModel(IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel
 {
     public const int MaxUploadBytes = 256 * 1024;
 
@@ -62,27 +69,38 @@ public sealed class NetworkModel(IStringLocalizer<SharedResource> text) : PageMo
         }
 
         using var reader = new StreamReader(file.OpenReadStream());
-        Run(await reader.ReadToEndAsync(), Path.GetFileName(file.FileName));
+        Run(await reader.ReadToEndAsync(HttpContext.RequestAborted), Path.GetFileName(file.FileName));
     }
 
-    private void Run(string text, string name)
+    private void Run(string content, string name)
     {
         Source = name;
+        var cancel = HttpContext.RequestAborted;
         try
         {
             var topology = name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-                ? TopologyFile.ParseYaml(text, name)
-                : TopologyFile.Parse(text, name);
+                ? TopologyFile.ParseYaml(content, name)
+                : TopologyFile.Parse(content, name);
+            int elements = topology.Nodes.Length + topology.Links.Length + topology.Demands.Length;
+            if (elements > limits.MaxTopologyElements)
+            {
+                Problem = text["network.toomany", name, elements, limits.MaxTopologyElements];
+                return;
+            }
 
             // A plan is of the network as it stands: candidate sites and links are for design, not routing.
             topology = Design.Built(topology, [], []);
             var rates = new LinkRates().All(topology);
-            Plan = Planner.Plan(topology, rates, new PlanOptions(Disjoint));
+            Plan = Planner.Plan(topology, rates, new PlanOptions(Disjoint), cancel);
             Map = NetworkReport.Map(Plan).Replace("<svg ", "<svg role=\"img\" aria-labelledby=\"map-caption\" ", StringComparison.Ordinal);
         }
         catch (TopologyException e)
         {
             Problem = e.Message;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Problem = text["tools.timeout", limits.Seconds];
         }
     }
 }

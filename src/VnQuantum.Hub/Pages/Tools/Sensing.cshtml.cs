@@ -1,6 +1,10 @@
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Plots;
+using VnQuantum.Hub.Tools;
 using VnQuantum.Sensing;
 using VnQuantum.Sensing.Design;
 using VnQuantum.Sensing.Sensors;
@@ -8,7 +12,9 @@ using VnQuantum.Sensing.Sensors;
 namespace VnQuantum.Hub.Pages.Tools;
 
 /// <summary>The NV Ramsey and echo presets of the sensing pillar, with units as the CLI and design files take them.</summary>
-public sealed class SensingModel : PageModel
+[RequestTimeout(ToolLimits.Policy)]
+[EnableRateLimiting(ToolLimits.Policy)]
+public sealed class SensingModel(IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Mode { get; set; } = "ramsey";
@@ -44,9 +50,21 @@ public sealed class SensingModel : PageModel
     {
         try
         {
+            Evaluate(HttpContext.RequestAborted);
+        }
+        catch (OperationCanceledException) when (HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            Problem = text["tools.timeout", limits.Seconds];
+        }
+    }
+
+    private void Evaluate(CancellationToken cancel)
+    {
+        try
+        {
             double coherence = Units.Seconds(Coherence, "coherence time");
             bool echo = Mode == "echo";
-            Result = SensorEvaluation.Nv(new NvRequest(echo ? "echo" : "ramsey", Spins, echo ? null : coherence, echo ? coherence : null, Contrast, Photons));
+            Result = SensorEvaluation.Nv(new NvRequest(echo ? "echo" : "ramsey", Spins, echo ? null : coherence, echo ? coherence : null, Contrast, Photons), cancel);
             if (Result.Plot is { } plot)
             {
                 Chart = SvgCharts.Lines(plot.Title, plot.XLabel, plot.YLabel, plot.Series.Select(s => (s.Label, s.X, s.Y, s.Dashed)), logX: true);
@@ -64,7 +82,11 @@ public sealed class SensingModel : PageModel
         }
 
         var ns = Enumerable.Range(0, 31).Select(i => (int)Math.Round(Math.Pow(10, i / 10.0))).Distinct().ToArray();
-        ProbeRows = [.. ns.Select(n => (n, EntangledProbes.Optimum(ProbeState.Product, n, Gamma), EntangledProbes.Optimum(ProbeState.Ghz, n, Gamma)))];
+        ProbeRows = [.. ns.Select(n =>
+        {
+            cancel.ThrowIfCancellationRequested();
+            return (n, EntangledProbes.Optimum(ProbeState.Product, n, Gamma), EntangledProbes.Optimum(ProbeState.Ghz, n, Gamma));
+        })];
         double[] x = [.. ns.Select(n => (double)n)];
         ProbeChart = SvgCharts.Lines(
             "δω√T (rad/s/√Hz), γ = " + Gamma.ToString("G3", System.Globalization.CultureInfo.CurrentCulture) + " /s",
