@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -6,6 +7,7 @@ using VnQuantum.Hub.Data;
 namespace VnQuantum.Hub.Pages;
 
 /// <summary>The network at a glance: its size, the next events and the newest matchmaking posts.</summary>
+[AllowAnonymous]
 public sealed class IndexModel(HubDbContext db, IMemoryCache cache) : PageModel
 {
     /// <summary>What the home page shows; a few seconds old at most, so the busiest page does not query on every visit.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace VnQuantum.Hub.Pages;
 
 /// <summary>The language switcher: keeps the choice in a cookie for a year and goes back to the page it came from.</summary>
+[AllowAnonymous]
 public sealed class LanguageModel : PageModel
 {
     public static readonly string[] Cultures = ["vi-VN", "en"];

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages;
 
+[AllowAnonymous]
 public sealed class SearchModel(HubDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "q")]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,6 +8,7 @@ using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Account;
 
+[AllowAnonymous]
 public sealed class SignInModel(SignInManager<HubUser> signIn, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]

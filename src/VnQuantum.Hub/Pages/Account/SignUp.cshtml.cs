@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,6 +8,7 @@ using VnQuantum.Hub.Data;
 namespace VnQuantum.Hub.Pages.Account;
 
 /// <summary>A new account with its profile; the profile starts visible to signed-in members only.</summary>
+[AllowAnonymous]
 public sealed class SignUpModel(UserManager<HubUser> users, SignInManager<HubUser> signIn, HubDbContext db) : PageModel
 {
     [BindProperty]

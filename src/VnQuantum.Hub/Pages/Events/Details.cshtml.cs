@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,6 +9,7 @@ using VnQuantum.Hub.Data;
 namespace VnQuantum.Hub.Pages.Events;
 
 /// <summary>One event: members register (while places last) or withdraw.</summary>
+[AllowAnonymous]
 public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     public HubEvent Event { get; private set; } = null!;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using VnQuantum.Hub.Data;
@@ -5,6 +6,7 @@ using VnQuantum.Hub.Data;
 namespace VnQuantum.Hub.Pages.Events;
 
 /// <summary>Upcoming events first, then past ones; the whole list as one iCalendar feed.</summary>
+[AllowAnonymous]
 public sealed class IndexModel(HubDbContext db) : PageModel
 {
     public IReadOnlyList<HubEvent> Upcoming { get; private set; } = [];

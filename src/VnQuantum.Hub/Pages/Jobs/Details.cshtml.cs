@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,6 +15,7 @@ namespace VnQuantum.Hub.Pages.Jobs;
 /// One job: live progress (the status block polls itself with htmx until the job ends), cancel and share for its owner,
 /// the result. Private to its owner unless shared; to anybody else a private job is as absent as an unknown one.
 /// </summary>
+[AllowAnonymous]
 public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     public Job Job { get; private set; } = null!;

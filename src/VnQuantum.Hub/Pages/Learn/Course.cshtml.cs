@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,6 +9,7 @@ using VnQuantum.Hub.Learning;
 namespace VnQuantum.Hub.Pages.Learn;
 
 /// <summary>A course's lessons with the learner's progress (exercises passed).</summary>
+[AllowAnonymous]
 public sealed class CourseModel(CourseCatalog catalog, UserManager<HubUser> users, HubDbContext db) : PageModel
 {
     public Course Course { get; private set; } = null!;

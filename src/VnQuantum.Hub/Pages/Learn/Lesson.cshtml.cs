@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -16,6 +17,7 @@ namespace VnQuantum.Hub.Pages.Learn;
 /// A lesson in the reader's language and its exercise, checked on the platform; a signed-in learner's attempts are kept.
 /// A check runs the answer in the request, so it has the tool pages' deadline and (for posts) their rate limit.
 /// </summary>
+[AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.PostPolicy)]
 public sealed class LessonModel(CourseCatalog catalog, UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,6 +12,7 @@ namespace VnQuantum.Hub.Pages.Offers;
 /// One post. Everybody sees it while it is live; its author and the network admins see it in every state. A signed-in
 /// member may express interest; the author's e-mail is shown to them only once the author accepts.
 /// </summary>
+[AllowAnonymous]
 public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : PageModel
 {
     public Offer Offer { get; private set; } = null!;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +7,7 @@ using VnQuantum.Hub.Data;
 namespace VnQuantum.Hub.Pages.Offers;
 
 /// <summary>The published, unexpired matchmaking posts.</summary>
+[AllowAnonymous]
 public sealed class IndexModel(HubDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true)]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,6 +11,7 @@ using VnQuantum.Hub.Data;
 namespace VnQuantum.Hub.Pages.Organisations;
 
 /// <summary>An organisation: what it offers and seeks, its members and projects; its admins edit it and name other admins.</summary>
+[AllowAnonymous]
 public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IStringLocalizer<SharedResource> text) : PageModel
 {
     public Organisation Organisation { get; private set; } = null!;

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Organisations;
 
+[AllowAnonymous]
 public sealed class IndexModel(HubDbContext db) : PageModel
 {
     public IReadOnlyList<Organisation> Organisations { get; private set; } = [];

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -5,6 +6,7 @@ using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.People;
 
+[AllowAnonymous]
 public sealed class DetailsModel(HubDbContext db) : PageModel
 {
     public Person Person { get; private set; } = null!;

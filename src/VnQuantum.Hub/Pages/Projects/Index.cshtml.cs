@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ using VnQuantum.Hub.Data;
 namespace VnQuantum.Hub.Pages.Projects;
 
 /// <summary>The network's projects with partners, status and outputs; admins of a partner may edit one.</summary>
+[AllowAnonymous]
 public sealed class IndexModel(UserManager<HubUser> users, HubDbContext db) : PageModel
 {
     public IReadOnlyList<Project> Projects { get; private set; } = [];

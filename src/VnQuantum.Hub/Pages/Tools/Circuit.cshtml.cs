@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -17,6 +18,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 /// at its line; the counts as a table and a histogram. Small circuits only here, within the tool pages' time and rate
 /// limits; larger ones run as background jobs.
 /// </summary>
+[AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
 public sealed class CircuitModel(IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -18,6 +19,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 /// takes its control, then its target in the same step. Runs the circuit on the engine: counts as a histogram, and the
 /// final state with the measurements left out, as probabilities coloured by phase. The grid travels in the form, so no session or script.
 /// </summary>
+[AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
 public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageModel

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,6 +13,7 @@ using VnQuantum.Qkd.Links;
 namespace VnQuantum.Hub.Pages.Tools;
 
 /// <summary>Secret-key rate of decoy-state BB84 (infinite decoys, intensity optimised) against distance, with the PLOB bound.</summary>
+[AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
 public sealed class KeyRateModel(IStringLocalizer<SharedResource> text) : PageModel

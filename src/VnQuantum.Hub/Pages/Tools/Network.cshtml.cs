@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,6 +15,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 /// and field, as the pillar reports them. An upload is capped in bytes and in elements, and the LP stops at the tool
 /// pages' deadline; larger networks are for <c>vnq net plan</c>.
 /// </summary>
+[AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
 [RequestSizeLimit(MaxUploadBytes + (64 * 1024))]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,6 +13,7 @@ using VnQuantum.Sensing.Sensors;
 namespace VnQuantum.Hub.Pages.Tools;
 
 /// <summary>The NV Ramsey and echo presets of the sensing pillar, with units as the CLI and design files take them.</summary>
+[AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
 public sealed class SensingModel(IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel
