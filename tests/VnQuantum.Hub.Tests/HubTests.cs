@@ -101,6 +101,35 @@ public sealed class HubSearchTests : IAsyncLifetime
         Assert.Empty(await SearchIndex.QueryAsync(_db, "   "));
         Assert.Empty(await SearchIndex.QueryAsync(_db, "zzzqqq"));
     }
+
+    [Fact]
+    public Task Search_RanksWithinTheVisibleSet_WhenTheTopMatchesArePrivate() => TopMatchesPrivate(_db);
+
+    /// <summary>
+    /// 150 private profiles that match in their name (the heaviest field) and three public ones that match only in
+    /// their biography: an anonymous search finds the three, a member's a full page.
+    /// </summary>
+    internal static async Task TopMatchesPrivate(HubDbContext db)
+    {
+        for (int i = 0; i < 150; i++)
+        {
+            db.People.Add(new Person { Name = $"Zephyrin Zephyrin {i}", Country = "Việt Nam", Public = false, Biography = "zephyrin" });
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            db.People.Add(new Person { Name = $"Public person {i}", Country = "Việt Nam", Biography = "works with zephyrin sources" });
+        }
+
+        await db.SaveChangesAsync();
+        await SearchIndex.RebuildAsync(db);
+        var anonymous = await SearchIndex.QueryAsync(db, "zephyrin");
+        Assert.Equal(3, anonymous.Count);
+        Assert.All(anonymous, h => Assert.StartsWith("Public person", h.Title, StringComparison.Ordinal));
+        var member = await SearchIndex.QueryAsync(db, "zephyrin", signedIn: true);
+        Assert.Equal(50, member.Count);
+        Assert.All(member, h => Assert.StartsWith("Zephyrin", h.Title, StringComparison.Ordinal));
+    }
 }
 
 public sealed class HubPageTests : IClassFixture<HubFactory>

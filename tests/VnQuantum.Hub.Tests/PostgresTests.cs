@@ -69,6 +69,13 @@ public sealed class PostgresHubTests(PostgresHubFactory factory) : IClassFixture
     }
 
     [PostgresFact]
+    public async Task Search_RanksWithinTheVisibleSet_OnPostgres()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await HubSearchTests.TopMatchesPrivate(scope.ServiceProvider.GetRequiredService<HubDbContext>());
+    }
+
+    [PostgresFact]
     public Task SignUpAndProfile_OnPostgres() => new AccountAndOfferTests(factory).SignUp_RefusesAWeakPassword_ThenMakesAPrivateProfile_TheOwnerEdits();
 
     [PostgresFact]

@@ -82,10 +82,9 @@ public static partial class SearchIndex
     }
 
     /// <summary>
-    /// The best matches for <paramref name="query"/>, every word a prefix ("Ha Noi" finds "Hà Nội"). Private profiles
-    /// and expired offers are left out (private ones shown when <paramref name="signedIn"/>); on SQLite they are left
-    /// out of the best 2 × <paramref name="limit"/> matches, so a page may show fewer than it could when most of those
-    /// are private.
+    /// The best matches for <paramref name="query"/> among those the caller may see, every word a prefix ("Ha Noi"
+    /// finds "Hà Nội"). Private profiles are shown only when <paramref name="signedIn"/>; expired offers never. The
+    /// ranking is within the visible set: a page is short only when fewer visible matches exist.
     /// </summary>
     public static async Task<IReadOnlyList<SearchHit>> QueryAsync(HubDbContext db, string? query, bool signedIn = false, int limit = 50, CancellationToken cancel = default)
     {
@@ -98,32 +97,69 @@ public static partial class SearchIndex
 
         bool postgres = db.Database.IsNpgsql();
         string match = postgres ? string.Join(" & ", words.Select(w => w + ":*")) : string.Join(' ', words.Select(w => $"\"{w}\"*"));
-        var hits = new List<SearchHit>();
-        var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancel);
         try
         {
-            // Titles as written and the line under them live in the index, with what visibility needs: one query.
-            await using var command = connection.CreateCommand();
-            command.CommandText = postgres
-                ? "SELECT kind, ref, shown, detail FROM search_index, to_tsquery('simple', @match) query WHERE document @@ query AND (public OR @signedIn) AND (expires IS NULL OR expires > @now) ORDER BY ts_rank(document, query) DESC, kind, ref LIMIT @limit"
-                // FTS5 ranks the matches from its index alone; only the best 2 × limit are then read in full and
-                // filtered, which halves the time of a broad query ("Ha Noi": a thousand matches at 10,000 people).
-                : "WITH best AS (SELECT rowid AS id, bm25(search, 0, 0, 0, 0, 0, 0, 10.0, 1.0) AS score FROM search WHERE search MATCH @match ORDER BY score LIMIT 2 * @limit) " +
-                  "SELECT s.kind, s.ref, s.shown, s.detail FROM best JOIN search s ON s.rowid = best.id WHERE (s.public = 1 OR @signedIn) AND (s.expires IS NULL OR s.expires > @now) ORDER BY best.score LIMIT @limit";
-            Parameter(command, "@match", match);
-            Parameter(command, "@signedIn", signedIn);
-            Parameter(command, "@now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-            Parameter(command, "@limit", limit);
-            await using var reader = await command.ExecuteReaderAsync(cancel);
-            while (await reader.ReadAsync(cancel))
+            if (postgres)
             {
-                hits.Add(new SearchHit(reader.GetString(0), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), reader.GetString(2), reader.GetString(3)));
+                // The visibility test is in the WHERE clause, before ORDER BY and LIMIT: ranked within what may be seen.
+                return await ReadHits(db, "SELECT kind, ref, shown, detail FROM search_index, to_tsquery('simple', @match) query WHERE document @@ query AND (public OR @signedIn) AND (expires IS NULL OR expires > @now) ORDER BY ts_rank(document, query) DESC, kind, ref LIMIT @limit", match, signedIn, limit, 0, cancel);
+            }
+
+            // FTS5 ranks the matches from its index alone; only the best `window` are then read in full and filtered,
+            // which halves the time of a broad query ("Ha Noi": a thousand matches at 10,000 people). When the visible
+            // ones among them do not fill the page and more matches exist, the window widens, so hidden matches at the
+            // top cannot crowd out visible ones further down.
+            for (long window = 2L * limit; ; window *= 4)
+            {
+                var hits = await ReadHits(
+                    db,
+                    "WITH best AS (SELECT rowid AS id, bm25(search, 0, 0, 0, 0, 0, 0, 10.0, 1.0) AS score FROM search WHERE search MATCH @match ORDER BY score LIMIT @window) " +
+                    "SELECT s.kind, s.ref, s.shown, s.detail FROM best JOIN search s ON s.rowid = best.id WHERE (s.public = 1 OR @signedIn) AND (s.expires IS NULL OR s.expires > @now) ORDER BY best.score LIMIT @limit",
+                    match,
+                    signedIn,
+                    limit,
+                    window,
+                    cancel);
+                if (hits.Count >= limit || await CountAsync(db, "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH @match LIMIT @window)", match, window, cancel) < window)
+                {
+                    return hits;
+                }
             }
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<long> CountAsync(HubDbContext db, string sql, string match, long window, CancellationToken cancel)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        Parameter(command, "@match", match);
+        Parameter(command, "@window", window);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancel), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<SearchHit>> ReadHits(HubDbContext db, string sql, string match, bool signedIn, int limit, long window, CancellationToken cancel)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        Parameter(command, "@match", match);
+        Parameter(command, "@signedIn", signedIn);
+        Parameter(command, "@now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Parameter(command, "@limit", limit);
+        if (window > 0)
+        {
+            Parameter(command, "@window", window);
+        }
+
+        var hits = new List<SearchHit>();
+        await using var reader = await command.ExecuteReaderAsync(cancel);
+        while (await reader.ReadAsync(cancel))
+        {
+            hits.Add(new SearchHit(reader.GetString(0), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), reader.GetString(2), reader.GetString(3)));
         }
 
         return hits;
