@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using VnQuantum.Hub;
 using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
 using VnQuantum.Hub.Events;
@@ -98,6 +99,12 @@ builder.Services.ConfigureApplicationCookie(options =>
 });
 // Private by default: a page or endpoint is for signed-in members unless it says [AllowAnonymous] (the public ones:
 // tests/VnQuantum.Hub.Tests/RouteTableTests.cs lists them). Handlers still check ownership of what they show.
+builder.Services.AddAntiforgery(options =>
+{
+    options.Cookie.Name = "vnq.antiforgery";
+    options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+});
+builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
     .AddPolicy(HubRoles.NetworkAdmin, policy => policy.RequireRole(HubRoles.NetworkAdmin));
@@ -132,10 +139,22 @@ await using (var scope = app.Services.CreateAsyncScope())
         logger);
 }
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
+
+// Only on HTTPS responses and never for localhost (UseHsts' own rules), so a developer's http://localhost is unaffected.
+app.UseHsts();
+
+// Every cookie (sign-in, antiforgery, language) HttpOnly and Lax at least, and Secure whenever the page came over HTTPS.
+app.UseCookiePolicy(new CookiePolicyOptions
+{
+    HttpOnly = Microsoft.AspNetCore.CookiePolicy.HttpOnlyPolicy.Always,
+    Secure = CookieSecurePolicy.SameAsRequest,
+    MinimumSameSitePolicy = SameSiteMode.Lax,
+});
 
 var cultures = VnQuantum.Hub.Pages.LanguageModel.Cultures.Select(c => new CultureInfo(c)).ToList();
 app.UseRequestLocalization(new RequestLocalizationOptions

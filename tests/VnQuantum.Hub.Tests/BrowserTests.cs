@@ -157,10 +157,14 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
     public async Task AnExercise_RendersItsFormulas_AndChecksABellState()
     {
         var page = await hub.Browser.NewPageAsync();
+        await WatchCsp(page);
         await page.GotoAsync(hub.BaseAddress + "/Learn/intro/02-entanglement");
 
         // KaTeX, served from the hub itself, has typeset the lesson's formulas.
         await Assertions.Expect(page.Locator(".lesson .katex").First).ToBeVisibleAsync();
+
+        // KaTeX and the lesson's script run under the content security policy without a single refusal.
+        Assert.Empty(await Refused(page));
         await Axe(page, "/Learn/intro/02-entanglement");
         await page.GetByLabel("Chương trình OpenQASM").FillAsync("OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Kiểm tra" }).PressAsync("Enter");
@@ -174,11 +178,19 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Entanglement");
     }
 
+    /// <summary>Records, in each page the browser loads, what it refuses under the content security policy.</summary>
+    private static Task WatchCsp(IPage page) =>
+        page.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => (window.__refused = window.__refused || []).push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));");
+
+    /// <summary>What the current page has refused so far.</summary>
+    private static async Task<string[]> Refused(IPage page) => await page.EvaluateAsync<string[]>("() => window.__refused || []");
+
     [BrowserFact]
     public async Task AJob_ShowsItsProgressLive_UntilItsResult()
     {
         var context = await hub.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
+        await WatchCsp(page);
         await page.GotoAsync(hub.BaseAddress + "/Account/SignUp");
         await page.GetByLabel("Họ tên").FillAsync("Đinh Công Tráng");
         await page.GetByLabel("E-mail").FillAsync("jobs.browser@example.vn");
@@ -196,6 +208,7 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
         await Assertions.Expect(page.Locator("#job-status figure svg")).ToBeVisibleAsync();
         await Axe(page, "/Jobs/Details");
         await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "job.png"), FullPage = true });
+        Assert.Empty(await Refused(page));
         await context.CloseAsync();
     }
 
