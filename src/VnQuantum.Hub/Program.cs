@@ -32,6 +32,14 @@ string provider = builder.Configuration["Hub:Database"] ?? "sqlite";
 HubDatabase.Add(builder.Services, provider, connection, (_, options) => options.UseApplicationServiceProvider(null));
 builder.Services.AddSingleton(new HubStorage(provider, connection));
 
+// Request bodies: 1 MiB unless a page says more (the network page's upload); forms of at most 1 MiB a field.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1 << 20);
+builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
+{
+    form.ValueLengthLimit = 1 << 20;
+    form.MultipartBodyLengthLimit = 1 << 20;
+});
+
 // Background jobs: worker processes with limits on qubits, time and memory (Hub:Jobs), a queue in the database.
 builder.Services.Configure<JobLimits>(builder.Configuration.GetSection("Hub:Jobs"));
 if (builder.Configuration.GetValue("Hub:Jobs:Enabled", true))

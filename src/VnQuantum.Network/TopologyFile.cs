@@ -63,12 +63,23 @@ public static class TopologyFile
         return new Reader(source).Topology(root);
     }
 
-    /// <summary>YAML with the same fields: read into the JSON model, then validated the same way.</summary>
+    /// <summary>Nesting a topology file may have (JSON's reader has the same default); it needs five.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Nodes a YAML file may expand to once its aliases are followed (a "billion laughs" file expands exponentially).</summary>
+    public const int MaxYamlNodes = 100_000;
+
+    /// <summary>
+    /// YAML with the same fields: read into the JSON model, then validated the same way. The file's shape is checked
+    /// first with the streaming parser (nesting), because YamlDotNet's document model is built recursively; aliases are
+    /// followed with a budget of <see cref="MaxYamlNodes"/>.
+    /// </summary>
     public static Topology ParseYaml(string yaml, string source = "<topology>")
     {
         var stream = new YamlStream();
         try
         {
+            CheckNesting(yaml, source);
             stream.Load(new StringReader(yaml));
         }
         catch (YamlDotNet.Core.YamlException e)
@@ -76,18 +87,56 @@ public static class TopologyFile
             throw new TopologyException($"{source}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}");
         }
 
-        return new Reader(source).Topology(stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode));
+        var budget = new NodeBudget(source);
+        return new Reader(source).Topology(stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode, budget));
     }
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    private static void CheckNesting(string yaml, string source)
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(p => KeyValuePair.Create(((YamlScalarNode)p.Key).Value ?? string.Empty, ToJson(p.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar when scalar.Style is YamlDotNet.Core.ScalarStyle.Plain && double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => JsonValue.Create(d),
-        YamlScalarNode scalar when scalar.Style is YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is "true" or "false" => JsonValue.Create(scalar.Value == "true"),
-        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
-        _ => null,
-    };
+        var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
+        int depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxDepth:
+                    throw new TopologyException($"{source}:{parser.Current.Start.Line}:{parser.Current.Start.Column}: nested deeper than {MaxDepth} levels");
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+    }
+
+    private static JsonNode? ToJson(YamlNode node, NodeBudget budget)
+    {
+        budget.Spend(node);
+        return node switch
+        {
+            YamlMappingNode map => new JsonObject(map.Children.Select(p => KeyValuePair.Create(p.Key is YamlScalarNode key ? key.Value ?? string.Empty : throw new TopologyException($"{budget.Source}:{p.Key.Start.Line}:{p.Key.Start.Column}: a key must be a plain value"), ToJson(p.Value, budget)))),
+            YamlSequenceNode seq => new JsonArray(seq.Children.Select(c => ToJson(c, budget)).ToArray()),
+            YamlScalarNode scalar when scalar.Style is YamlDotNet.Core.ScalarStyle.Plain && double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => JsonValue.Create(d),
+            YamlScalarNode scalar when scalar.Style is YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is "true" or "false" => JsonValue.Create(scalar.Value == "true"),
+            YamlScalarNode scalar => JsonValue.Create(scalar.Value),
+            _ => null,
+        };
+    }
+
+    /// <summary>Counts the nodes produced while aliases are followed, so that a small file cannot expand without bound.</summary>
+    private sealed class NodeBudget(string source)
+    {
+        private int _nodes;
+
+        public string Source => source;
+
+        public void Spend(YamlNode node)
+        {
+            if (++_nodes > MaxYamlNodes)
+            {
+                throw new TopologyException(string.Create(CultureInfo.InvariantCulture, $"{source}:{node.Start.Line}:{node.Start.Column}: the file expands to more than {MaxYamlNodes:N0} values (aliases of aliases?)"));
+            }
+        }
+    }
 
     /// <summary>Writes a topology as JSON (what <see cref="Parse"/> reads).</summary>
     public static string Write(Topology topology)

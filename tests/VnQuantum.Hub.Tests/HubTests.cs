@@ -272,6 +272,27 @@ public sealed class NetworkToolTests(HubFactory factory) : IClassFixture<HubFact
         Assert.Contains("nodes[0].latitude", invalid);
     }
 
+    [Fact]
+    public async Task OversizedDeepAndExpandingUploads_AreRefusedWithAClearError()
+    {
+        var session = factory.Session();
+        string big = await Upload(session, "big.json", "{\"name\": \"" + new string('x', 10 << 20) + "\"}");
+        Assert.Contains("big.json: 10.485.7", big); // the size, vi-VN digits
+        Assert.Contains("giới hạn là 262.144", big);
+
+        string deep = await Upload(session, "deep.yaml", "name: deep\nnodes: " + new string('[', 100_000) + new string(']', 100_000) + "\n");
+        Assert.Contains("deep.yaml:2:", deep);
+        Assert.Contains("nested deeper than 64 levels", deep);
+
+        var laughs = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i <= 10; i++)
+        {
+            laughs.Append(System.Globalization.CultureInfo.InvariantCulture, $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n");
+        }
+
+        Assert.Contains("expands to more than 100,000 values", await Upload(session, "laughs.yaml", laughs.ToString()));
+    }
+
     private static async Task<string> Upload(HubSession session, string name, string content)
     {
         string form = await session.Get("/Tools/Network");

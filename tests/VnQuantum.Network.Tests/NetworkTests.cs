@@ -96,6 +96,55 @@ public class NetworkTests
         Assert.Equal(0.5, plan.Links[0].Utilisation, 6);
     }
 
+    [Fact]
+    public void DeeplyNestedFiles_AreRefusedWithTheirLine_NotAStackOverflow()
+    {
+        // 10^5 levels: YamlDotNet's document model is recursive, so the streaming check must come first.
+        string yaml = "name: deep\nnodes: " + new string('[', 100_000) + new string(']', 100_000) + "\n";
+        var e = Assert.Throws<TopologyException>(() => TopologyFile.ParseYaml(yaml, "deep.yaml"));
+        Assert.StartsWith("deep.yaml:2:", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"nested deeper than {TopologyFile.MaxDepth} levels", e.Message, StringComparison.Ordinal);
+
+        string json = "{\"name\": \"deep\", \"nodes\": " + new string('[', 100_000) + new string(']', 100_000) + "}";
+        var j = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json, "deep.json"));
+        Assert.StartsWith("deep.json:1:", j.Message, StringComparison.Ordinal);
+        Assert.Contains("depth", j.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExponentialAliases_AreRefused_BeforeTheyExpand()
+    {
+        // "Billion laughs": ten levels of ten aliases each would be 10^10 values.
+        var yaml = new System.Text.StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i <= 10; i++)
+        {
+            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n");
+        }
+
+        var e = Assert.Throws<TopologyException>(() => TopologyFile.ParseYaml(yaml.ToString(), "laughs.yaml"));
+        Assert.Contains($"expands to more than {TopologyFile.MaxYamlNodes:N0} values", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("laughs.yaml:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AModestAlias_IsStillFollowed()
+    {
+        var topology = TopologyFile.ParseYaml("""
+            name: aliased
+            profiles:
+              - &metro {name: metro, preset: lim2014}
+            nodes:
+              - {id: a, name: A, latitude: 21.0, longitude: 105.8, kind: trusted}
+              - {id: b, name: B, latitude: 21.1, longitude: 105.9, kind: trusted}
+            links:
+              - {id: a-b, from: a, to: b, profile: metro}
+            demands:
+              - {id: d, from: a, to: b, rateBps: 100}
+            """, "aliased.yaml");
+        Assert.Equal("aliased", topology.Name);
+        Assert.Single(topology.Links);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

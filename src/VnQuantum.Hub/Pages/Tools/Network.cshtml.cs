@@ -18,10 +18,14 @@ namespace VnQuantum.Hub.Pages.Tools;
 [AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
-[RequestSizeLimit(MaxUploadBytes + (64 * 1024))]
+// A body up to this size is read and refused with a message naming the page's limit; beyond it the server answers 413.
+[RequestSizeLimit(MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
 public sealed class NetworkModel(IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel
 {
     public const int MaxUploadBytes = 256 * 1024;
+
+    public const int MaxRequestBytes = 16 << 20;
 
     public static IReadOnlyList<string> Samples { get; } =
         [.. typeof(NetworkModel).Assembly.GetManifestResourceNames().Where(n => n.StartsWith("networks/", StringComparison.Ordinal)).Select(n => n["networks/".Length..]).Order(StringComparer.Ordinal)];
