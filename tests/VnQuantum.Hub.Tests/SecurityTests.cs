@@ -173,6 +173,30 @@ public sealed partial class SecurityTests(HubFactory factory) : IClassFixture<Hu
         Assert.Equal("/", signIn.Headers.Location!.OriginalString);
     }
 
+    [Fact]
+    public void TheFirstAdminsPassword_IsInAFileOnlyItsOwnerReads()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var hub = new HubFactory();
+        string folder = Path.Combine(Path.GetTempPath(), $"vnq-admin-{Guid.NewGuid():N}", "App_Data");
+        string file = Path.Combine(folder, "initial-admin.txt");
+        hub.Settings["Hub:AdminPasswordFile"] = file;
+        try
+        {
+            _ = hub.Server;
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            Assert.Equal(VnQuantum.Kms.PrivateFile.OwnerOnlyFolder, File.GetUnixFileMode(folder));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+    }
+
     private static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 
     private static async Task AssertInert(HttpResponseMessage response)

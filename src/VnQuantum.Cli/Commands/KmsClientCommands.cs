@@ -105,7 +105,7 @@ internal static class KmsClientCommands
             string secretPath = prefix + ".mlkem.json";
             // Created readable by the owner alone from the first byte, never written first and restricted after.
             byte[] secret = JsonSerializer.SerializeToUtf8Bytes(new { ek = Convert.ToBase64String(ek), dk = Convert.ToBase64String(dkBytes) });
-            VnQuantum.Kms.Pki.DemoPki.WritePrivate(secretPath, secret);
+            VnQuantum.Kms.PrivateFile.Write(secretPath, secret);
             CryptographicOperations.ZeroMemory(secret);
 
             CryptographicOperations.ZeroMemory(dkBytes);

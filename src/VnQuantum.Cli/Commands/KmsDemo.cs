@@ -22,7 +22,7 @@ internal static class KmsDemo
             string path = Path.Combine(dir, name);
             if (!File.Exists(path))
             {
-                DemoPki.WritePrivate(path, RandomNumberGenerator.GetBytes(32));
+                VnQuantum.Kms.PrivateFile.Write(path, RandomNumberGenerator.GetBytes(32));
             }
         }
 

@@ -42,7 +42,7 @@ internal sealed class NetUp : IAsyncDisposable
         string kekPath = Path.Combine(dir, "kek.bin");
         if (!File.Exists(kekPath))
         {
-            DemoPki.WritePrivate(kekPath, RandomNumberGenerator.GetBytes(32));
+            VnQuantum.Kms.PrivateFile.Write(kekPath, RandomNumberGenerator.GetBytes(32));
         }
 
         var rates = new LinkRates().All(topology);

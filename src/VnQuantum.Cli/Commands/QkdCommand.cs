@@ -230,7 +230,8 @@ internal static class QkdCommand
                 byte[] bytes = result.AliceKey!.ToBytes();
                 try
                 {
-                    File.WriteAllBytes(path, bytes);
+                    // Key material: owner-only from the first byte.
+                    VnQuantum.Kms.PrivateFile.Write(path, bytes);
                 }
                 finally
                 {

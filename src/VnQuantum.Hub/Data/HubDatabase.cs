@@ -53,7 +53,8 @@ public static class HubDatabase
         ArgumentNullException.ThrowIfNull(logger);
         if (db.Database.IsSqlite() && db.Database.GetDbConnection().DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
         {
-            Directory.CreateDirectory(folder);
+            // Password hashes and members' details: the folder is the owner's alone when the hub makes it.
+            VnQuantum.Kms.PrivateFile.CreateFolder(folder);
         }
 
         await AdoptPreMigrationDatabaseAsync(db, logger, cancel);
@@ -132,12 +133,8 @@ public static class HubDatabase
         }
 
         await users.AddToRoleAsync(admin, HubRoles.NetworkAdmin);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(passwordFile))!);
-        await File.WriteAllTextAsync(passwordFile, $"{email}\n{password}\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        VnQuantum.Kms.PrivateFile.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(passwordFile))!);
+        VnQuantum.Kms.PrivateFile.WriteText(passwordFile, $"{email}\n{password}\n");
 
         logger.LogWarning("Made the first network admin, {Email}; its password is in {File} (change it after signing in)", email, passwordFile);
     }

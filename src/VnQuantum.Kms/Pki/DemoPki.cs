@@ -133,24 +133,5 @@ public static class DemoPki
         return withKey;
     }
 
-    /// <summary>Writes a private file created with its final mode (owner read/write), never readable by others even
-    /// for a moment.</summary>
-    public static void WritePrivate(string path, ReadOnlySpan<byte> content)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            if (File.Exists(path))
-            {
-                // The creation mode applies to new files only: an existing one is restricted before it is rewritten.
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-        }
-
-        using var file = new FileStream(path, options);
-        file.Write(content);
-    }
-
-    private static void WritePrivate(string path, string pem) => WritePrivate(path, System.Text.Encoding.ASCII.GetBytes(pem));
+    private static void WritePrivate(string path, string pem) => PrivateFile.WriteText(path, pem);
 }
