@@ -23,21 +23,23 @@ internal static class HubLoadBench
         int people = Arg(args, "--people", 10_000);
         int seconds = Arg(args, "--seconds", 5);
         int connections = Arg(args, "--connections", 8);
+        int pi = Array.IndexOf(args, "--pages");
+        var load = new LoadShape(seconds, connections, Arg(args, "--open-percent", 70), pi >= 0 && pi + 1 < args.Length ? args[pi + 1].Split(',') : ["home", "search", "profile"]);
         int i = Array.IndexOf(args, "--postgres");
         string? postgres = i >= 0 && i + 1 < args.Length ? args[i + 1] : Environment.GetEnvironmentVariable("VNQ_TEST_POSTGRES");
 
-        Console.WriteLine($"| backend | page | pages/s | p50 ms | p99 ms |");
-        Console.WriteLine("|---|---|---:|---:|---:|");
+        Console.WriteLine($"| backend | page | closed loop: pages/s | p50 ms | p99 ms | open loop at {load.OpenPercent} %: pages/s | p50 ms | p99 ms |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
         string dir = Directory.CreateTempSubdirectory("vnq-hub-load-").FullName;
         try
         {
-            Measure("SQLite", "sqlite", $"Data Source={Path.Combine(dir, "hub.db")}", people, seconds, connections, dir);
+            Measure("SQLite", "sqlite", $"Data Source={Path.Combine(dir, "hub.db")}", people, load, dir);
             if (postgres is not null)
             {
                 string database = $"vnq_hub_bench_{Environment.ProcessId}";
                 try
                 {
-                    Measure("PostgreSQL", "postgres", new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString, people, seconds, connections, dir);
+                    Measure("PostgreSQL", "postgres", new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString, people, load, dir);
                 }
                 finally
                 {
@@ -51,7 +53,7 @@ internal static class HubLoadBench
             }
             else
             {
-                Console.WriteLine("| PostgreSQL | (skipped: pass --postgres \"Host=…\" or set VNQ_TEST_POSTGRES) | | | |");
+                Console.WriteLine("| PostgreSQL | (skipped: pass --postgres \"Host=…\" or set VNQ_TEST_POSTGRES) | | | | | | |");
             }
         }
         finally
@@ -65,7 +67,7 @@ internal static class HubLoadBench
         return 0;
     }
 
-    private static void Measure(string name, string provider, string connection, int people, int seconds, int connections, string dir)
+    private static void Measure(string name, string provider, string connection, int people, LoadShape load, string dir)
     {
         using (var db = HubDatabase.Open(provider, connection))
         {
@@ -87,13 +89,28 @@ internal static class HubLoadBench
             },
         };
         using var hub = Process.Start(start)!;
-        hub.OutputDataReceived += (_, _) => { };
+        // The hub logs to standard output; its errors (a failing query, an exhausted pool) are worth seeing beside the table.
+        // Each entry is a "fail: Category" line and the indented message under it.
+        bool inError = false;
+        hub.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line)
+            {
+                return;
+            }
+
+            inError = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal) || (inError && line.StartsWith("      ", StringComparison.Ordinal) && !line.StartsWith("         at ", StringComparison.Ordinal));
+            if (inError)
+            {
+                Console.Error.WriteLine("hub: " + line);
+            }
+        };
         hub.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine("hub: " + line); };
         hub.BeginOutputReadLine();
         hub.BeginErrorReadLine();
         try
         {
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = load.Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{port}"),
             };
@@ -104,11 +121,22 @@ internal static class HubLoadBench
                 ("search", r => "/Search?q=" + Uri.EscapeDataString(Queries[r.Next(Queries.Length)])),
                 ("profile", r => $"/People/Details/{r.Next(1, people + 1)}"),
             };
-            foreach (var (page, path) in pages)
+            // The open loop gets connections enough that a request never waits for one in the client.
+            using var open = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
             {
-                Load(client, connections, 2, path); // warm-up
-                var (rps, p50, p99) = Load(client, connections, seconds, path);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {page} | {rps:F0} | {p50:F2} | {p99:F2} |"));
+                BaseAddress = client.BaseAddress,
+            };
+            foreach (var (page, path) in pages.Where(p => load.Pages.Contains(p.Page)))
+            {
+                Load(client, load.Connections, 2, path); // warm-up
+                var (rps, p50, p99) = Load(client, load.Connections, load.Seconds, path);
+
+                // Then a fixed arrival rate, a share of what the closed loop reached: the tail a user meets at that load.
+                // A second's warm-up first, so the open loop's connections are made before it is timed.
+                double rate = Math.Max(1, Math.Round(load.OpenPercent / 100.0 * rps));
+                HttpLoad.RunOpen(rate, 1, random => open.GetAsync(path(random)), NotFound);
+                var (openRps, openP50, openP99, failures) = HttpLoad.RunOpen(rate, load.Seconds, random => open.GetAsync(path(random)), NotFound);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {page} | {rps:F0} | {p50:F2} | {p99:F2} | {openRps:F0} of {rate:F0} | {openP50:F2} | {openP99:F2} |{(failures > 0 ? $" {failures} failed" : string.Empty)}"));
             }
         }
         finally
@@ -117,6 +145,11 @@ internal static class HubLoadBench
             hub.WaitForExit();
         }
     }
+
+    // A random profile id may be a members-only profile: its 404 is a served page.
+    private static bool NotFound(System.Net.HttpStatusCode status) => status == System.Net.HttpStatusCode.NotFound;
+
+    private sealed record LoadShape(int Seconds, int Connections, int OpenPercent, string[] Pages);
 
     private static void WaitUntilUp(HttpClient client, Process hub)
     {
@@ -148,7 +181,7 @@ internal static class HubLoadBench
     private static (double Rps, double P50, double P99) Load(HttpClient client, int connections, int seconds, Func<Random, string> path)
     {
         // Members-only profiles are 404 to the anonymous load: served, and timed, like any page.
-        var (rps, p50, p99, failures) = HttpLoad.Run(connections, seconds, (_, random) => client.GetAsync(path(random)), status => status == System.Net.HttpStatusCode.NotFound);
+        var (rps, p50, p99, failures) = HttpLoad.Run(connections, seconds, (_, random) => client.GetAsync(path(random)), NotFound);
         if (failures > 0)
         {
             Console.WriteLine($"| | {failures} requests failed | | | |");

@@ -29,6 +29,10 @@ string provider = builder.Configuration["Hub:Database"] ?? "sqlite";
 // EF keeps its internal services in a process-wide cache, and resolves some of them through the host that first built
 // them: a second host in one process (the tests start many) could then reach the first one's disposed logger. EF is
 // therefore given no host services at all (its own logging stays internal; the hub logs EF only at Warning anyway).
+// Requests at once, and so database connections at once, are bounded (Hub:Requests); a PostgreSQL pool is sized to
+// match unless the connection string sets Maximum Pool Size itself.
+var concurrency = builder.Configuration.GetSection("Hub:Requests").Get<RequestConcurrency>() ?? new RequestConcurrency();
+connection = HubDatabase.WithPoolSize(provider, connection, concurrency.DatabaseConnections);
 HubDatabase.Add(builder.Services, provider, connection, (_, options) => options.UseApplicationServiceProvider(null));
 builder.Services.AddSingleton(new HubStorage(provider, connection));
 
@@ -175,6 +179,7 @@ app.UseRequestLocalization(new RequestLocalizationOptions
     RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()],
 });
 app.UseStaticFiles();
+app.UseRequestConcurrency(concurrency);
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -42,6 +42,23 @@ public static class HubDatabase
         }
     }
 
+    /// <summary>
+    /// A PostgreSQL connection string with its pool capped at <paramref name="connections"/> unless it names a size
+    /// itself (Npgsql's default, 100, is all of a default server's slots: two nodes under load would take them all).
+    /// </summary>
+    public static string WithPoolSize(string? provider, string connection, int connections)
+    {
+        if (!IsPostgres(provider))
+        {
+            return connection;
+        }
+
+        // The keys as written (Npgsql's builder would report its default as if given): Maximum Pool Size or MaxPoolSize, in any case.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connection };
+        bool sized = written.Keys.Cast<string>().Any(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant() is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE");
+        return sized ? connection : new Npgsql.NpgsqlConnectionStringBuilder(connection) { MaxPoolSize = connections }.ConnectionString;
+    }
+
     /// <summary>A context outside the web host (job workers, tests, benchmarks).</summary>
     public static HubDbContext Open(string? provider, string connection) => IsPostgres(provider)
         ? new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connection).Options)
