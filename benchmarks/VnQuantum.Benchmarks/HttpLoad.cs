@@ -40,8 +40,7 @@ internal static class HttpLoad
         })).ToArray();
         Task.WaitAll(workers);
         double elapsed = clock.Elapsed.TotalSeconds;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return all.Length == 0 ? (0, double.NaN, double.NaN, failures) : (all.Length / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)], failures);
+        return Summary(latencies.SelectMany(l => l), elapsed, failures);
     }
 
     /// <summary>
@@ -100,9 +99,9 @@ internal static class HttpLoad
                         Interlocked.Increment(ref failures);
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
-                    Interlocked.Increment(ref failures);
+                    Interlocked.Increment(ref failures); // refused, reset or past the client's timeout
                 }
                 finally
                 {
@@ -113,7 +112,12 @@ internal static class HttpLoad
 
         Task.WaitAll([.. tasks]);
         double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var all = latencies.Where((_, i) => done[i]).Order().ToArray();
+        return Summary(latencies.Where((_, i) => done[i]), elapsed, failures);
+    }
+
+    private static (double Rps, double P50, double P99, int Failures) Summary(IEnumerable<double> latencies, double elapsed, int failures)
+    {
+        var all = latencies.Order().ToArray();
         return all.Length == 0 ? (0, double.NaN, double.NaN, failures) : (all.Length / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)], failures);
     }
 }
