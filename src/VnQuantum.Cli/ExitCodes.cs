@@ -13,4 +13,7 @@ internal static class ExitCodes
 
     /// <summary>Not enough memory or another resource for the job.</summary>
     public const int ResourceError = 3;
+
+    /// <summary>The work ran but its outcome is not a success: an aborted key exchange, an infeasible plan or design.</summary>
+    public const int Failed = 4;
 }

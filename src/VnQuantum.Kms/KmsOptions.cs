@@ -187,9 +187,9 @@ public sealed class KmsOptions
                 problems.Add($"{field}.qkdLink needs distanceKm ≥ 0 and pulses ≥ 1e6 (got {q.DistanceKm} km, {q.Pulses:G} pulses)");
             }
 
-            if (!Qkd.Links.QkdLink.Presets.Contains(q.Preset))
+            if (!Qkd.Links.LinkPresets.IsKnown(q.Preset))
             {
-                problems.Add($"{field}.qkdLink.preset '{q.Preset}' is not a link preset (known: {string.Join(", ", Qkd.Links.QkdLink.Presets)})");
+                problems.Add($"{field}.qkdLink.preset: {Qkd.Links.LinkPresets.UnknownMessage(q.Preset)}");
             }
 
             if (q.Seed is null && source.Link != KeyService.LocalLink)
@@ -288,7 +288,7 @@ public sealed class KeySourceOptions
 /// <summary>A simulated link run (presets of <c>VnQuantum.Qkd.Links.QkdLink</c>).</summary>
 public sealed class QkdLinkSourceOptions
 {
-    /// <summary>A link preset of <c>VnQuantum.Qkd.Links.QkdLink.Presets</c> (gys, lim2014, snspd). Default lim2014.</summary>
+    /// <summary>A link preset of <c>VnQuantum.Qkd.Links.LinkPresets</c> (gys, lim2014, snspd). Default lim2014.</summary>
     public string Preset { get; set; } = "lim2014";
 
     public double DistanceKm { get; set; } = 25;

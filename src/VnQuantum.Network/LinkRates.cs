@@ -6,8 +6,8 @@ namespace VnQuantum.Network;
 
 /// <summary>
 /// The secret-key rate of each link in bit/s, from the link physics of <c>VnQuantum.Qkd</c>: the profile's devices
-/// (preset, loss, pulse rate), its protocol (asymptotic decoy BB84, finite-key decoy BB84 of Lim et al. 2014 at the
-/// profile's block size with ε_sec = 10⁻¹⁰ and ε_cor = 10⁻¹⁵, or sending-or-not-sending TF-QKD) and the link's length.
+/// (a preset of <see cref="LinkPresets"/>, loss, pulse rate), its protocol (any of <see cref="KeyRateProtocols"/>; the
+/// finite-key one at the profile's block size with ε_sec = 10⁻¹⁰ and ε_cor = 10⁻¹⁵) and the link's length.
 /// Optimising a finite-key rate takes milliseconds, so results are kept per profile and length (rounded to 0.1 km).
 /// </summary>
 public sealed class LinkRates
@@ -37,12 +37,7 @@ public sealed class LinkRates
     public static QkdLink Model(LinkProfile profile, double lengthKm, double? lossDbPerKm = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var link = profile.Preset switch
-        {
-            "gys" => QkdLink.Gys(lengthKm),
-            "lim2014" => QkdLink.Lim2014(lengthKm),
-            _ => QkdLink.Snspd(lengthKm),
-        };
+        var link = LinkPresets.Create(profile.Preset, lengthKm);
         if ((lossDbPerKm ?? profile.LossDbPerKm) is double loss)
         {
             link = link with { Fiber = link.Fiber with { LossDbPerKm = loss } };
@@ -59,12 +54,7 @@ public sealed class LinkRates
     private static double Compute(LinkProfile profile, double lengthKm, double? loss)
     {
         var link = Model(profile, lengthKm, loss);
-        double perPulse = profile.Protocol switch
-        {
-            "bb84-decoy" => DecoyStateBb84.OptimalInfiniteDecoy(link).Rate,
-            "tf-sns" => SendingOrNotSendingTfQkd.Optimal(link).Rate,
-            _ => FiniteKeyDecoyBb84.Optimize(link, profile.BlockBits, 1e-10, 1e-15).Result.RatePerPulse,
-        };
+        double perPulse = KeyRateProtocols.Find(profile.Protocol).Evaluate(link, new FiniteKeyBlock(profile.BlockBits)).RatePerPulse;
         return Math.Max(0, perPulse) * link.RepetitionRateHz;
     }
 }

@@ -29,7 +29,7 @@ public sealed record Node(string Id, string Name, double Latitude, double Longit
 
 /// <summary>The QKD equipment and protocol of a link, shared by many links.</summary>
 /// <param name="Preset">Device parameters: gys, lim2014 or snspd (see <c>VnQuantum.Qkd.Links.QkdLink</c>).</param>
-/// <param name="Protocol">bb84-decoy (asymptotic), bb84-finite (Lim et al. 2014 with <paramref name="BlockBits"/>) or tf-sns.</param>
+/// <param name="Protocol">A protocol of <c>VnQuantum.Qkd.KeyRates.KeyRateProtocols</c>: bb84-decoy (asymptotic), bb84-finite (Lim et al. 2014 with <paramref name="BlockBits"/>), tf-sns, ….</param>
 /// <param name="BlockBits">Finite-key block n_X in sifted key-basis bits.</param>
 /// <param name="RepetitionRateHz">Source rate; null keeps the preset's.</param>
 public sealed record LinkProfile(string Name, string Preset, string Protocol, double BlockBits = 1e8, double? RepetitionRateHz = null, double? LossDbPerKm = null);

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VnQuantum.Qkd.KeyRates;
+using VnQuantum.Qkd.Links;
 using YamlDotNet.RepresentationModel;
 
 namespace VnQuantum.Network;
@@ -157,8 +159,6 @@ public static class TopologyFile
 
     private sealed class Reader(string source)
     {
-        private static readonly string[] Presets = ["gys", "lim2014", "snspd"];
-        private static readonly string[] Protocols = ["bb84-decoy", "bb84-finite", "tf-sns"];
 
         public Topology Topology(JsonNode? root)
         {
@@ -205,15 +205,15 @@ public static class TopologyFile
             var o = Object(node, path);
             string name = RequiredString(o, "name", path);
             string preset = OptionalString(o, "preset", path) ?? "snspd";
-            if (!Presets.Contains(preset))
+            if (!LinkPresets.IsKnown(preset))
             {
-                throw Fail($"{path}.preset", $"unknown preset '{preset}'; one of {string.Join(", ", Presets)}");
+                throw Fail($"{path}.preset", LinkPresets.UnknownMessage(preset));
             }
 
             string protocol = OptionalString(o, "protocol", path) ?? "bb84-finite";
-            if (!Protocols.Contains(protocol))
+            if (!KeyRateProtocols.IsKnown(protocol))
             {
-                throw Fail($"{path}.protocol", $"unknown protocol '{protocol}'; one of {string.Join(", ", Protocols)}");
+                throw Fail($"{path}.protocol", KeyRateProtocols.UnknownMessage(protocol));
             }
 
             double block = OptionalNumber(o, "blockBits", $"{path}.blockBits", 1e8);

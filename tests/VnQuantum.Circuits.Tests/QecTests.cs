@@ -99,6 +99,51 @@ public class QecTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ErrorModel_MatchesStimsMechanismByMechanism()
+    {
+        // The golden model is Stim's `analyze_errors` of the circuit our generator exports (testdata/README.md). The
+        // committed circuit must still be what the generator writes, or the comparison would test a stale file.
+        string folder = Path.Combine(AppContext.BaseDirectory, "testdata", "stim");
+        var experiment = MemoryCircuits.RotatedSurfaceCode(3, 3, 0.001);
+        string committed = File.ReadAllText(Path.Combine(folder, "surface_d3_r3_p0.001.stim"));
+        Assert.Equal(committed[(committed.IndexOf('\n', StringComparison.Ordinal) + 1)..], StimFormat.Write(experiment.Circuit, experiment.Noise));
+
+        var stim = Mechanisms(File.ReadAllText(Path.Combine(folder, "surface_d3_r3_p0.001.dem")));
+        var ours = Mechanisms(MemoryExperimentRunner.ErrorModel(experiment).ToStimText());
+        Assert.Equal(219, stim.Count);
+        Assert.Equal(stim.Keys.Order(StringComparer.Ordinal), ours.Keys.Order(StringComparer.Ordinal));
+        double worst = 0;
+        foreach (var (targets, p) in stim)
+        {
+            double relative = Math.Abs(ours[targets] - p) / p;
+            worst = Math.Max(worst, relative);
+
+            // Stim composes the depolarizing components exactly; we treat each Pauli as independent, as Stim's own
+            // approximation does at first order: the two agree to second order in p = 10⁻³.
+            Assert.True(relative < 5e-4, $"{targets}: ours {ours[targets]:G6}, Stim {p:G6}");
+        }
+
+        output.WriteLine($"219 mechanisms, the same detectors and observables; worst relative difference {worst:E2}");
+    }
+
+    /// <summary>The error lines of a detector error model: "D0 D2 L0" (targets sorted) → probability.</summary>
+    private static Dictionary<string, double> Mechanisms(string dem)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string line in dem.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("error(", StringComparison.Ordinal)))
+        {
+            int close = line.IndexOf(')', StringComparison.Ordinal);
+            double p = double.Parse(line[6..close], System.Globalization.CultureInfo.InvariantCulture);
+            string[] targets = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.DoesNotContain("^", targets);
+            string key = string.Join(' ', targets.OrderBy(t => t[0]).ThenBy(t => int.Parse(t[1..], System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.True(result.TryAdd(key, p), $"mechanism {key} listed twice");
+        }
+
+        return result;
+    }
+
+    [Fact]
     public void StimExport_HasTheCircuitDetectorsAndObservable()
     {
         var experiment = MemoryCircuits.RotatedSurfaceCode(3, 2, 0.001);

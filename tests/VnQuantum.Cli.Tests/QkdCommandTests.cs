@@ -85,9 +85,58 @@ public sealed class QkdCommandTests
     [Fact]
     public void Simulate_FullEavesdropping_Aborts()
     {
-        var (code, stdout, _) = Vnq("qkd", "simulate", "--distance", "20", "--pulses", "1e8", "--link", "snspd", "--eve", "1");
-        Assert.Equal(0, code);
-        Assert.Contains("aborted: QBER", stdout);
+        var (code, _, stderr) = Vnq("qkd", "simulate", "--distance", "20", "--pulses", "1e8", "--link", "snspd", "--eve", "1");
+        Assert.Equal(4, code);
+        Assert.Contains("aborted: QBER", stderr);
+    }
+
+    [Fact]
+    public void Simulate_Json_ParsesAndSaysWhetherItAborted()
+    {
+        var (code, stdout, stderr) = Vnq("qkd", "simulate", "--distance", "20", "--pulses", "1e8", "--link", "snspd", "--eve", "1", "--format", "json");
+        Assert.Equal(4, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("aborted").GetBoolean());
+        Assert.Contains("QBER", root.GetProperty("abort_reason").GetString());
+        Assert.Equal(20, root.GetProperty("distance_km").GetDouble());
+        Assert.True(root.GetProperty("test_qber").GetDouble() > 0.11);
+        Assert.Contains("aborted", stderr);
+
+        (code, stdout, stderr) = Vnq("qkd", "simulate", "--distance", "25", "--pulses", "1.2e8", "--link", "lim2014", "--seed", "3", "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var ok = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.False(ok.RootElement.GetProperty("aborted").GetBoolean());
+        Assert.True(ok.RootElement.GetProperty("final_key_bits").GetInt64() > 8000);
+        Assert.True(ok.RootElement.GetProperty("timings_s").GetProperty("link simulation").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("bb84-decoy", "mu")]
+    [InlineData("bb84-vacuum-weak", "nu")]
+    [InlineData("bb84-finite", "q_x")]
+    [InlineData("bbm92-middle", "mu")]
+    [InlineData("bbm92-end", "mu")]
+    [InlineData("tf-sns", "send_probability")]
+    public void Rate_Json_GivesEveryPointWithUnits(string protocol, string parameter)
+    {
+        var (code, stdout, stderr) = Vnq("qkd", "rate", "--protocol", protocol, "--distance", "10..110", "--step", "50", "--link", "lim2014", "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(protocol, root.GetProperty("protocol").GetString());
+        Assert.Equal(1e9, root.GetProperty("repetition_rate_hz").GetDouble());
+        var points = root.GetProperty("points").EnumerateArray().ToArray();
+        Assert.Equal([10.0, 60.0, 110.0], points.Select(p => p.GetProperty("distance_km").GetDouble()));
+        foreach (var p in points)
+        {
+            double rate = p.GetProperty("rate_bits_per_pulse").GetDouble();
+            Assert.InRange(rate, 0, p.GetProperty("plob_bits_per_pulse").GetDouble());
+            Assert.Equal(rate * 1e9, p.GetProperty("rate_bits_per_second").GetDouble(), 1e-6 * rate * 1e9 + 1e-12);
+        }
+
+        Assert.True(points[1].GetProperty("rate_bits_per_pulse").GetDouble() > 0, "every protocol gives key at 60 km");
+        Assert.True(points[1].GetProperty("parameters").TryGetProperty(parameter, out _));
     }
 }
 
@@ -205,7 +254,7 @@ public sealed class KmsCommandTests
             File.WriteAllText(file, Config(""", "kekFile": "kek.bin", "allowSimulatedKeys": true, "keySource": { "qkdLink": { "preset": "lim2041" } } """));
             (code, _, stderr) = Vnq("kms", "serve", "--config", file);
             Assert.Equal(2, code);
-            Assert.Contains("'lim2041' is not a link preset (known: gys, lim2014, snspd)", stderr);
+            Assert.Contains("unknown link preset 'lim2041' (known: gys, lim2014, snspd)", stderr);
         }
         finally
         {

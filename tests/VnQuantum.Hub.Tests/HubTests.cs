@@ -228,6 +228,27 @@ public sealed class HubPageTests : IClassFixture<HubFactory>
         Assert.Contains((Math.Sqrt(2 * 2.0) / 100).ToString("G4", System.Globalization.CultureInfo.InvariantCulture), probes);
     }
 
+    [Fact]
+    public async Task KeyRateTool_OffersEveryProtocolTheCliDoes_AndComputesItWithThePillar()
+    {
+        var client = _factory.CreateClient();
+        string form = await client.GetStringAsync("/Tools/KeyRate?culture=en");
+        foreach (var protocol in VnQuantum.Qkd.KeyRates.KeyRateProtocols.All)
+        {
+            Assert.Contains($"<option value=\"{protocol.Name}\"", form);
+            string page = await client.GetStringAsync($"/Tools/KeyRate?Link=lim2014&Protocol={protocol.Name}&MaxKm=100&culture=en");
+            Assert.Contains("<svg", page);
+
+            // The table's 50 km row is the registry's rate on the preset's link at 50 km.
+            double expected = protocol.Evaluate(VnQuantum.Qkd.Links.LinkPresets.Create("lim2014", 50)).RatePerPulse;
+            Assert.Contains($"<td>50</td><td>{expected.ToString("E3", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
+        }
+
+        string bad = await client.GetStringAsync("/Tools/KeyRate?Protocol=e91&culture=en");
+        Assert.Contains("role=\"alert\"", bad);
+        Assert.Contains("tf-sns", bad);
+    }
+
     private const string CircuitBell = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0], q[1];\nmeasure q -> c;\n";
 
     private static async Task<(bool Ok, string Page)> PostCircuit(HttpClient client, string source, int shots)

@@ -105,7 +105,7 @@ internal static class KmsCommand
                     {
                         host.Log.LogWarning("link '{Link}' is fed by a SIMULATED QKD link ({Preset}, {Distance} km), not by a QKD device: its keys are for demonstrations and tests only{Seeded}",
                             source.Link, q.Preset, q.DistanceKm, q.Seed is null ? "" : $"; it is seeded ({q.Seed}), so anyone who knows the seed can recompute every key");
-                        int bytes = QkdKeySources.RunLink(QkdLink.FromPreset(q.Preset, q.DistanceKm), (long)q.Pulses, q.Seed, host.Store, aliceLink: source.Link);
+                        int bytes = QkdKeySources.RunLink(LinkPresets.Create(q.Preset, q.DistanceKm), (long)q.Pulses, q.Seed, host.Store, aliceLink: source.Link);
                         output.WriteLine($"{options.KmeId}: the simulated {q.Preset} link at {q.DistanceKm} km gave {bytes} key bytes");
                     }
                 }

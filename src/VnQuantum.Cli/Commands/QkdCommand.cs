@@ -12,7 +12,7 @@ namespace VnQuantum.Cli.Commands;
 /// <summary><c>vnq qkd rate|simulate</c>: key rates against distance, and a whole link run through post-processing.</summary>
 internal static class QkdCommand
 {
-    public const string Protocols = "bb84-decoy, bb84-vacuum-weak, bb84-finite, bbm92-middle, bbm92-end, tf-sns";
+    private static string Protocols => string.Join(", ", KeyRateProtocols.Names);
 
     public static Command Create(TextWriter output, TextWriter error) => new("qkd", "Quantum key distribution: key rates and link simulation.")
     {
@@ -23,7 +23,7 @@ internal static class QkdCommand
     private static Command CreateRate(TextWriter output, TextWriter error)
     {
         var protocol = new Option<string>("--protocol", "-p") { Description = $"One of: {Protocols}.", DefaultValueFactory = _ => "bb84-decoy" };
-        protocol.AcceptOnlyFromAmong(Protocols.Split(", "));
+        protocol.AcceptOnlyFromAmong([.. KeyRateProtocols.Names]);
         var distance = new Option<string>("--distance", "-d") { Description = "Distance range in km, FROM..TO.", DefaultValueFactory = _ => "0..200" };
         var step = new Option<double>("--step") { Description = "Distance step in km.", DefaultValueFactory = _ => 5 };
         var finite = new Option<bool>("--finite") { Description = "Finite-key BB84 (Lim et al. 2014); same as --protocol bb84-finite." };
@@ -33,10 +33,11 @@ internal static class QkdCommand
         var link = new Option<string>("--link") { Description = $"Link preset: {QkdLinkLoader.Presets}.", DefaultValueFactory = _ => "gys" };
         var config = new Option<string?>("--config") { Description = "JSON file overriding link fields (fiber.lossDbPerKm, detector.efficiency, …)." };
         var plot = new Option<string?>("--plot") { Description = "Write a rate-vs-distance plot with the PLOB bound (.png or .svg)." };
+        var format = OutputFormat.Create();
 
         var command = new Command("rate", "Secret key rate against distance, with the repeaterless (PLOB) bound.")
         {
-            protocol, distance, step, finite, block, epsSec, epsCor, link, config, plot,
+            protocol, distance, step, finite, block, epsSec, epsCor, link, config, plot, format,
         };
         command.SetAction(parse =>
         {
@@ -66,69 +67,57 @@ internal static class QkdCommand
                 return ExitCodes.InputError;
             }
 
-            var rows = new List<(double Km, double Rate, double Plob, string Detail)>();
+            var chosen = KeyRateProtocols.Find(name);
+            var finiteBlock = new FiniteKeyBlock(n, parse.GetValue(epsSec), parse.GetValue(epsCor));
+            var rows = new List<(double Km, KeyRatePoint Point, double Plob)>();
             for (double km = from; km <= to + 1e-9; km += parse.GetValue(step))
             {
                 var l = baseLink.WithLength(km);
-                var (rate, detail) = Evaluate(name, l, n, parse.GetValue(epsSec), parse.GetValue(epsCor));
-                rows.Add((km, rate, RepeaterlessBound.Plob(l.Fiber.Transmittance), detail));
+                rows.Add((km, chosen.Evaluate(l, finiteBlock), RepeaterlessBound.Plob(l.Fiber.Transmittance)));
             }
 
-            var console = Consoles.For(output);
-            var table = new Table().Title($"{name} on the {parse.GetValue(link)} link ({baseLink.Fiber.LossDbPerKm} dB/km, η_Bob {baseLink.Detector.Efficiency}, {baseLink.RepetitionRateHz / 1e6:G} MHz)");
-            table.AddColumns("km", "bits/pulse", "bits/s", "PLOB bits/pulse", "parameters");
-            foreach (var r in rows)
+            if (parse.IsJson(format))
             {
-                table.AddRow(F(r.Km, "0.#"), F(r.Rate, "E3"), F(r.Rate * baseLink.RepetitionRateHz, "E3"), F(r.Plob, "E3"), r.Detail);
+                OutputFormat.WriteJson(output, new
+                {
+                    protocol = name,
+                    link = parse.GetValue(link),
+                    loss_db_per_km = baseLink.Fiber.LossDbPerKm,
+                    detector_efficiency = baseLink.Detector.Efficiency,
+                    repetition_rate_hz = baseLink.RepetitionRateHz,
+                    block_bits = chosen.IsFiniteKey ? n : (double?)null,
+                    points = rows.Select(r => new
+                    {
+                        distance_km = r.Km,
+                        rate_bits_per_pulse = r.Point.RatePerPulse,
+                        rate_bits_per_second = r.Point.RatePerPulse * baseLink.RepetitionRateHz,
+                        plob_bits_per_pulse = r.Plob,
+                        parameters = r.Point.Parameters.ToDictionary(p => p.Name, p => p.Value),
+                    }),
+                });
+            }
+            else
+            {
+                var console = Consoles.For(output);
+                var table = new Table().Title($"{name} on the {parse.GetValue(link)} link ({baseLink.Fiber.LossDbPerKm} dB/km, η_Bob {baseLink.Detector.Efficiency}, {baseLink.RepetitionRateHz / 1e6:G} MHz)");
+                table.AddColumns("km", "bits/pulse", "bits/s", "PLOB bits/pulse", "parameters");
+                foreach (var r in rows)
+                {
+                    table.AddRow(F(r.Km, "0.#"), F(r.Point.RatePerPulse, "E3"), F(r.Point.RatePerPulse * baseLink.RepetitionRateHz, "E3"), F(r.Plob, "E3"), Markup.Escape(r.Point.Summary));
+                }
+
+                console.Write(table);
             }
 
-            console.Write(table);
             if (parse.GetValue(plot) is string plotPath)
             {
-                RatePlot.Write(plotPath, name, rows.Select(r => (r.Km, r.Rate, r.Plob)).ToList());
-                output.WriteLine($"plot written to {plotPath}");
+                RatePlot.Write(plotPath, name, rows.Select(r => (r.Km, r.Point.RatePerPulse, r.Plob)).ToList());
+                (parse.IsJson(format) ? error : output).WriteLine($"plot written to {plotPath}");
             }
 
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static (double Rate, string Detail) Evaluate(string protocol, QkdLink link, double block, double epsSec, double epsCor)
-    {
-        switch (protocol)
-        {
-            case "bb84-decoy":
-                {
-                    var (mu, rate) = DecoyStateBb84.OptimalInfiniteDecoy(link);
-                    return (rate, $"μ={mu:F3}");
-                }
-
-            case "bb84-vacuum-weak":
-                {
-                    var (mu, rate) = DecoyStateBb84.OptimalVacuumWeakDecoy(link, 0.05);
-                    return (rate, $"μ={mu:F3} ν=0.05");
-                }
-
-            case "bb84-finite":
-                {
-                    var (s, r) = FiniteKeyDecoyBb84.Optimize(link, block, epsSec, epsCor);
-                    return (r.RatePerPulse, r.RatePerPulse > 0 ? $"q_x={s.KeyBasisProbability:F2} μ1={s.Mu1:F2} μ2={s.Mu2:F3}" : "no key");
-                }
-
-            case "bbm92-middle":
-            case "bbm92-end":
-                {
-                    var (mu, rate) = EntanglementBasedBb84.Optimal(link, protocol == "bbm92-middle" ? SourcePosition.Middle : SourcePosition.AtAlice);
-                    return (rate, $"pairs μ={mu:F4}");
-                }
-
-            default:
-                {
-                    var (eps, mu, rate) = SendingOrNotSendingTfQkd.Optimal(link);
-                    return (rate, $"ε={eps:E2} μ={mu:F3}");
-                }
-        }
     }
 
     private static Command CreateSimulate(TextWriter output, TextWriter error)
@@ -145,10 +134,11 @@ internal static class QkdCommand
         reconciliation.AcceptOnlyFromAmong("cascade", "ldpc");
         var threads = new Option<int>("--threads", "-t") { Description = "Threads for the link simulation; 0 = all.", DefaultValueFactory = _ => 0 };
         var keyOut = new Option<string?>("--key-out") { Description = "Write the final key (raw bytes) to this file." };
+        var format = OutputFormat.Create();
 
-        var command = new Command("simulate", "Run a decoy-BB84 link pulse by pulse and the whole post-processing chain.")
+        var command = new Command("simulate", "Run a decoy-BB84 link pulse by pulse and the whole post-processing chain; exit 4 when the exchange aborts.")
         {
-            distance, pulses, seed, eve, link, config, cascade, reconciliation, threads, keyOut,
+            distance, pulses, seed, eve, link, config, cascade, reconciliation, threads, keyOut, format,
         };
         command.SetAction(parse =>
         {
@@ -199,30 +189,62 @@ internal static class QkdCommand
             using var bobPool = new AuthenticationKeyPool(preShared);
             using var result = PostProcessingChain.Run(record, settings, new ChainOptions(variant, Seed: parse.GetValue(seed), Method: parse.GetValue(reconciliation) == "ldpc" ? Reconciliation.Ldpc : Reconciliation.Cascade), alicePool, bobPool);
 
-            var table = new Table().Title($"decoy BB84, {km} km on the {parse.GetValue(link)} link, {n:G} pulses, seed {parse.GetValue(seed)}{(eveFraction > 0 ? $", Eve on {eveFraction:P0}" : "")}");
-            table.AddColumns("quantity", "value");
-            table.AddRow("intensities μ1 / μ2 / μ3", $"{settings.Mu1:F3} / {settings.Mu2:F3} / {settings.Mu3:G2}, q_x = {settings.KeyBasisProbability:F3}");
-            table.AddRow("detections", result.Detections.ToString("N0", CultureInfo.InvariantCulture));
-            table.AddRow("sifted key bits (X)", result.SiftedKeyBits.ToString("N0", CultureInfo.InvariantCulture));
-            table.AddRow("test bits (Z)", result.TestBits.ToString("N0", CultureInfo.InvariantCulture));
-            table.AddRow("QBER (test basis)", result.TestQber.ToString("P3", CultureInfo.InvariantCulture));
-            table.AddRow("QBER (key basis, before EC)", result.KeyQber.ToString("P3", CultureInfo.InvariantCulture));
-            table.AddRow("leaked by EC + verification", result.LeakedBits.ToString("N0", CultureInfo.InvariantCulture));
-            table.AddRow("reconciliation f", double.IsNaN(result.ReconciliationEfficiency) ? "-" : result.ReconciliationEfficiency.ToString("F3", CultureInfo.InvariantCulture));
-            table.AddRow("final key bits", result.FinalKeyBits.ToString("N0", CultureInfo.InvariantCulture));
-            table.AddRow("authentication key used", $"{result.AuthenticationBitsConsumed:N0} bits ({result.Messages} messages)");
-            table.AddRow("net key bits", result.NetKeyBits.ToString("N0", CultureInfo.InvariantCulture));
-            table.AddRow("link simulation", $"{linkTime.TotalSeconds:F2} s");
-            foreach (var t in result.Timings)
+            if (parse.IsJson(format))
             {
-                table.AddRow(t.Stage, $"{t.Elapsed.TotalSeconds:F3} s");
+                OutputFormat.WriteJson(output, new
+                {
+                    link = parse.GetValue(link),
+                    distance_km = km,
+                    pulses = n,
+                    seed = parse.GetValue(seed),
+                    eve_fraction = eveFraction,
+                    reconciliation = parse.GetValue(reconciliation),
+                    intensities = new { mu1 = settings.Mu1, mu2 = settings.Mu2, mu3 = settings.Mu3, q_x = settings.KeyBasisProbability },
+                    detections = result.Detections,
+                    sifted_key_bits = result.SiftedKeyBits,
+                    test_bits = result.TestBits,
+                    test_qber = result.TestQber,
+                    key_qber = result.KeyQber,
+                    leaked_bits = result.LeakedBits,
+                    reconciliation_efficiency = double.IsNaN(result.ReconciliationEfficiency) ? (double?)null : result.ReconciliationEfficiency,
+                    final_key_bits = result.FinalKeyBits,
+                    authentication_bits = result.AuthenticationBitsConsumed,
+                    authentication_messages = result.Messages,
+                    net_key_bits = result.NetKeyBits,
+                    aborted = result.Aborted,
+                    abort_reason = result.AbortReason,
+                    timings_s = new[] { ("link simulation", linkTime) }.Concat(result.Timings.Select(t => (t.Stage, t.Elapsed))).ToDictionary(t => t.Item1, t => t.Item2.TotalSeconds),
+                });
+            }
+            else
+            {
+                var table = new Table().Title($"decoy BB84, {km} km on the {parse.GetValue(link)} link, {n:G} pulses, seed {parse.GetValue(seed)}{(eveFraction > 0 ? $", Eve on {eveFraction:P0}" : "")}");
+                table.AddColumns("quantity", "value");
+                table.AddRow("intensities μ1 / μ2 / μ3", $"{settings.Mu1:F3} / {settings.Mu2:F3} / {settings.Mu3:G2}, q_x = {settings.KeyBasisProbability:F3}");
+                table.AddRow("detections", result.Detections.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow("sifted key bits (X)", result.SiftedKeyBits.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow("test bits (Z)", result.TestBits.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow("QBER (test basis)", result.TestQber.ToString("P3", CultureInfo.InvariantCulture));
+                table.AddRow("QBER (key basis, before EC)", result.KeyQber.ToString("P3", CultureInfo.InvariantCulture));
+                table.AddRow("leaked by EC + verification", result.LeakedBits.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow("reconciliation f", double.IsNaN(result.ReconciliationEfficiency) ? "-" : result.ReconciliationEfficiency.ToString("F3", CultureInfo.InvariantCulture));
+                table.AddRow("final key bits", result.FinalKeyBits.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow("authentication key used", $"{result.AuthenticationBitsConsumed:N0} bits ({result.Messages} messages)");
+                table.AddRow("net key bits", result.NetKeyBits.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow("link simulation", $"{linkTime.TotalSeconds:F2} s");
+                foreach (var t in result.Timings)
+                {
+                    table.AddRow(t.Stage, $"{t.Elapsed.TotalSeconds:F3} s");
+                }
+
+                console.Write(table);
             }
 
-            console.Write(table);
             if (result.Aborted)
             {
-                output.WriteLine($"aborted: {result.AbortReason}");
-                return ExitCodes.Ok;
+                // An exchange that ends without key is not a success: scripts must not go on as if a key existed.
+                error.WriteLine($"aborted: {result.AbortReason}");
+                return ExitCodes.Failed;
             }
 
             if (parse.GetValue(keyOut) is string path)
@@ -238,7 +260,7 @@ internal static class QkdCommand
                     System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
                 }
 
-                output.WriteLine($"final key ({result.FinalKeyBits} bits) written to {path}");
+                (parse.IsJson(format) ? error : output).WriteLine($"final key ({result.FinalKeyBits} bits) written to {path}");
             }
 
             return ExitCodes.Ok;

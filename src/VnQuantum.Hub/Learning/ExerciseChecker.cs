@@ -38,13 +38,8 @@ public static class ExerciseChecker
         };
     }
 
-    private static Func<double, QkdLink> Link(string? name) => name switch
-    {
-        "gys" => QkdLink.Gys,
-        "lim2014" => QkdLink.Lim2014,
-        "snspd" => QkdLink.Snspd,
-        _ => throw new InvalidDataException($"unknown link preset '{name}' (gys, lim2014, snspd)"),
-    };
+    private static Func<double, QkdLink> Link(string? name) =>
+        LinkPresets.IsKnown(name) ? LinkPresets.Find(name).Create : throw new InvalidDataException(LinkPresets.UnknownMessage(name));
 
     private static CheckResult CheckCircuit(Exercise exercise, string source, IStringLocalizer text, ulong seed, CancellationToken cancel)
     {

@@ -17,19 +17,6 @@ public sealed record QkdLink(
     double ErrorCorrectionInefficiency,
     double RepetitionRateHz)
 {
-    /// <summary>The names of the published link presets, as configuration files and commands spell them.</summary>
-    public static IReadOnlyList<string> Presets { get; } = ["gys", "lim2014", "snspd"];
-
-    /// <summary>A preset by name (<see cref="Presets"/>).</summary>
-    /// <exception cref="ArgumentException">An unknown name; the message lists the known ones.</exception>
-    public static QkdLink FromPreset(string name, double lengthKm) => name switch
-    {
-        "gys" => Gys(lengthKm),
-        "lim2014" => Lim2014(lengthKm),
-        "snspd" => Snspd(lengthKm),
-        _ => throw new ArgumentException($"unknown link preset '{name}' (known: {string.Join(", ", Presets)})", nameof(name)),
-    };
-
     /// <summary>
     /// The parameters of the GYS experiment (Gobby, Yuan, Shields, APL 84, 3762 (2004)) as used by Ma, Qi, Zhao and Lo,
     /// PRA 72, 012326 (2005), Table I: 0.21 dB/km, η_Bob = 4.5 %, Y0 = 1.7×10⁻⁶, e_detector = 3.3 %, f = 1.22,

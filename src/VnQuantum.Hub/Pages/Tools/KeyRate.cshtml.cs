@@ -12,7 +12,7 @@ using VnQuantum.Qkd.Links;
 
 namespace VnQuantum.Hub.Pages.Tools;
 
-/// <summary>Secret-key rate of decoy-state BB84 (infinite decoys, intensity optimised) against distance, with the PLOB bound.</summary>
+/// <summary>Secret-key rate of any protocol of <see cref="KeyRateProtocols"/> (parameters optimised) against distance, with the PLOB bound.</summary>
 [AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
@@ -20,6 +20,9 @@ public sealed class KeyRateModel(IStringLocalizer<SharedResource> text) : PageMo
 {
     [BindProperty(SupportsGet = true)]
     public string Link { get; set; } = "gys";
+
+    [BindProperty(SupportsGet = true)]
+    public string Protocol { get; set; } = "bb84-decoy";
 
     [BindProperty(SupportsGet = true)]
     [Range(10, 400)]
@@ -31,26 +34,25 @@ public sealed class KeyRateModel(IStringLocalizer<SharedResource> text) : PageMo
 
     public string? Problem { get; private set; }
 
-    public static IReadOnlyDictionary<string, (string Name, Func<double, QkdLink> Make)> Links { get; } = new Dictionary<string, (string, Func<double, QkdLink>)>
-    {
-        ["gys"] = ("GYS (Gobby–Yuan–Shields 2004): InGaAs APD, 0.21 dB/km, 2 MHz", QkdLink.Gys),
-        ["lim2014"] = ("Lim et al. 2014: 10 % APD, 0.2 dB/km, 1 GHz", QkdLink.Lim2014),
-        ["snspd"] = ("SNSPD: 80 %, 0.2 dB/km, 1 GHz", QkdLink.Snspd),
-    };
-
     public void OnGet()
     {
-        if (!ModelState.IsValid || !Links.TryGetValue(Link, out var preset))
+        if (!ModelState.IsValid || !LinkPresets.IsKnown(Link) || !KeyRateProtocols.IsKnown(Protocol))
         {
-            Problem = text["keyrate.invalid", string.Join(", ", Links.Keys)];
+            Problem = text["keyrate.invalid", string.Join(", ", LinkPresets.Names), string.Join(", ", KeyRateProtocols.Names)];
             return;
         }
 
+        var preset = LinkPresets.Find(Link);
+        var protocol = KeyRateProtocols.Find(Protocol);
+
+        // The finite-key optimisation takes milliseconds a point: fewer points keep it inside the page's time limit.
+        int points = protocol.IsFiniteKey ? 40 : 80;
         var rows = new List<(double, double, double)>();
-        for (double km = 0; km <= MaxKm + 1e-9; km += MaxKm / 80)
+        for (double km = 0; km <= MaxKm + 1e-9; km += MaxKm / points)
         {
-            var link = preset.Make(km);
-            rows.Add((km, DecoyStateBb84.OptimalInfiniteDecoy(link).Rate, RepeaterlessBound.Plob(link.Fiber.Transmittance)));
+            HttpContext.RequestAborted.ThrowIfCancellationRequested();
+            var link = preset.Create(km);
+            rows.Add((km, protocol.Evaluate(link).RatePerPulse, RepeaterlessBound.Plob(link.Fiber.Transmittance)));
         }
 
         Rows = rows;
@@ -59,7 +61,7 @@ public sealed class KeyRateModel(IStringLocalizer<SharedResource> text) : PageMo
             text["keyrate.chart.x"],
             text["keyrate.chart.y"],
             [
-                (text["keyrate.chart.decoy", Link], [.. rows.Select(r => r.Item1)], [.. rows.Select(r => r.Item2)], false),
+                (text["keyrate.chart.decoy", Protocol, Link], [.. rows.Select(r => r.Item1)], [.. rows.Select(r => r.Item2)], false),
                 (text["keyrate.chart.plob"], [.. rows.Select(r => r.Item1)], [.. rows.Select(r => r.Item3)], true),
             ],
             logX: false);
