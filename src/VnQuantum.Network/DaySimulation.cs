@@ -51,6 +51,14 @@ public static class DaySimulation
 {
     private const double FibreMsPerKm = 0.005;
 
+    /// <summary>A day on <paramref name="plan"/> with the link rates it was made with.</summary>
+    public static SimulationResult Run(NetworkPlan plan, SimulationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return Run(plan, plan.Capacities, options);
+    }
+
+    /// <summary>A day on <paramref name="plan"/> with other link rates (a degraded link, an outage study).</summary>
     public static SimulationResult Run(NetworkPlan plan, double[] capacities, SimulationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(plan);

@@ -95,6 +95,18 @@ public static class Design
             clock.Elapsed);
     }
 
+    /// <summary>The network as it stands: no candidate built (candidates are what <see cref="Solve"/> may build).</summary>
+    public static Topology AsBuilt(Topology topology) => Built(topology, [], []);
+
+    /// <summary>The network with the candidates <paramref name="design"/> chose built.</summary>
+    public static Topology Built(Topology topology, DesignResult design)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(design);
+        var links = topology.Links.Select((l, e) => (l, e)).Where(p => design.BuiltLinks.Contains(p.l.Id)).Select(p => p.e).ToHashSet();
+        return Built(topology, design.BuiltNodes.ToHashSet(StringComparer.Ordinal), links);
+    }
+
     /// <summary>
     /// The topology with only these candidates built: an unbuilt candidate link is dropped, and an unbuilt candidate node
     /// stays on the map (demands may name it) but relays nothing and keeps no links.

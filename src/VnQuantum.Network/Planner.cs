@@ -45,6 +45,9 @@ public sealed record NetworkPlan(
     public IEnumerable<DemandPlan> Unmet => Demands.Where(d => !d.Met);
 
     public IEnumerable<LinkPlan> Bottlenecks => Links.Where(l => l.Bottleneck);
+
+    /// <summary>Each link's secret-key rate (bit/s) the plan was made with, in the order of <see cref="Topology.Links"/>.</summary>
+    public double[] Capacities => [.. Links.Select(l => l.CapacityBps)];
 }
 
 /// <summary>Options of <see cref="Planner.Plan"/>.</summary>
@@ -69,6 +72,19 @@ public sealed record PlanOptions(bool NodeDisjoint = false);
 public static class Planner
 {
     private const double HopCharge = 1e-7;
+
+    /// <summary>
+    /// The plan of a network as built: candidates dropped (or, with <paramref name="design"/>, the ones it chose
+    /// built), each link's rate from its physics (<see cref="LinkRates"/>), then <see cref="Plan"/>. This is what
+    /// <c>vnq net plan|simulate|design</c> and the hub's network page report.
+    /// </summary>
+    /// <param name="cancel">Interrupts the LP, as in <see cref="Plan"/>.</param>
+    public static NetworkPlan PlanAsBuilt(Topology topology, PlanOptions? options = null, DesignResult? design = null, LinkRates? rates = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        var built = design is null ? Design.AsBuilt(topology) : Design.Built(topology, design);
+        return Plan(built, (rates ?? new LinkRates()).All(built), options, cancel);
+    }
 
     /// <param name="cancel">Interrupts the LP (a web request's deadline): the solver stops and this throws <see cref="OperationCanceledException"/>.</param>
     public static NetworkPlan Plan(Topology topology, double[] capacities, PlanOptions? options = null, CancellationToken cancel = default)

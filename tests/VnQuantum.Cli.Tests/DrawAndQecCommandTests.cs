@@ -107,9 +107,16 @@ public class NetCommandTests
         try
         {
             var (code, output, error) = VnqAppTests.Vnq("net", "plan", VnqAppTests.Sample("networks/vietnam-backbone.json"), "--report", report);
-            Assert.True(code == 0, error);
+
+            // The backbone cannot meet all its demands (the sample is sized so): the plan and report are written, and
+            // the exit code says the plan is short.
+            Assert.Equal(4, code);
+            Assert.Contains("4 of 10 demands not met in full: hn-bachmai>hcm-choray", error);
             Assert.Contains("demands met in full", output);
             Assert.Contains("bottlenecks", output);
+
+            // Piped output is never wrapped at 80 columns: every demand id is whole on its line.
+            Assert.Contains("│ hue-hospital>dn-hospital │", output);
             string html = File.ReadAllText(report);
             Assert.Contains("<svg", html);
             Assert.Contains("Đà Nẵng", html);
@@ -143,10 +150,68 @@ public class NetCommandTests
         var (code, output, error) = VnqAppTests.Vnq("net", "simulate", VnqAppTests.Sample("networks/metro.json"), "--hours", "1", "--seed", "3");
         Assert.True(code == 0, error);
         Assert.Contains("served", output);
-        (code, output, error) = VnqAppTests.Vnq("net", "design", VnqAppTests.Sample("networks/vietnam-backbone.json"), "--budget", "5");
-        Assert.True(code == 0, error);
+        (code, output, _) = VnqAppTests.Vnq("net", "design", VnqAppTests.Sample("networks/vietnam-backbone.json"), "--budget", "5");
+        Assert.Equal(4, code); // over the budget is not a success
         Assert.Contains("build nodes: lc", output);
         Assert.Contains("over the budget of 5: no design meeting every demand costs less than 9", output);
+        (code, _, error) = VnqAppTests.Vnq("net", "design", VnqAppTests.Sample("networks/vietnam-backbone.json"), "--budget", "100");
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void NetCommands_Json_ParseWithUnits()
+    {
+        string metro = VnqAppTests.Sample("networks/metro.json");
+        var (code, output, error) = VnqAppTests.Vnq("net", "validate", metro, "--format", "json");
+        Assert.True(code == 0, error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var links = doc.RootElement.GetProperty("links").EnumerateArray().ToList();
+            Assert.NotEmpty(links);
+            Assert.All(links, l => Assert.True(l.GetProperty("rate_bps").GetDouble() > 0 && l.GetProperty("length_km").GetDouble() > 0));
+        }
+
+        (code, output, error) = VnqAppTests.Vnq("net", "plan", metro, "--simulate", "--format", "json");
+        Assert.True(code == 0, error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var root = doc.RootElement;
+            Assert.True(root.GetProperty("all_met").GetBoolean());
+            var demands = root.GetProperty("demands").EnumerateArray().ToList();
+            Assert.Equal(6, demands.Count);
+            Assert.All(demands, d => Assert.Equal(d.GetProperty("asked_bps").GetDouble(), d.GetProperty("paths").EnumerateArray().Sum(p => p.GetProperty("rate_bps").GetDouble()), 1e-3));
+            Assert.All(root.GetProperty("links").EnumerateArray(), l => Assert.True(l.GetProperty("used_bps").GetDouble() <= l.GetProperty("capacity_bps").GetDouble() * (1 + 1e-9)));
+            Assert.True(root.GetProperty("simulation").GetProperty("requests").GetInt64() > 0);
+        }
+
+        (code, output, error) = VnqAppTests.Vnq("net", "plan", VnqAppTests.Sample("networks/vietnam-backbone.json"), "--format", "json");
+        Assert.Equal(4, code);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            Assert.False(doc.RootElement.GetProperty("all_met").GetBoolean());
+            Assert.Equal(6, doc.RootElement.GetProperty("demands_met").GetInt32());
+        }
+
+        (code, output, error) = VnqAppTests.Vnq("net", "simulate", metro, "--hours", "1", "--seed", "3", "--format", "json");
+        Assert.True(code == 0, error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var root = doc.RootElement;
+            Assert.Equal(3UL, root.GetProperty("seed").GetUInt64());
+            Assert.Equal(root.GetProperty("requests").GetInt64(), root.GetProperty("served").GetInt64() + root.GetProperty("refused").GetInt64());
+            Assert.All(root.GetProperty("demands").EnumerateArray(), d => Assert.True(d.GetProperty("mean_latency_ms").GetDouble() >= 0));
+        }
+
+        (code, output, error) = VnqAppTests.Vnq("net", "design", VnqAppTests.Sample("networks/vietnam-backbone.json"), "--budget", "5", "--format", "json");
+        Assert.Equal(4, code);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var design = doc.RootElement.GetProperty("design");
+            Assert.True(design.GetProperty("feasible").GetBoolean());
+            Assert.False(design.GetProperty("within_budget").GetBoolean());
+            Assert.Contains("lc", design.GetProperty("built_nodes").EnumerateArray().Select(n => n.GetString()));
+            Assert.True(design.GetProperty("cost").GetDouble() >= design.GetProperty("lower_bound").GetDouble());
+        }
     }
 }
 
@@ -158,7 +223,7 @@ public class NetUpTests
         string dir = Directory.CreateTempSubdirectory("vnq-net-up-").FullName;
         try
         {
-            var topology = VnQuantum.Network.Design.Built(VnQuantum.Network.TopologyFile.Load(VnqAppTests.Sample("networks/metro.json")), [], []);
+            var topology = VnQuantum.Network.Design.AsBuilt(VnQuantum.Network.TopologyFile.Load(VnqAppTests.Sample("networks/metro.json")));
             var log = new StringWriter();
             await using var net = await VnQuantum.Cli.Commands.NetUp.StartAsync(topology, dir, 6e7, log);
             var routes = VnQuantum.Network.RelayRoutes.NextHops(topology, new VnQuantum.Network.LinkRates().All(topology));

@@ -32,7 +32,7 @@ internal static class NetCommand
                 return ExitCodes.InputError;
             }
 
-            topology = Design.Built(topology, [], []);
+            topology = Design.AsBuilt(topology);
             await using var net = await NetUp.StartAsync(topology, parse.GetValue(dir)!, parse.GetValue(pulses), output, cancel);
             string ca = Path.Combine(net.Directory, "ca.crt");
             // Show a demand whose sites are not neighbours, so that the example is relayed.
@@ -81,7 +81,8 @@ internal static class NetCommand
     private static Command CreateValidate(TextWriter output, TextWriter error)
     {
         var file = new Argument<string>("topology") { Description = "A topology file (JSON or YAML)." };
-        var command = new Command("validate", "Check a topology file and print each link's secret-key rate.") { file };
+        var format = OutputFormat.Create();
+        var command = new Command("validate", "Check a topology file and print each link's secret-key rate.") { file, format };
         command.SetAction(parse =>
         {
             var topology = Load(parse.GetValue(file)!, error);
@@ -91,6 +92,12 @@ internal static class NetCommand
             }
 
             var rates = new LinkRates().All(topology);
+            if (parse.IsJson(format))
+            {
+                OutputFormat.WriteJson(output, NetJson.Rates(topology, rates));
+                return ExitCodes.Ok;
+            }
+
             var console = Consoles.For(output);
             console.MarkupLine(Markup.Escape($"{topology.Name}: {topology.Nodes.Length} nodes, {topology.Links.Length} links, {topology.Demands.Length} demands — valid"));
             var table = new Table().Border(TableBorder.Rounded).AddColumn("link").AddColumn(new TableColumn("km").RightAligned()).AddColumn("profile").AddColumn(new TableColumn("secret key (bit/s)").RightAligned());
@@ -113,7 +120,8 @@ internal static class NetCommand
         var report = new Option<string?>("--report") { Description = "Write a report: .html (map, tables, the day's pools), .md (tables) or .svg (the map)." };
         var simulate = new Option<bool>("--simulate") { Description = "Also simulate a day of traffic on the plan (for the report)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the simulated day.", DefaultValueFactory = _ => 1 };
-        var command = new Command("plan", "Route the demands over trusted nodes (a linear program) and report satisfied rates, link utilisation, bottlenecks and who sees each key.") { file, disjoint, report, simulate, seed };
+        var format = OutputFormat.Create();
+        var command = new Command("plan", "Route the demands over trusted nodes (a linear program) and report satisfied rates, link utilisation, bottlenecks and who sees each key; exit 4 when a demand is not met in full.") { file, disjoint, report, simulate, seed, format };
         command.SetAction(parse =>
         {
             var topology = Load(parse.GetValue(file)!, error);
@@ -122,13 +130,20 @@ internal static class NetCommand
                 return ExitCodes.InputError;
             }
 
-            // Candidates are what design may build; a plan is of the network as it stands.
-            topology = Design.Built(topology, [], []);
-            var rates = new LinkRates().All(topology);
-            var plan = Planner.Plan(topology, rates, new PlanOptions(parse.GetValue(disjoint)));
-            SimulationResult? day = parse.GetValue(simulate) ? DaySimulation.Run(plan, rates, new SimulationOptions(Seed: parse.GetValue(seed))) : null;
-            WritePlan(Consoles.For(output), plan);
-            return WriteReport(parse.GetValue(report), plan, day, null, output, error);
+            var plan = Planner.PlanAsBuilt(topology, new PlanOptions(parse.GetValue(disjoint)));
+            SimulationResult? day = parse.GetValue(simulate) ? DaySimulation.Run(plan, new SimulationOptions(Seed: parse.GetValue(seed))) : null;
+            bool json = parse.IsJson(format);
+            if (json)
+            {
+                OutputFormat.WriteJson(output, NetJson.Plan(plan, day));
+            }
+            else
+            {
+                WritePlan(Consoles.For(output), plan);
+            }
+
+            int code = WriteReport(parse.GetValue(report), plan, day, null, json ? error : output, error);
+            return code != ExitCodes.Ok ? code : Outcome(plan, error);
         });
         return command;
     }
@@ -140,7 +155,8 @@ internal static class NetCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed (the same seed gives the same day).", DefaultValueFactory = _ => 1 };
         var pool = new Option<double>("--pool-bits") { Description = "Size of each link's key store in bits.", DefaultValueFactory = _ => 1e8 };
         var report = new Option<string?>("--report") { Description = "Write a report (.html, .md) or the pool chart (.svg)." };
-        var command = new Command("simulate", "Simulate a day of key traffic on the planned network: pools, served and refused requests, relay latency.") { file, hours, seed, pool, report };
+        var format = OutputFormat.Create();
+        var command = new Command("simulate", "Simulate a day of key traffic on the planned network: pools, served and refused requests, relay latency.") { file, hours, seed, pool, report, format };
         command.SetAction(parse =>
         {
             var topology = Load(parse.GetValue(file)!, error);
@@ -155,11 +171,15 @@ internal static class NetCommand
                 return ExitCodes.Usage;
             }
 
-            topology = Design.Built(topology, [], []);
-            var rates = new LinkRates().All(topology);
-            var plan = Planner.Plan(topology, rates);
-            var day = DaySimulation.Run(plan, rates, new SimulationOptions(parse.GetValue(hours), parse.GetValue(seed), parse.GetValue(pool)));
-            var console = Consoles.For(output);
+            var plan = Planner.PlanAsBuilt(topology);
+            var day = DaySimulation.Run(plan, new SimulationOptions(parse.GetValue(hours), parse.GetValue(seed), parse.GetValue(pool)));
+            bool json = parse.IsJson(format);
+            if (json)
+            {
+                OutputFormat.WriteJson(output, NetJson.Day(topology, day));
+            }
+
+            var console = Consoles.For(json ? TextWriter.Null : output);
             console.MarkupLine(Markup.Escape($"{topology.Name}: {day.Options.Hours:0.#} h simulated (seed {day.Options.Seed}): {day.Requests:N0} requests, {day.Served:N0} served, {day.Refused:N0} refused; {day.Events:N0} events in {day.Elapsed.TotalSeconds:0.0} s"));
             var table = new Table().Border(TableBorder.Rounded).AddColumn("demand").AddColumn(new TableColumn("requests").RightAligned()).AddColumn(new TableColumn("served").RightAligned())
                 .AddColumn(new TableColumn("refused").RightAligned()).AddColumn(new TableColumn("mean latency (ms)").RightAligned());
@@ -175,7 +195,7 @@ internal static class NetCommand
                 return CommandOutput.Emit(NetworkReport.PoolChart(day), path, output, error);
             }
 
-            return WriteReport(path, plan, day, null, output, error);
+            return WriteReport(path, plan, day, null, json ? error : output, error);
         });
         return command;
     }
@@ -186,7 +206,8 @@ internal static class NetCommand
         var seconds = new Option<int>("--time-limit") { Description = "Seconds the exact solver may take.", DefaultValueFactory = _ => 60 };
         var report = new Option<string?>("--report") { Description = "Write a report of the designed network (.html, .md)." };
         var budget = new Option<double?>("--budget") { Description = "What may be spent (in the file's cost unit): the design says whether it fits." };
-        var command = new Command("design", "Choose which candidate trusted nodes and links to build so that every demand is met at least cost.") { file, seconds, report, budget };
+        var format = OutputFormat.Create();
+        var command = new Command("design", "Choose which candidate trusted nodes and links to build so that every demand is met at least cost; exit 4 when no design meets them or it is over --budget.") { file, seconds, report, budget, format };
         command.SetAction(parse =>
         {
             var topology = Load(parse.GetValue(file)!, error);
@@ -197,11 +218,19 @@ internal static class NetCommand
 
             var rates = new LinkRates().All(topology);
             var design = Design.Solve(topology, rates, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(seconds))));
-            var console = Consoles.For(output);
+            bool json = parse.IsJson(format);
+            bool overBudget = parse.GetValue(budget) is double cap && design.Cost > cap;
+            if (json)
+            {
+                OutputFormat.WriteJson(output, new { name = topology.Name, design = NetJson.Design(design, parse.GetValue(budget)) });
+            }
+
+            var console = Consoles.For(json ? TextWriter.Null : output);
             if (!design.Feasible)
             {
                 console.MarkupLine(Markup.Escape($"{topology.Name}: {design.Method}"));
-                return ExitCodes.InputError;
+                error.WriteLine($"vnq: no design meets every demand: {design.Method}");
+                return ExitCodes.Failed;
             }
 
             console.MarkupLine(Markup.Escape($"{topology.Name}: {design.Method}"));
@@ -218,14 +247,24 @@ internal static class NetCommand
                         : string.Create(CultureInfo.InvariantCulture, $"over the budget of {limit:0.##} by {design.Cost - limit:0.##} (a cheaper design may exist down to {design.LowerBound:0.##})")));
             }
 
-            var builtNodes = design.BuiltNodes.ToHashSet(StringComparer.Ordinal);
-            var builtLinks = topology.Links.Select((l, e) => (l, e)).Where(p => design.BuiltLinks.Contains(p.l.Id)).Select(p => p.e).ToHashSet();
-            var built = Design.Built(topology, builtNodes, builtLinks);
-            var builtRates = new LinkRates().All(built);
-            var plan = Planner.Plan(built, builtRates);
-            return WriteReport(parse.GetValue(report), plan, null, design, output, error);
+            var plan = Planner.PlanAsBuilt(topology, design: design);
+            int code = WriteReport(parse.GetValue(report), plan, null, design, json ? error : output, error);
+            return code != ExitCodes.Ok ? code : overBudget ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>A plan that leaves a demand short is not a success: it says which on stderr and exits 4.</summary>
+    private static int Outcome(NetworkPlan plan, TextWriter error)
+    {
+        var unmet = plan.Unmet.ToList();
+        if (unmet.Count == 0)
+        {
+            return ExitCodes.Ok;
+        }
+
+        error.WriteLine($"vnq: {unmet.Count} of {plan.Demands.Length} demands not met in full: {string.Join(", ", unmet.Select(d => d.Demand.Id))}");
+        return ExitCodes.Failed;
     }
 
     private static void WritePlan(IAnsiConsole console, NetworkPlan plan)

@@ -95,9 +95,7 @@ public sealed class NetworkModel(IStringLocalizer<SharedResource> text, ToolLimi
             }
 
             // A plan is of the network as it stands: candidate sites and links are for design, not routing.
-            topology = Design.Built(topology, [], []);
-            var rates = new LinkRates().All(topology);
-            Plan = Planner.Plan(topology, rates, new PlanOptions(Disjoint), cancel);
+            Plan = Planner.PlanAsBuilt(topology, new PlanOptions(Disjoint), cancel: cancel);
             Map = NetworkReport.Map(Plan).Replace("<svg ", "<svg role=\"img\" aria-labelledby=\"map-caption\" ", StringComparison.Ordinal);
         }
         catch (TopologyException e)
