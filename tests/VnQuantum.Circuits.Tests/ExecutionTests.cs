@@ -262,3 +262,21 @@ public class ExecutionTests
 
     private sealed class Counts(IReadOnlyDictionary<string, int> counts) : Dictionary<string, int>(counts.ToDictionary(p => p.Key, p => p.Value));
 }
+
+public sealed class ResultJsonTests
+{
+    [Fact]
+    public void Read_GivesBackWhatWriteWrote()
+    {
+        var circuit = VnQuantum.Circuits.OpenQasm.QasmFrontEnd.Parse("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\nt q[0];\ncx q[0],q[1];\nmeasure q -> c;\n", "t.qasm").Circuit!;
+        var result = VnQuantum.Circuits.Execution.CircuitExecutor.Run(circuit, new VnQuantum.Circuits.Execution.ExecutionOptions { Shots = 300, Seed = 9, IncludeStatevector = true, IncludeProbabilities = true });
+        string json = VnQuantum.Circuits.Execution.ResultJson.Write(result);
+        var back = VnQuantum.Circuits.Execution.ResultJson.Read(json);
+        Assert.Equal(result.Counts.OrderBy(c => c.Key), back.Counts.OrderBy(c => c.Key));
+        Assert.Equal(result.Statevector, back.Statevector);
+        Assert.Equal(result.Probabilities, back.Probabilities);
+        Assert.Equal(result.Metadata with { FusionMilliseconds = 0, SimulationMilliseconds = 0, SamplingMilliseconds = 0 }, back.Metadata with { FusionMilliseconds = 0, SimulationMilliseconds = 0, SamplingMilliseconds = 0 });
+        Assert.Equal(json, VnQuantum.Circuits.Execution.ResultJson.Write(back));
+        Assert.Equal("a result needs 'metadata' (object)", Assert.Throws<FormatException>(() => VnQuantum.Circuits.Execution.ResultJson.Read("""{"counts":{"0":1}}""")).Message);
+    }
+}

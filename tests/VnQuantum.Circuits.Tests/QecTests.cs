@@ -158,3 +158,36 @@ public class QecTests(ITestOutputHelper output)
         Assert.Equal(4 + 8 + 4, text.Split('\n').Count(l => l.StartsWith("DETECTOR", StringComparison.Ordinal)));
     }
 }
+
+public sealed class ThresholdSweepTests
+{
+    private static ThresholdPoint Point(int d, double p, int failures) => new(d, p, new LogicalErrorEstimate("x", 1000, failures, 0, 0, 0, 0, 0));
+
+    [Fact]
+    public void Crossings_InterpolateInLogP_BetweenTheBracketingPoints()
+    {
+        // d = 3: 10, 20; d = 5: 5, 40 failures per 1000 at p = 0.001, 0.01 → difference −5 then +20: t = 0.2.
+        var points = new[] { Point(3, 0.001, 10), Point(5, 0.001, 5), Point(3, 0.01, 20), Point(5, 0.01, 40) };
+        var crossing = Assert.Single(ThresholdSweep.Crossings(points));
+        Assert.Equal((3, 5), (crossing.SmallerDistance, crossing.LargerDistance));
+        Assert.Equal(Math.Exp(Math.Log(0.001) + (0.2 * Math.Log(10))), crossing.PhysicalErrorRate, 12);
+
+        // Lines that never cross give none.
+        Assert.Empty(ThresholdSweep.Crossings([Point(3, 0.001, 10), Point(5, 0.001, 5), Point(3, 0.01, 20), Point(5, 0.01, 15)]));
+    }
+
+    [Fact]
+    public void Run_IsTheRunnerAtEveryPoint_WithTheSameSeed()
+    {
+        var sweep = ThresholdSweep.Run("repetition", [3, 5], [0.03, 0.3], 1000, seed: 4);
+        Assert.Equal(4, sweep.Points.Count);
+        foreach (var point in sweep.Points)
+        {
+            Assert.Equal(MemoryExperimentRunner.Run(MemoryCodes.Create("repetition", point.Distance, null, point.PhysicalErrorRate), 1000, 4).Failures, point.Estimate.Failures);
+        }
+
+        Assert.InRange(Assert.Single(sweep.Crossings).PhysicalErrorRate, 0.03, 0.3);
+        Assert.StartsWith("unknown code 'toric' (known: surface, repetition)", Assert.Throws<ArgumentException>(() => ThresholdSweep.Run("toric", [3], [0.01], 10, 1)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ThresholdSweep.Run("surface", [3, 4], [0.01], 10, 1));
+    }
+}

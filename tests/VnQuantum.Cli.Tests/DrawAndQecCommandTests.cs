@@ -47,6 +47,45 @@ public class DrawAndQecCommandTests
         var (bad, _, error) = Vnq("qec", "circuit", "-d", "4");
         Assert.Equal(2, bad);
         Assert.Contains("odd distance", error);
+        (bad, _, error) = Vnq("qec", "threshold", "--distances", "3,4", "--shots", "10");
+        Assert.Equal(2, bad);
+        Assert.Contains("odd distance", error);
+    }
+
+    [Fact]
+    public void QecCommands_Json_Parse()
+    {
+        var (code, output, error) = Vnq("qec", "circuit", "-d", "3", "--format", "json");
+        Assert.True(code == 0, error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            Assert.Equal(17, doc.RootElement.GetProperty("qubits").GetInt32());
+            Assert.Contains("OBSERVABLE_INCLUDE(0)", doc.RootElement.GetProperty("stim").GetString());
+        }
+
+        (code, output, error) = Vnq("qec", "dem", "-d", "3", "--format", "json");
+        Assert.True(code == 0, error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            Assert.Equal(24, doc.RootElement.GetProperty("detectors").GetInt32());
+            var errors = doc.RootElement.GetProperty("errors").EnumerateArray().ToList();
+            Assert.Equal(219, errors.Count); // as many as Stim finds (QecTests compares them one by one)
+            Assert.All(errors, e => Assert.InRange(e.GetProperty("probability").GetDouble(), 1e-7, 0.01));
+            Assert.Contains(errors, e => e.GetProperty("observables").EnumerateArray().Any());
+        }
+
+        (code, output, error) = Vnq("qec", "threshold", "--code", "repetition", "--distances", "3,5", "--p", "0.02,0.2", "--shots", "2000", "--format", "json");
+        Assert.True(code == 0, error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var points = doc.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(4, points.Count);
+            Assert.All(points, pt => Assert.Equal(pt.GetProperty("failures").GetInt32() / 2000.0, pt.GetProperty("logical_error_rate").GetDouble(), 12));
+
+            // Below the repetition code's threshold d = 5 is better, far above it worse: the lines cross in between.
+            var crossing = Assert.Single(doc.RootElement.GetProperty("crossings").EnumerateArray());
+            Assert.InRange(crossing.GetProperty("p").GetDouble(), 0.02, 0.2);
+        }
     }
 }
 

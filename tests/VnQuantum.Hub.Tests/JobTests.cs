@@ -35,9 +35,12 @@ public sealed class JobTests(TightJobsFactory factory) : IClassFixture<TightJobs
         await owner.SignUp("jobs.owner@example.vn", "Bùi Đức Long", Password);
         long id = await Submit(owner, new() { ["Kind"] = "circuit", ["Source"] = Bell, ["Shots"] = "2000", ["Seed"] = "5" });
         var job = await WaitFor(factory, id, JobState.Succeeded);
-        var result = JsonSerializer.Deserialize<CircuitJobResult>(job.Result!, JobKinds.Json)!;
+        // The job keeps the same document as `vnq run --format json`.
+        var result = VnQuantum.Circuits.Execution.ResultJson.Read(job.Result!);
         Assert.Equal(new[] { "00", "11" }, result.Counts.Keys.Order());
         Assert.Equal(2000, result.Counts.Values.Sum());
+        Assert.Equal(5UL, result.Metadata.Seed);
+        Assert.Equal("stabilizer", result.Metadata.Method);
         Assert.Equal(1.0, job.Progress);
         Assert.NotNull(job.Node);
         string page = await owner.Get($"/Jobs/Details/{id}");
@@ -66,8 +69,12 @@ public sealed class JobTests(TightJobsFactory factory) : IClassFixture<TightJobs
         await member.SignUp("jobs.limits@example.vn", "Võ Minh Quân", Password);
         string tooWide = await (await member.Post("/Jobs/New", new() { ["Kind"] = "circuit", ["Source"] = "OPENQASM 3.0;\nqubit[30] q;\n", ["Shots"] = "1" })).Content.ReadAsStringAsync();
         Assert.Contains("30 qubits; jobs here take at most 26", tooWide);
-        string tooBig = await (await member.Post("/Jobs/New", new() { ["Kind"] = "circuit", ["Source"] = "OPENQASM 3.0;\nqubit[25] q;\n", ["Shots"] = "1" })).Content.ReadAsStringAsync();
+        string tooBig = await (await member.Post("/Jobs/New", new() { ["Kind"] = "circuit", ["Source"] = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[25] q;\nt q[0];\n", ["Shots"] = "1" })).Content.ReadAsStringAsync();
         Assert.Contains("A 25-qubit state vector needs about 608 MiB; the memory limit per job is 400 MiB", tooBig);
+
+        // The same width in Clifford gates runs on the stabilizer engine: the estimate is the chosen method's, so it is admitted.
+        var clifford = await member.Post("/Jobs/New", new() { ["Kind"] = "circuit", ["Source"] = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[25] q;\nh q;\n", ["Shots"] = "1" });
+        Assert.DoesNotContain("needs about", await clifford.Content.ReadAsStringAsync());
         string parse = await (await member.Post("/Jobs/New", new() { ["Kind"] = "circuit", ["Source"] = "OPENQASM 3.0;\nqubit[2] q;\nhh q[0];\n", ["Shots"] = "1" })).Content.ReadAsStringAsync();
         Assert.Contains("job.qasm:3:1:", parse);
         Assert.Equal(0, await Db(factory, db => db.Jobs.CountAsync(j => j.Input.Contains("qubit[30]") || j.Input.Contains("hh q"))));

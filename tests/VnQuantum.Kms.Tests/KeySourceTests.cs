@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using VnQuantum.Kms.KeySources;
+using VnQuantum.Kms.Qkd;
 using VnQuantum.Kms.Storage;
 using VnQuantum.Qkd.Links;
 
@@ -79,7 +80,7 @@ public sealed class KeySourceTests : IDisposable
         string file = Path.Combine(_dir, "keys.bin");
         File.WriteAllBytes(file, RandomNumberGenerator.GetBytes(1000));
         using var store = new SqliteKeyStore(Path.Combine(_dir, "c.db"), _kek);
-        QkdKeySources.ReplayFile(file, store);
+        KeyFile.Replay(file, store);
         Assert.Equal(1000, store.AvailableBytes(KeyService.LocalLink, null));
     }
 

@@ -93,6 +93,18 @@ public static class MethodSelection
         return new(SimulationMethod.StateVector, "noiseless and not Clifford-only");
     }
 
+    /// <summary>
+    /// The method a run with <paramref name="options"/> would use and the memory it needs: the one estimate the CLI's
+    /// <c>info</c>, the executor's choice and the hub's job admission share.
+    /// </summary>
+    /// <exception cref="CircuitExecutionException">The options ask for a method that cannot run the circuit.</exception>
+    public static MethodCost CostOfRun(Circuit circuit, ExecutionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var choice = Choose(circuit, options);
+        return Estimate(circuit, options.Shots, options.Noise).First(c => c.Method == choice.Method);
+    }
+
     /// <summary>Memory and a rough time for every method on this circuit with <paramref name="shots"/> shots.</summary>
     public static IReadOnlyList<MethodCost> Estimate(Circuit circuit, int shots, NoiseModel? noise = null)
     {

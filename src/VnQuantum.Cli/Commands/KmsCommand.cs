@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using VnQuantum.Kms;
 using VnQuantum.Kms.Host;
 using VnQuantum.Kms.KeySources;
+using VnQuantum.Kms.Qkd;
 using VnQuantum.Qkd.Links;
 
 namespace VnQuantum.Cli.Commands;
@@ -41,7 +42,7 @@ internal static class KmsCommand
                 options.LogFormat = format;
             }
 
-            var problems = options?.Validate() ?? ["the configuration is empty"];
+            List<string> problems = options is null ? ["the configuration is empty"] : [.. options.Validate(), .. QkdKeySources.Validate(options)];
             if (problems.Count > 0)
             {
                 foreach (string p in problems)
@@ -93,7 +94,7 @@ internal static class KmsCommand
                     {
                         try
                         {
-                            QkdKeySources.ReplayFile(Resolve(file), host.Store, source.Link);
+                            KeyFile.Replay(Resolve(file), host.Store, source.Link);
                         }
                         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                         {

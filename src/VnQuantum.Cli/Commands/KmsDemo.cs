@@ -4,6 +4,7 @@ using VnQuantum.Kms;
 using VnQuantum.Kms.Host;
 using VnQuantum.Kms.KeySources;
 using VnQuantum.Kms.Pki;
+using VnQuantum.Kms.Qkd;
 using VnQuantum.Kms.Storage;
 using VnQuantum.Qkd.Links;
 

@@ -2,16 +2,15 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using VnQuantum.Kms;
 using VnQuantum.Kms.Host;
-using VnQuantum.Kms.KeySources;
 using VnQuantum.Kms.Pki;
+using VnQuantum.Kms.Qkd;
 using VnQuantum.Network;
 
 namespace VnQuantum.Cli.Commands;
 
 /// <summary>
-/// <c>vnq net up</c>: a KME at every node of a topology on loopback, each link's simulated QKD run feeding the key
-/// streams at both its ends, and relay routes from the network layer — the shell that composes the two: Network computes
-/// the routes, the KMS forwards keys hop by hop and knows nothing of planning.
+/// <c>vnq net up</c>: a KME at every node of a topology on loopback. The shell makes the PKI and picks ports;
+/// <see cref="NetworkKmes"/> turns the topology into each KME's peers and relay routes and feeds every link's stream.
 /// </summary>
 internal sealed class NetUp : IAsyncDisposable
 {
@@ -29,9 +28,9 @@ internal sealed class NetUp : IAsyncDisposable
 
     public Dictionary<string, int> Ports { get; }
 
-    public static string KmeId(string node) => "KME-" + node;
+    public static string KmeId(string node) => NetworkKmes.KmeId(node);
 
-    public static string SaeId(string node) => "SAE-" + node;
+    public static string SaeId(string node) => NetworkKmes.SaeId(node);
 
     /// <summary>Creates the PKI and configurations, runs each link's QKD simulation, and starts every KME.</summary>
     public static async Task<NetUp> StartAsync(Topology topology, string dir, double pulses, TextWriter output, CancellationToken cancel = default)
@@ -46,60 +45,19 @@ internal sealed class NetUp : IAsyncDisposable
         }
 
         var rates = new LinkRates().All(topology);
-        var routes = RelayRoutes.NextHops(topology, rates);
         var ports = topology.Nodes.ToDictionary(n => n.Id, _ => FreePort());
-        string Thumb(string node) => DemoPki.Thumbprint(X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, $"kme-{node.ToLowerInvariant()}.crt"))));
-        var hosts = new Dictionary<string, KmeHost>();
-        foreach (var node in topology.Nodes)
+        KmeFiles Files(string node)
         {
-            string lower = node.Id.ToLowerInvariant();
-            var options = new KmsOptions
-            {
-                KmeId = KmeId(node.Id),
-                Port = ports[node.Id],
-                StorePath = Path.Combine(dir, $"kme-{lower}.db"),
-                KekFile = kekPath,
-                ClientCaCertificate = Path.Combine(dir, "ca.crt"),
-                ServerCertificate = Path.Combine(dir, $"kme-{lower}.crt"),
-                ServerKey = Path.Combine(dir, $"kme-{lower}.key"),
-                SaeCertificates = new() { [saes["sae-" + lower]] = SaeId(node.Id) },
-            };
-            for (int e = 0; e < topology.Links.Length; e++)
-            {
-                var l = topology.Links[e];
-                string? neighbour = l.From == node.Id ? l.To : l.To == node.Id ? l.From : null;
-                if (neighbour is not null && rates[e] > 0)
-                {
-                    options.Peers[KmeId(neighbour)] = new PeerOptions { Url = $"https://127.0.0.1:{ports[neighbour]}", CertificateThumbprint = Thumb(neighbour) };
-                }
-            }
-
-            foreach (var (destination, next) in routes[node.Id])
-            {
-                if (!options.Peers.ContainsKey(KmeId(destination)))
-                {
-                    options.Routes[KmeId(destination)] = KmeId(next);
-                }
-
-                options.RemoteSaes[SaeId(destination)] = KmeId(destination);
-            }
-
-            hosts[node.Id] = KmeHost.Create(options);
+            string lower = node.ToLowerInvariant();
+            string certificate = Path.Combine(dir, $"kme-{lower}.crt");
+            return new KmeFiles(Path.Combine(dir, $"kme-{lower}.db"), certificate, Path.Combine(dir, $"kme-{lower}.key"), saes["sae-" + lower], DemoPki.Thumbprint(X509Certificate2.CreateFromPem(File.ReadAllText(certificate))));
         }
 
-        // One simulated QKD run per link feeds both ends the same stream; the bytes come from the OS CSPRNG (the
-        // simulation sets how many), so nobody can recompute them.
-        for (int e = 0; e < topology.Links.Length; e++)
+        var configurations = NetworkKmes.Configure(topology, rates, ports, Files, Path.Combine(dir, "ca.crt"), kekPath);
+        var hosts = configurations.ToDictionary(c => c.Key, c => KmeHost.Create(c.Value));
+        foreach (var (link, bytes) in NetworkKmes.FeedLinks(topology, rates, node => hosts[node].Store, pulses))
         {
-            var l = topology.Links[e];
-            if (rates[e] <= 0 || hosts[l.From].Store.HasStream(KmeId(l.To)))
-            {
-                continue;
-            }
-
-            var model = LinkRates.Model(topology.ProfileByName(l.Profile), l.LengthKm, l.LossDbPerKm);
-            int bytes = QkdKeySources.RunLink(model, (long)pulses, seed: null, hosts[l.From].Store, hosts[l.To].Store, aliceLink: KmeId(l.To), bobLink: KmeId(l.From));
-            output.WriteLine($"link {l.Id} ({l.LengthKm:0.#} km): {bytes} key bytes at each end, from a SIMULATED QKD link (CSPRNG bytes; demonstrations only)");
+            output.WriteLine($"link {link.Id} ({link.LengthKm:0.#} km): {bytes} key bytes at each end, from a SIMULATED QKD link (CSPRNG bytes; demonstrations only)");
         }
 
         foreach (var host in hosts.Values)

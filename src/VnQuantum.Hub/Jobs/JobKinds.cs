@@ -12,8 +12,27 @@ public sealed record CircuitJob(string Source, int Shots, ulong Seed);
 /// <summary>A probe-state optimisation of the sensing pillar (product, ghz, squeezed or optimal).</summary>
 public sealed record ProbeJob(string State, int Spins, double DephasingRate);
 
-/// <summary>What a finished circuit job keeps.</summary>
-public sealed record CircuitJobResult(IReadOnlyDictionary<string, int> Counts, int Qubits, string Method, ulong Seed, double Seconds);
+/// <summary>
+/// What a job's page shows of a finished circuit run. A job stores the run as <see cref="ResultJson"/> writes it (the
+/// same document as <c>vnq run --format json</c>); <see cref="Read"/> also reads the smaller form earlier versions stored.
+/// </summary>
+public sealed record CircuitJobResult(IReadOnlyDictionary<string, int> Counts, int Qubits, string Method, ulong Seed, double Seconds)
+{
+    public static CircuitJobResult Read(string json)
+    {
+        using (var doc = JsonDocument.Parse(json))
+        {
+            if (!doc.RootElement.TryGetProperty("metadata", out _))
+            {
+                return JsonSerializer.Deserialize<CircuitJobResult>(json, JobKinds.Json)!;
+            }
+        }
+
+        var result = ResultJson.Read(json);
+        var m = result.Metadata;
+        return new(result.Counts, m.Qubits, m.Method, m.Seed, (m.FusionMilliseconds + m.SimulationMilliseconds + m.SamplingMilliseconds) / 1000);
+    }
+}
 
 /// <summary>What a finished probe job keeps.</summary>
 public sealed record ProbeJobResult(string Sensor, IReadOnlyList<SensorQuantity> Quantities, IReadOnlyList<string> Notes, double Seconds);
@@ -27,11 +46,8 @@ public static class JobKinds
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>
-    /// Memory a circuit needs at least, from its width, before it is queued: the state vector (16 bytes per amplitude)
-    /// plus the worker's own footprint.
-    /// </summary>
-    public static long EstimateBytes(int qubits) => (16L << Math.Min(qubits, 40)) + (96L << 20);
+    /// <summary>What a worker process takes besides the simulation's own memory (runtime, parsed program, buffers).</summary>
+    public const long WorkerFootprintBytes = 96L << 20;
 
     /// <summary>A problem with the input that makes queuing pointless (a parse error, too many qubits), or null.</summary>
     /// <param name="cancel">Stops the admission's compile (the submitting request's deadline).</param>
@@ -53,9 +69,13 @@ public static class JobKinds
                     return $"The circuit has {circuit.QubitCount} qubits; jobs here take at most {limits.MaxQubits}.";
                 }
 
-                long bytes = EstimateBytes(circuit.QubitCount);
+                // The estimate of the method the worker's executor will choose: a Clifford circuit runs on the
+                // stabilizer engine in kilobytes, a non-Clifford one needs its state vector.
+                var cost = MethodSelection.CostOfRun(circuit, new ExecutionOptions { Shots = job.Shots, Seed = job.Seed });
+                long bytes = cost.MemoryBytes == long.MaxValue ? long.MaxValue : cost.MemoryBytes + WorkerFootprintBytes;
+                string what = cost.Method == SimulationMethod.StateVector ? "state vector" : $"{MethodSelection.Name(cost.Method)} run";
                 return bytes > limits.MaxMemoryBytes
-                    ? $"A {circuit.QubitCount}-qubit state vector needs about {bytes >> 20:N0} MiB; the memory limit per job is {limits.MaxMemoryBytes >> 20:N0} MiB."
+                    ? $"A {circuit.QubitCount}-qubit {what} needs about {(bytes == long.MaxValue ? "more memory than exists" : $"{bytes >> 20:N0} MiB")}; the memory limit per job is {limits.MaxMemoryBytes >> 20:N0} MiB."
                     : null;
             case Probe:
                 var probe = JsonSerializer.Deserialize<ProbeJob>(input, Json)!;
@@ -79,7 +99,7 @@ public static class JobKinds
                 var job = JsonSerializer.Deserialize<CircuitJob>(input, Json)!;
                 var circuit = QasmFrontEnd.Parse(job.Source, "job.qasm").Circuit ?? throw new InvalidDataException("The program no longer parses.");
                 var result = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = job.Shots, Seed = job.Seed, Progress = progress });
-                return JsonSerializer.Serialize(new CircuitJobResult(result.Counts, result.Metadata.Qubits, result.Metadata.Method, result.Metadata.Seed, clock.Elapsed.TotalSeconds), Json);
+                return ResultJson.Write(result);
             case Probe:
                 var probe = JsonSerializer.Deserialize<ProbeJob>(input, Json)!;
                 var report = SensorEvaluation.Probe(probe.State, probe.Spins, probe.DephasingRate, progress);

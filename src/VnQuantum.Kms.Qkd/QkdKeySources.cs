@@ -4,23 +4,28 @@ using VnQuantum.Qkd.Links;
 using VnQuantum.Qkd.LinkSimulation;
 using VnQuantum.Qkd.PostProcessing;
 
-namespace VnQuantum.Kms.KeySources;
+namespace VnQuantum.Kms.Qkd;
 
-/// <summary>Where a KME's pool gets its key material.</summary>
+/// <summary>A simulated QKD link as a KME's key source: the communication pillar's link and post-processing feed the server's pools.</summary>
 public static class QkdKeySources
 {
-    /// <summary>Replays a file of raw key bytes (for tests and for links whose chain runs elsewhere).</summary>
-    public static void ReplayFile(string path, Storage.IKeyStore store, string link = KeyService.LocalLink)
+    /// <summary>
+    /// Problems with the simulated-link sources of a KME configuration (the preset name is the pillar's to judge; the
+    /// server checks only the shape), each naming its field; empty when every source can run.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(KmsOptions options)
     {
-        byte[] bytes = File.ReadAllBytes(path);
-        try
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        foreach (var (source, i) in options.KeySources.Prepend(options.KeySource).Select((s, i) => (s, i)))
         {
-            store.AddToPool(link, bytes);
+            if (source.QkdLink is { } q && !LinkPresets.IsKnown(q.Preset))
+            {
+                problems.Add($"{(i == 0 ? "keySource" : $"keySources[{i - 1}]")}.qkdLink.preset: {LinkPresets.UnknownMessage(q.Preset)}");
+            }
         }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(bytes);
-        }
+
+        return problems;
     }
 
     /// <summary>

@@ -187,11 +187,6 @@ public sealed class KmsOptions
                 problems.Add($"{field}.qkdLink needs distanceKm ≥ 0 and pulses ≥ 1e6 (got {q.DistanceKm} km, {q.Pulses:G} pulses)");
             }
 
-            if (!Qkd.Links.LinkPresets.IsKnown(q.Preset))
-            {
-                problems.Add($"{field}.qkdLink.preset: {Qkd.Links.LinkPresets.UnknownMessage(q.Preset)}");
-            }
-
             if (q.Seed is null && source.Link != KeyService.LocalLink)
             {
                 problems.Add($"{field}.qkdLink feeds link '{source.Link}' without a seed: the two KMEs of a link each run their own simulation, and unseeded (CSPRNG bytes) their streams differ. Give both the same seed (tests), or run both ends in one process (vnq kms demo, vnq net up)");
@@ -285,7 +280,7 @@ public sealed class KeySourceOptions
     public QkdLinkSourceOptions? QkdLink { get; set; }
 }
 
-/// <summary>A simulated link run (presets of <c>VnQuantum.Qkd.Links.QkdLink</c>).</summary>
+/// <summary>A simulated link run; <c>VnQuantum.Kms.Qkd.QkdKeySources</c> runs it and checks the preset name.</summary>
 public sealed class QkdLinkSourceOptions
 {
     /// <summary>A link preset of <c>VnQuantum.Qkd.Links.LinkPresets</c> (gys, lim2014, snspd). Default lim2014.</summary>

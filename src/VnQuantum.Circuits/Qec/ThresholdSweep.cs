@@ -1,0 +1,89 @@
+namespace VnQuantum.Circuits.Qec;
+
+/// <summary>The memory-experiment codes by the names commands and pages spell them.</summary>
+public static class MemoryCodes
+{
+    /// <summary>surface (rotated, memory Z) and repetition.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["surface", "repetition"];
+
+    /// <summary>The memory experiment of code <paramref name="code"/> at a distance, rounds (default: the distance) and circuit-level error probability.</summary>
+    /// <exception cref="ArgumentException">An unknown code; the message lists the known ones.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A distance, round count or probability the generator cannot take.</exception>
+    public static MemoryExperiment Create(string code, int distance, int? rounds, double p) => code switch
+    {
+        "surface" => MemoryCircuits.RotatedSurfaceCode(distance, rounds ?? distance, p),
+        "repetition" => MemoryCircuits.RepetitionCode(distance, rounds ?? distance, p),
+        _ => throw new ArgumentException($"unknown code '{code}' (known: {string.Join(", ", Names)})", nameof(code)),
+    };
+}
+
+/// <summary>One point of a threshold sweep: a distance, a physical error probability and the decoded logical error rate.</summary>
+public sealed record ThresholdPoint(int Distance, double PhysicalErrorRate, LogicalErrorEstimate Estimate);
+
+/// <summary>Where the logical error rates of two distances cross: below it the larger code is better.</summary>
+/// <param name="PhysicalErrorRate">The crossing, interpolated linearly in log p between the two sampled probabilities that bracket it.</param>
+public sealed record ThresholdCrossing(int SmallerDistance, int LargerDistance, double PhysicalErrorRate);
+
+/// <summary>A threshold sweep: every distance at every probability, with the crossings between consecutive distances.</summary>
+public sealed record ThresholdSweepResult(string Code, int Shots, ulong Seed, IReadOnlyList<ThresholdPoint> Points, IReadOnlyList<ThresholdCrossing> Crossings);
+
+/// <summary>
+/// The threshold experiment: decoded memory experiments (rounds = distance, circuit-level depolarizing noise, MWPM) at
+/// several distances and physical error probabilities. Where the lines of logical against physical error rate cross
+/// is the threshold; the CLI's <c>qec threshold</c>, the hub and the benchmarks all run this.
+/// </summary>
+public static class ThresholdSweep
+{
+    /// <summary>Runs every (distance, probability) point with the same seed, in order of probability then distance.</summary>
+    /// <param name="progress">Reports the fraction of points done.</param>
+    /// <exception cref="ArgumentException">An unknown code, or a distance or probability the generator refuses.</exception>
+    public static ThresholdSweepResult Run(string code, IReadOnlyList<int> distances, IReadOnlyList<double> probabilities, int shots, ulong seed, int threads = 0, IProgress<double>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(distances);
+        ArgumentNullException.ThrowIfNull(probabilities);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shots);
+
+        // Build every experiment first, so that a bad distance fails before any shot is spent.
+        var experiments = probabilities.SelectMany(p => distances.Select(d => (d, p, MemoryCodes.Create(code, d, null, p)))).ToList();
+        var points = new List<ThresholdPoint>(experiments.Count);
+        foreach (var (d, p, experiment) in experiments)
+        {
+            cancel.ThrowIfCancellationRequested();
+            points.Add(new ThresholdPoint(d, p, MemoryExperimentRunner.Run(experiment, shots, seed, threads)));
+            progress?.Report(points.Count / (double)experiments.Count);
+        }
+
+        return new ThresholdSweepResult(code, shots, seed, points, Crossings(points));
+    }
+
+    /// <summary>
+    /// For each pair of consecutive distances, the probability where the larger code stops being better: the first
+    /// sampled interval over which the sign of rate(larger) − rate(smaller) turns from negative to positive.
+    /// A pair whose lines do not cross within the sampled probabilities has no entry.
+    /// </summary>
+    public static IReadOnlyList<ThresholdCrossing> Crossings(IReadOnlyList<ThresholdPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var distances = points.Select(p => p.Distance).Distinct().Order().ToList();
+        var result = new List<ThresholdCrossing>();
+        for (int i = 1; i < distances.Count; i++)
+        {
+            var small = points.Where(p => p.Distance == distances[i - 1]).ToDictionary(p => p.PhysicalErrorRate, p => p.Estimate.Rate);
+            var large = points.Where(p => p.Distance == distances[i]).ToDictionary(p => p.PhysicalErrorRate, p => p.Estimate.Rate);
+            var ps = small.Keys.Intersect(large.Keys).Order().ToList();
+            for (int k = 1; k < ps.Count; k++)
+            {
+                double before = large[ps[k - 1]] - small[ps[k - 1]], after = large[ps[k]] - small[ps[k]];
+                if (before < 0 && after >= 0)
+                {
+                    double t = before / (before - after);
+                    double logP = Math.Log(ps[k - 1]) + (t * (Math.Log(ps[k]) - Math.Log(ps[k - 1])));
+                    result.Add(new ThresholdCrossing(distances[i - 1], distances[i], Math.Exp(logP)));
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+}
