@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using VnQuantum.Circuits.Qec;
+using VnQuantum.Randomness;
 using VnQuantum.Simulation;
 using VnQuantum.Simulation.Noise;
 using VnQuantum.Simulation.Stabilizer;

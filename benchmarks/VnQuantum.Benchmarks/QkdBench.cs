@@ -5,6 +5,7 @@ using VnQuantum.Qkd.Links;
 using VnQuantum.Qkd.LinkSimulation;
 using VnQuantum.Qkd.PostProcessing;
 using VnQuantum.Qkd.Tests.PostProcessing;
+using VnQuantum.Randomness;
 using VnQuantum.Simulation;
 
 namespace VnQuantum.Benchmarks;

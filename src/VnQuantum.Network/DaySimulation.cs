@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using VnQuantum.Simulation;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Network;
 

@@ -1,6 +1,13 @@
 namespace VnQuantum.Sensing;
 
 /// <summary>Golden-section search for the minimum of a unimodal function on an interval (the designs' 1-D optimisations).</summary>
+/// <remarks>
+/// Not Math.NET's <c>GoldenSectionMinimizer</c> (5.0), tried in its place: it evaluates both interior points afresh on
+/// every iteration (23 evaluations for 10 shrinkings of (x − 0.37)² on [0, 1], against 12 here), which doubles the
+/// cost of the squeezed-probe search where one evaluation is a master-equation solution, and its optimum after that
+/// budget lost the squeezing gain <c>DickeBlockTests</c> checks (1.04 against > 1.1); it also throws when the
+/// minimum lies on an end of the interval, which the sensor searches meet. It takes no cancellation token either.
+/// </remarks>
 internal static class GoldenSection
 {
     private const double Ratio = 0.6180339887498949;

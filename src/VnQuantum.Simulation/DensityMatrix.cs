@@ -1,4 +1,5 @@
 using System.Numerics;
+using VnQuantum.Randomness;
 using VnQuantum.Simulation.Noise;
 
 namespace VnQuantum.Simulation;
@@ -350,20 +351,8 @@ public sealed class DensityMatrix : IDisposable
     /// <summary>Measures <paramref name="qubit"/> in the Z basis, collapses ρ to P ρ P / p and returns the outcome.</summary>
     public int Measure(int qubit, SeededRandom random)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        double p1 = ProbabilityOfOne(qubit);
-        int outcome = random.NextDouble() < p1 ? 1 : 0;
-        double p = outcome == 1 ? p1 : 1 - p1;
-        var keep = new Complex(1 / Math.Sqrt(p), 0);
-        if (outcome == 1)
-        {
-            ApplyDiagonal1(qubit, Complex.Zero, keep);
-        }
-        else
-        {
-            ApplyDiagonal1(qubit, keep, Complex.Zero);
-        }
-
+        var (outcome, onZero, onOne) = ProjectiveMeasurement.Draw(ProbabilityOfOne(qubit), random);
+        ApplyDiagonal1(qubit, onZero, onOne);
         return outcome;
     }
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using VnQuantum.Randomness;
 using VnQuantum.Simulation.Kernels;
 
 namespace VnQuantum.Simulation;
@@ -419,20 +420,8 @@ public sealed unsafe class StateVector : IDisposable
     /// <summary>Measures <paramref name="qubit"/> in the Z basis, collapses and renormalises the state, and returns 0 or 1.</summary>
     public int Measure(int qubit, SeededRandom random)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        double p1 = Math.Clamp(ProbabilityOfOne(qubit), 0, 1);
-        int outcome = random.NextDouble() < p1 ? 1 : 0;
-        double p = outcome == 1 ? p1 : 1 - p1;
-        var keep = new Complex(1 / Math.Sqrt(p), 0);
-        if (outcome == 1)
-        {
-            ApplyDiagonal1(qubit, Complex.Zero, keep);
-        }
-        else
-        {
-            ApplyDiagonal1(qubit, keep, Complex.Zero);
-        }
-
+        var (outcome, onZero, onOne) = ProjectiveMeasurement.Draw(ProbabilityOfOne(qubit), random);
+        ApplyDiagonal1(qubit, onZero, onOne);
         return outcome;
     }
 

@@ -347,6 +347,30 @@ public class SenseCommandTests
     }
 
     [Fact]
+    public void SenseProbe_AtAChosenTime_ReportsItsQfiBesideTheOptimum()
+    {
+        // GHZ of N spins at t: F = N² t² e^(−2Nγt), δω√T = √(t/F). At the optimum t = 1/(2Nγ) it equals the optimum's.
+        var (code, output, error) = VnqAppTests.Vnq("sense", "probe", "--state", "ghz", "--n", "4", "--dephasing", "1e3/s", "--time", "125 us", "--format", "json");
+        Assert.True(code == 0, error);
+        var rows = System.Text.Json.JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        var four = rows.Single(r => r.GetProperty("n").GetInt32() == 4);
+        var at = four.GetProperty("at_time");
+        double t = 125e-6, f = 16 * t * t * Math.Exp(-2 * 4 * 1e3 * t);
+        Assert.Equal(t, at.GetProperty("interrogation_s").GetDouble(), 15);
+        Assert.Equal(f, at.GetProperty("qfi_per_shot_s2").GetDouble(), 1e-18);
+        Assert.Equal(Math.Sqrt(t / f), at.GetProperty("sensitivity_rad_per_s_per_sqrt_hz").GetDouble(), 9);
+        Assert.Equal(four.GetProperty("sensitivity_rad_per_s_per_sqrt_hz").GetDouble(), at.GetProperty("sensitivity_rad_per_s_per_sqrt_hz").GetDouble(), 9);
+
+        // Off the optimum it is worse; the table names the time in its columns.
+        (code, output, error) = VnqAppTests.Vnq("sense", "probe", "--state", "ghz", "--n", "4", "--dephasing", "1e3/s", "--time", "1 ms");
+        Assert.True(code == 0, error);
+        Assert.Contains("QFI per shot at 1 ms", output);
+        (code, _, error) = VnqAppTests.Vnq("sense", "probe", "--state", "squeezed", "--n", "4", "--dephasing", "1e3/s", "--time", "1 ms");
+        Assert.Equal(1, code);
+        Assert.Contains("--time is for --state product|ghz", error);
+    }
+
+    [Fact]
     public void SenseNv_EnsembleRamsey_ReportsTeslaPerRootHertz_AsJson()
     {
         var (code, output, error) = VnqAppTests.Vnq("sense", "nv", "--mode", "ensemble", "--spins", "1e12", "--t2star", "1 us", "--contrast", "0.02", "--photons", "0.01", "--format", "json");

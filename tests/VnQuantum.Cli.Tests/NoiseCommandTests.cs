@@ -68,4 +68,20 @@ public class NoiseCommandTests
         (code, output, _) = Vnq("info", Sample("ghz.qasm"));
         Assert.Contains("yes: the stabilizer method runs it", output);
     }
+
+    [Fact]
+    public void Info_Json_ParsesWithBytesAndMethods()
+    {
+        var (code, output, error) = Vnq("info", Sample("qft.qasm"), "--format", "json");
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        int n = root.GetProperty("qubits").GetInt32();
+        Assert.Equal(16L << n, root.GetProperty("statevector_bytes_double").GetInt64());
+        Assert.False(root.GetProperty("clifford").GetBoolean());
+        Assert.StartsWith("'cu1(", root.GetProperty("clifford_obstacle").GetString());
+        Assert.Equal("statevector", root.GetProperty("automatic_method").GetString());
+        Assert.Contains("stabilizer", root.GetProperty("methods_for_1024_shots").EnumerateArray().Select(m => m.GetProperty("method").GetString()));
+        Assert.True(root.GetProperty("operation_counts").GetProperty("h").GetInt32() > 0);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using VnQuantum.Randomness;
 using VnQuantum.Simulation;
 using VnQuantum.Simulation.Noise;
 using VnQuantum.Testing;

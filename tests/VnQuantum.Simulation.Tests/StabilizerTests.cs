@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using VnQuantum.Randomness;
 using VnQuantum.Simulation;
 using VnQuantum.Simulation.Noise;
 using VnQuantum.Simulation.Stabilizer;
@@ -144,14 +145,14 @@ public class StabilizerTests
             for (int k = 0; k < 12; k++)
             {
                 var step = qubits == 1 ? new CliffordStep(OneQubitGates[random.Next(OneQubitGates.Length)], 0) : RandomStep(random);
-                u = Multiply(StepMatrix(step, qubits), u, dim);
+                u = DenseMatrices.Multiply(StepMatrix(step, qubits), u, dim);
             }
 
             Assert.True(CliffordDecomposition.TryDecompose(u, out var steps));
             var v = Identity(dim);
             foreach (var step in steps)
             {
-                v = Multiply(StepMatrix(step, qubits), v, dim);
+                v = DenseMatrices.Multiply(StepMatrix(step, qubits), v, dim);
             }
 
             AssertEqualUpToPhase(u, v);
@@ -320,22 +321,9 @@ public class StabilizerTests
             : new CliffordStep(OneQubitGates[random.Next(OneQubitGates.Length)], a);
     }
 
-    private static void Apply(StabilizerTableau t, (CliffordKind Kind, int A, int B) op)
-    {
-        switch (op.Kind)
-        {
-            case CliffordKind.H: t.H(op.A); break;
-            case CliffordKind.S: t.S(op.A); break;
-            case CliffordKind.Sdg: t.Sdg(op.A); break;
-            case CliffordKind.X: t.PauliX(op.A); break;
-            case CliffordKind.Y: t.PauliY(op.A); break;
-            case CliffordKind.Z: t.PauliZ(op.A); break;
-            case CliffordKind.CX: t.CX(op.A, op.B); break;
-            case CliffordKind.CY: t.CY(op.A, op.B); break;
-            case CliffordKind.CZ: t.CZ(op.A, op.B); break;
-            case CliffordKind.Swap: t.Swap(op.A, op.B); break;
-        }
-    }
+    // The production dispatch itself, so that a gate the switch maps wrongly fails here against the state vector.
+    private static void Apply(StabilizerTableau t, (CliffordKind Kind, int A, int B) op) =>
+        CliffordProgram.Execute(new CliffordInstruction(op.Kind, op.A, op.B), t, [], null);
 
     private static void ApplyToState(StateVector state, (CliffordKind Kind, int A, int B) op)
     {
@@ -426,26 +414,6 @@ public class StabilizerTests
         for (int d = 0; d < dim; d++)
         {
             m[(d * dim) + d] = 1;
-        }
-
-        return m;
-    }
-
-    private static Complex[] Multiply(Complex[] a, Complex[] b, int dim)
-    {
-        var m = new Complex[dim * dim];
-        for (int r = 0; r < dim; r++)
-        {
-            for (int c = 0; c < dim; c++)
-            {
-                Complex sum = 0;
-                for (int k = 0; k < dim; k++)
-                {
-                    sum += a[(r * dim) + k] * b[(k * dim) + c];
-                }
-
-                m[(r * dim) + c] = sum;
-            }
         }
 
         return m;

@@ -4,6 +4,7 @@ using System.Text;
 using VnQuantum.Circuits.Ir;
 using VnQuantum.Circuits.Noise;
 using VnQuantum.Circuits.Passes;
+using VnQuantum.Randomness;
 using VnQuantum.Simulation;
 using VnQuantum.Simulation.Noise;
 using VnQuantum.Simulation.Stabilizer;
@@ -102,45 +103,15 @@ public static class CircuitExecutor
         }
 
         StateVector.EnsureFits(circuit.QubitCount, options.Precision);
-        var clock = Stopwatch.StartNew();
-
-        // Channels sit between gates, so a noisy circuit is not fused.
-        var noisy = noise is not null && circuit.Operations.Any(op => noise.ChannelsFor(op).Any());
-        int fusion = noisy ? 0 : options.FusionMaxQubits;
-        var fused = GateFusion.Fuse(circuit, fusion);
-        var compiled = fused.Operations.Select(op => CompiledOperation.Compile(op, circuit)).ToList();
-        var channels = compiled.Select(c => noisy ? noise!.ChannelsFor(c.Source).ToArray() : []).ToArray();
-        double fusionMs = clock.Elapsed.TotalMilliseconds;
-
-        bool sampleFinal = !noisy && circuit.HasOnlyTerminalMeasurements();
+        var program = Compile(circuit, options, noise);
+        bool sampleFinal = !program.Noisy && circuit.HasOnlyTerminalMeasurements();
         using var state = StateVector.Create(circuit.QubitCount, options.Precision, options.Threads, options.KernelPath);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        double simulationMs, samplingMs;
-
-        if (sampleFinal)
-        {
-            clock.Restart();
-            var measurements = EvolveOnce(compiled, channels, new StateVectorShot(state), random, options);
-            simulationMs = clock.Elapsed.TotalMilliseconds;
-            clock.Restart();
-            if (measurements.Count > 0 && circuit.ClbitCount > 0)
-            {
-                CountSampledIndices(circuit, measurements, state.Sample(options.Shots, random), noise, random, counts);
-            }
-
-            samplingMs = clock.Elapsed.TotalMilliseconds;
-        }
-        else
-        {
-            clock.Restart();
-            RunShots(circuit, options, compiled, channels, new StateVectorShot(state), noise, random, counts);
-            simulationMs = clock.Elapsed.TotalMilliseconds;
-            samplingMs = 0;
-        }
+        var (simulationMs, samplingMs) = Simulate(circuit, options, program, new StateVectorShot(state), sampleFinal, noise, random, counts);
 
         var statevector = options.IncludeStatevector ? state.ToArray() : null;
         var probabilities = options.IncludeProbabilities ? state.Probabilities() : null;
-        return new MethodRun(counts, statevector, probabilities, state.Threads, fusion, compiled.Count, sampleFinal, fusionMs, simulationMs, samplingMs);
+        return new MethodRun(counts, statevector, probabilities, state.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs);
     }
 
     /// <summary>
@@ -161,39 +132,55 @@ public static class CircuitExecutor
 
         DensityMatrix.EnsureFits(circuit.QubitCount, options.Precision);
         var noise = options.Noise;
-        var clock = Stopwatch.StartNew();
-        int fusion = noise is null ? options.FusionMaxQubits : 0;
-        var fused = GateFusion.Fuse(circuit, fusion);
-        var compiled = fused.Operations.Select(op => CompiledOperation.Compile(op, circuit)).ToList();
-        var channels = compiled.Select(c => noise is null ? [] : noise.ChannelsFor(c.Source).ToArray()).ToArray();
-        double fusionMs = clock.Elapsed.TotalMilliseconds;
-
+        var program = Compile(circuit, options, noise);
         bool sampleFinal = circuit.HasOnlyTerminalMeasurements();
         using var rho = DensityMatrix.Create(circuit.QubitCount, options.Precision, options.Threads, options.KernelPath);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        double simulationMs, samplingMs = 0;
-        clock.Restart();
-        if (sampleFinal)
-        {
-            var measurements = EvolveOnce(compiled, channels, new DensityMatrixShot(rho), random, options);
-
-            simulationMs = clock.Elapsed.TotalMilliseconds;
-            clock.Restart();
-            if (measurements.Count > 0 && circuit.ClbitCount > 0)
-            {
-                CountSampledIndices(circuit, measurements, rho.Sample(options.Shots, random), noise, random, counts);
-            }
-
-            samplingMs = clock.Elapsed.TotalMilliseconds;
-        }
-        else
-        {
-            RunShots(circuit, options, compiled, channels, new DensityMatrixShot(rho), noise, random, counts);
-            simulationMs = clock.Elapsed.TotalMilliseconds;
-        }
+        var (simulationMs, samplingMs) = Simulate(circuit, options, program, new DensityMatrixShot(rho), sampleFinal, noise, random, counts);
 
         var probabilities = options.IncludeProbabilities ? rho.Probabilities() : null;
-        return new MethodRun(counts, null, probabilities, rho.Threads, fusion, compiled.Count, sampleFinal, fusionMs, simulationMs, samplingMs);
+        return new MethodRun(counts, null, probabilities, rho.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs);
+    }
+
+    /// <summary>The circuit fused and compiled for a state-vector or density-matrix run, with each operation's noise channels.</summary>
+    private sealed record CompiledProgram(List<CompiledOperation> Operations, (KrausChannel Channel, int[] Qubits)[][] Channels, int Fusion, bool Noisy, double Milliseconds);
+
+    private static CompiledProgram Compile(Circuit circuit, ExecutionOptions options, NoiseModel? noise)
+    {
+        var clock = Stopwatch.StartNew();
+
+        // Channels sit between gates, so a circuit with a channel on any gate is not fused; a noise model that puts
+        // none on this circuit's gates (readout errors only) fuses as a noiseless run does. Both engines decide alike.
+        bool noisy = noise is not null && circuit.Operations.Any(op => noise.ChannelsFor(op).Any());
+        int fusion = noisy ? 0 : options.FusionMaxQubits;
+        var fused = GateFusion.Fuse(circuit, fusion);
+        var compiled = fused.Operations.Select(op => CompiledOperation.Compile(op, circuit)).ToList();
+        var channels = compiled.Select(c => noisy ? noise!.ChannelsFor(c.Source).ToArray() : []).ToArray();
+        return new CompiledProgram(compiled, channels, fusion, noisy, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Evolves once and samples every shot from the final state when <paramref name="sampleFinal"/>, else runs each
+    /// shot with mid-circuit collapse; returns the simulation and sampling times.
+    /// </summary>
+    private static (double SimulationMs, double SamplingMs) Simulate(Circuit circuit, ExecutionOptions options, CompiledProgram program, IShotState shot, bool sampleFinal, NoiseModel? noise, SeededRandom random, Dictionary<string, int> counts)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!sampleFinal)
+        {
+            RunShots(circuit, options, program.Operations, program.Channels, shot, noise, random, counts);
+            return (clock.Elapsed.TotalMilliseconds, 0);
+        }
+
+        var measurements = EvolveOnce(program.Operations, program.Channels, shot, random, options);
+        double simulationMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        if (measurements.Count > 0 && circuit.ClbitCount > 0)
+        {
+            CountSampledIndices(circuit, measurements, shot.Sample(options.Shots, random), noise, random, counts);
+        }
+
+        return (simulationMs, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>

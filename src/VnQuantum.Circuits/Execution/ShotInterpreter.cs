@@ -1,6 +1,7 @@
 using System.Numerics;
 using VnQuantum.Circuits.Ir;
 using VnQuantum.Circuits.Noise;
+using VnQuantum.Randomness;
 using VnQuantum.Simulation;
 using VnQuantum.Simulation.Noise;
 using VnQuantum.Simulation.Stabilizer;
@@ -20,6 +21,9 @@ internal interface IShotState
     void Apply(CompiledOperation operation);
 
     void ApplyChannel(KrausChannel channel, int[] qubits, SeededRandom random);
+
+    /// <summary>Basis-state indices of <paramref name="shots"/> samples of the whole register.</summary>
+    long[] Sample(int shots, SeededRandom random);
 }
 
 /// <summary>
@@ -170,6 +174,8 @@ internal sealed class StateVectorShot(StateVector state) : IShotState
 
     public void Restart() => state.SetBasisState(0);
 
+    public long[] Sample(int shots, SeededRandom random) => state.Sample(shots, random);
+
     public int Measure(int qubit, SeededRandom random) => state.Measure(qubit, random);
 
     public void Reset(int qubit, SeededRandom random) => state.ResetQubit(qubit, random);
@@ -261,6 +267,8 @@ internal sealed class StateVectorShot(StateVector state) : IShotState
 internal sealed class DensityMatrixShot(DensityMatrix rho) : IShotState
 {
     public void Restart() => rho.SetBasisState(0);
+
+    public long[] Sample(int shots, SeededRandom random) => rho.Sample(shots, random);
 
     public int Measure(int qubit, SeededRandom random) => rho.Measure(qubit, random);
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using VnQuantum.Simulation;
 
 namespace VnQuantum.Circuits.Gates;
 
@@ -23,29 +24,7 @@ internal static class GateMatrices
     }
 
     /// <summary>a · b.</summary>
-    public static Complex[] Multiply(Complex[] a, Complex[] b)
-    {
-        int dim = Dimension(a);
-        var m = new Complex[dim * dim];
-        for (int r = 0; r < dim; r++)
-        {
-            for (int k = 0; k < dim; k++)
-            {
-                var ark = a[(r * dim) + k];
-                if (ark == Complex.Zero)
-                {
-                    continue;
-                }
-
-                for (int c = 0; c < dim; c++)
-                {
-                    m[(r * dim) + c] += ark * b[(k * dim) + c];
-                }
-            }
-        }
-
-        return m;
-    }
+    public static Complex[] Multiply(Complex[] a, Complex[] b) => DenseMatrices.Multiply(a, b, Dimension(a));
 
     public static Complex[] Adjoint(Complex[] a)
     {

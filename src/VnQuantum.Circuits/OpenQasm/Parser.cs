@@ -483,7 +483,7 @@ internal sealed class Parser
             int index = qubits.IndexOf(token.Text);
             if (index < 0)
             {
-                throw Error(token, $"'{token.Text}' is not a qubit argument of this gate{Suggest(token.Text, qubits)}");
+                throw Error(token, $"'{token.Text}' is not a qubit argument of this gate{NameSuggestion.Suggest(token.Text, qubits)}");
             }
 
             if (!allowRepeats && result.Contains(index))
@@ -515,7 +515,7 @@ internal sealed class Parser
         Expect("(");
         var name = ExpectIdentifier("a classical register name");
         var register = _classicalRegisters.Find(r => r.Name == name.Text)
-            ?? throw Error(name, $"'{name.Text}' is not a classical register{Suggest(name.Text, _classicalRegisters.Select(r => r.Name))}");
+            ?? throw Error(name, $"'{name.Text}' is not a classical register{NameSuggestion.Suggest(name.Text, _classicalRegisters.Select(r => r.Name))}");
         Expect("==");
         var valueToken = Peek;
         if (valueToken.Kind != TokenKind.Integer)
@@ -744,7 +744,7 @@ internal sealed class Parser
             throw Error(token, $"'{token.Text}' is a register, not a gate");
         }
 
-        throw Error(token, $"unknown gate '{token.Text}'{Suggest(token.Text, _gates.Keys.Concat(["measure", "reset", "barrier"]))}");
+        throw Error(token, $"unknown gate '{token.Text}'{NameSuggestion.Suggest(token.Text, _gates.Keys.Concat(["measure", "reset", "barrier"]))}");
     }
 
     private void CheckShape(Token at, GateSymbol gate, int parameterCount, int qubitCount)
@@ -797,7 +797,7 @@ internal sealed class Parser
             string kind = quantum ? "quantum" : "classical";
             throw other is not null
                 ? Error(name, $"'{name.Text}' is a {(quantum ? "classical" : "quantum")} register; a {kind} one is needed here")
-                : Error(name, $"unknown {kind} register '{name.Text}'{Suggest(name.Text, registers.Select(r => r.Name))}");
+                : Error(name, $"unknown {kind} register '{name.Text}'{NameSuggestion.Suggest(name.Text, registers.Select(r => r.Name))}");
         }
 
         if (!Peek.Is("["))
@@ -911,7 +911,7 @@ internal sealed class Parser
 
                 throw Error(token, names.Count == 0
                     ? $"unknown identifier '{token.Text}' in an expression (only pi, numbers and sin cos tan exp ln sqrt are allowed here)"
-                    : $"unknown parameter '{token.Text}'{Suggest(token.Text, names)}");
+                    : $"unknown parameter '{token.Text}'{NameSuggestion.Suggest(token.Text, names)}");
             default:
                 if (token.Is("("))
                 {
@@ -922,67 +922,5 @@ internal sealed class Parser
 
                 throw Error(token, $"expected an expression but found {token.Describe()}");
         }
-    }
-
-    /// <summary>"— did you mean 'cx'?" for the closest known name within edit distance 2, else nothing.</summary>
-    private static string Suggest(string name, IEnumerable<string> candidates)
-    {
-        // Ties go to the longer common prefix: 'cxx' suggests 'cx' rather than 'c3x'.
-        string? best = null;
-        int bestDistance = 3;
-        int bestPrefix = -1;
-        foreach (var candidate in candidates.Distinct().Order(StringComparer.Ordinal))
-        {
-            int d = EditDistance(name, candidate, bestDistance + 1);
-            int prefix = CommonPrefix(name, candidate);
-            if (d < bestDistance || (d == bestDistance && best is not null && prefix > bestPrefix))
-            {
-                best = candidate;
-                bestDistance = d;
-                bestPrefix = prefix;
-            }
-        }
-
-        return best is null ? string.Empty : $" — did you mean '{best}'?";
-    }
-
-    private static int CommonPrefix(string a, string b)
-    {
-        int n = 0;
-        while (n < a.Length && n < b.Length && a[n] == b[n])
-        {
-            n++;
-        }
-
-        return n;
-    }
-
-    private static int EditDistance(string a, string b, int cap)
-    {
-        if (Math.Abs(a.Length - b.Length) >= cap || a.Length > 64 || b.Length > 64)
-        {
-            return cap;
-        }
-
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

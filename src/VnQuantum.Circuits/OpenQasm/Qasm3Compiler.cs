@@ -885,8 +885,7 @@ internal sealed class Qasm3Compiler
         if (standard is null)
         {
             var known = StandardGates.Qelib1.Keys.Concat(["U", "gphase"]);
-            string? hint = known.OrderBy(k => Levenshtein(k, name)).FirstOrDefault(k => Levenshtein(k, name) <= 2);
-            throw Error(at, $"unknown gate '{name}'" + (hint is null ? string.Empty : $" — did you mean '{hint}'?"));
+            throw Error(at, $"unknown gate '{name}'" + NameSuggestion.Suggest(name, known));
         }
 
         if (standard.ParameterCount != parameterCount)
@@ -906,29 +905,6 @@ internal sealed class Qasm3Compiler
         }
     }
 
-    private static int Levenshtein(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (int j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
 
     // ---- Measurement and classical data ----------------------------------------------------------------------------
 

@@ -12,13 +12,42 @@ internal static class InfoCommand
     {
         var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 or 3 file (the version statement decides)." };
         var inputs = ProgramLoader.InputOption();
-        var command = new Command("info", "Describe a program: qubits, classical bits, depth, gate counts and the memory a simulation needs.") { program, inputs };
+        var format = OutputFormat.Create();
+        var command = new Command("info", "Describe a program: qubits, classical bits, depth, gate counts and the memory a simulation needs.") { program, inputs, format };
         command.SetAction(parse =>
         {
             var circuit = ProgramLoader.Load(parse.GetValue(program)!, error, parse.GetValue(inputs));
             if (circuit is null)
             {
                 return ExitCodes.InputError;
+            }
+
+            if (parse.IsJson(format))
+            {
+                bool isClifford = MethodSelection.IsClifford(circuit, out string? why);
+                bool fits = circuit.QubitCount <= StateVector.MaxQubits;
+                OutputFormat.WriteJson(output, new
+                {
+                    qubits = circuit.QubitCount,
+                    clbits = circuit.ClbitCount,
+                    operations = circuit.Operations.Length,
+                    depth = circuit.Depth,
+                    statevector_bytes_double = fits ? StateVector.RequiredBytes(circuit.QubitCount, Precision.Double) : (long?)null,
+                    statevector_bytes_single = fits ? StateVector.RequiredBytes(circuit.QubitCount, Precision.Single) : (long?)null,
+                    sampled_from_final_state = circuit.HasOnlyTerminalMeasurements(),
+                    clifford = isClifford,
+                    clifford_obstacle = why,
+                    automatic_method = MethodSelection.Name(MethodSelection.Choose(circuit, new ExecutionOptions()).Method),
+                    methods_for_1024_shots = MethodSelection.Estimate(circuit, 1024).Select(c => new
+                    {
+                        method = MethodSelection.Name(c.Method),
+                        memory_bytes = c.MemoryBytes == long.MaxValue ? (long?)null : c.MemoryBytes,
+                        rough_seconds = double.IsFinite(c.RoughSeconds) ? c.RoughSeconds : (double?)null,
+                        obstacle = c.Obstacle,
+                    }),
+                    operation_counts = circuit.CountOperations().OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+                });
+                return ExitCodes.Ok;
             }
 
             var console = Consoles.For(output);

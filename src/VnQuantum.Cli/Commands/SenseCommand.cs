@@ -111,15 +111,17 @@ internal static class SenseCommand
         var n = new Option<int>("--n") { Description = "Largest number of spins.", DefaultValueFactory = _ => 16 };
         var dephasing = new Option<string>("--dephasing") { Description = "Independent dephasing rate γ (each spin's coherence e^(−γt)), with its unit (\"1e3/s\").", Required = true };
         var plot = new Option<string?>("--plot") { Description = "Sensitivity against N with the SQL, HL and the asymptotic bound (.png or .svg)." };
-        var format = new Option<string>("--format", "-f") { Description = "table or json.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("probe", "Entangled probes under independent dephasing: what entanglement buys (Huelga et al. 1997) and what it cannot (Escher et al. 2011).") { state, n, dephasing, format, plot };
+        var format = OutputFormat.Create();
+        var time = new Option<string?>("--time") { Description = "Also report the QFI and sensitivity at this interrogation time, with its unit (\"100 us\"); product and ghz." };
+        var command = new Command("probe", "Entangled probes under independent dephasing: what entanglement buys (Huelga et al. 1997) and what it cannot (Escher et al. 2011).") { state, n, dephasing, time, format, plot };
         command.SetAction(parse =>
         {
             double gamma;
+            double? at;
             try
             {
                 gamma = Units.PerSecond(parse.GetValue(dephasing)!, "--dephasing");
+                at = parse.GetValue(time) is { } text ? Units.Seconds(text, "--time") : null;
             }
             catch (FormatException e)
             {
@@ -128,9 +130,15 @@ internal static class SenseCommand
             }
 
             int max = parse.GetValue(n);
-            if (max < 1 || !(gamma > 0))
+            if (max < 1 || !(gamma > 0) || at is <= 0)
             {
-                error.WriteLine("vnq: --n must be ≥ 1 and --dephasing > 0");
+                error.WriteLine("vnq: --n must be ≥ 1, --dephasing > 0 and --time > 0");
+                return ExitCodes.Usage;
+            }
+
+            if (at is not null && parse.GetValue(state) is "squeezed" or "optimal")
+            {
+                error.WriteLine("vnq: --time is for --state product|ghz: the squeezed and optimal states are optimised together with their time");
                 return ExitCodes.Usage;
             }
 
@@ -159,6 +167,7 @@ internal static class SenseCommand
                         unentangled = EntangledProbes.Optimum(ProbeState.Product, r.N, gamma).Sensitivity,
                         asymptotic_bound = r.AsymptoticBound,
                         noiseless_heisenberg = r.NoiselessHeisenberg,
+                        at_time = at is double t ? AtTime(probe, r.N, gamma, t) : null,
                     }),
                     new JsonSerializerOptions { WriteIndented = true }));
             }
@@ -166,10 +175,22 @@ internal static class SenseCommand
             var console = Consoles.For(parse.GetValue(format) == "json" ? TextWriter.Null : output);
             var table = new Table().Border(TableBorder.Rounded).AddColumn("N").AddColumn(new TableColumn("best t").RightAligned()).AddColumn(new TableColumn("δω√T (rad/s/√Hz)").RightAligned())
                 .AddColumn(new TableColumn("unentangled (SQL)").RightAligned()).AddColumn(new TableColumn("bound √(2γ/N)").RightAligned()).AddColumn(new TableColumn("noiseless HL √(2γ)/N").RightAligned());
+            if (at is double chosen)
+            {
+                table.AddColumn(new TableColumn($"QFI per shot at {Markup.Escape(Time(chosen))}").RightAligned()).AddColumn(new TableColumn($"δω√T at {Markup.Escape(Time(chosen))}").RightAligned());
+            }
+
             foreach (var r in results)
             {
                 var sql = EntangledProbes.Optimum(ProbeState.Product, r.N, gamma);
-                table.AddRow(r.N.ToString(CultureInfo.InvariantCulture), Markup.Escape(Time(r.OptimalSeconds)), G(r.Sensitivity), G(sql.Sensitivity), G(r.AsymptoticBound), G(r.NoiselessHeisenberg));
+                var cells = new List<string> { r.N.ToString(CultureInfo.InvariantCulture), Markup.Escape(Time(r.OptimalSeconds)), G(r.Sensitivity), G(sql.Sensitivity), G(r.AsymptoticBound), G(r.NoiselessHeisenberg) };
+                if (at is double t)
+                {
+                    var (fisher, sensitivity) = EntangledProbes.At(probe, r.N, gamma, t);
+                    cells.AddRange([G(fisher), G(sensitivity)]);
+                }
+
+                table.AddRow([.. cells]);
             }
 
             console.Write(table);
@@ -191,6 +212,12 @@ internal static class SenseCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static object AtTime(ProbeState probe, int n, double gamma, double seconds)
+    {
+        var (fisher, sensitivity) = EntangledProbes.At(probe, n, gamma, seconds);
+        return new { interrogation_s = seconds, qfi_per_shot_s2 = fisher, sensitivity_rad_per_s_per_sqrt_hz = sensitivity };
     }
 
     private static void Line(Plot chart, double[] xs, IEnumerable<double> ys, string label, LinePattern pattern)

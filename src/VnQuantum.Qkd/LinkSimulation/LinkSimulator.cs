@@ -1,6 +1,6 @@
 using VnQuantum.Qkd.KeyRates;
 using VnQuantum.Qkd.Links;
-using VnQuantum.Simulation;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Qkd.LinkSimulation;
 

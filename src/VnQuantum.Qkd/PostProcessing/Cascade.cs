@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using VnQuantum.Simulation;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Qkd.PostProcessing;
 

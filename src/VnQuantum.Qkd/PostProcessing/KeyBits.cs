@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Qkd.PostProcessing;
 
@@ -24,7 +25,7 @@ public sealed class KeyBits : IDisposable
     /// <paramref name="length"/> bits from <paramref name="random"/>: public randomness (shuffle and Toeplitz seeds,
     /// test keys). A seeded generator is not a source of secret keys.
     /// </summary>
-    public static KeyBits Random(int length, Simulation.SeededRandom random)
+    public static KeyBits Random(int length, Randomness.SeededRandom random)
     {
         var bits = new KeyBits(length);
         for (int i = 0; i < bits._words.Length; i++)

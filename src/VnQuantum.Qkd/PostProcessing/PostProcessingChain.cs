@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using VnQuantum.Qkd.KeyRates;
 using VnQuantum.Qkd.LinkSimulation;
-using VnQuantum.Simulation;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Qkd.PostProcessing;
 

@@ -34,6 +34,22 @@ public static class EntangledProbes
         _ => n * t * t * Math.Exp(-2 * dephasingRate * t),
     };
 
+    /// <summary>
+    /// The probe at a chosen interrogation time <paramref name="seconds"/> rather than its optimum: the per-shot QFI
+    /// F(t) and δω√T = √(t / F(t)) (shots of length t repeated over the total time).
+    /// </summary>
+    public static (double FisherPerShot, double Sensitivity) At(ProbeState state, int n, double dephasingRate, double seconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        if (!(seconds > 0) || !double.IsFinite(seconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "The interrogation time must be a finite time > 0.");
+        }
+
+        double fisher = FisherPerShot(state, n, dephasingRate, seconds);
+        return (fisher, fisher > 0 ? Math.Sqrt(seconds / fisher) : double.PositiveInfinity);
+    }
+
     /// <summary>The optimum over t, in closed form (checked numerically and against the density matrix in the tests).</summary>
     public static ProbeResult Optimum(ProbeState state, int n, double dephasingRate)
     {

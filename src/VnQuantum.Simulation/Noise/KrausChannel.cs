@@ -246,7 +246,7 @@ public sealed class KrausChannel
         {
             foreach (var a in relax.Operators)
             {
-                var product = Multiply(d.AsSpan(), a.AsSpan(), 2);
+                var product = DenseMatrices.Multiply(d.AsSpan(), a.AsSpan(), 2);
                 if (product.Any(z => z.Magnitude > 1e-15))
                 {
                     ops.Add(product);
@@ -352,26 +352,6 @@ public sealed class KrausChannel
                         m[(((ar * db) + br) * d) + (ac * db) + bc] = a[(ar * da) + ac] * b[(br * db) + bc];
                     }
                 }
-            }
-        }
-
-        return m;
-    }
-
-    private static Complex[] Multiply(ReadOnlySpan<Complex> a, ReadOnlySpan<Complex> b, int dim)
-    {
-        var m = new Complex[dim * dim];
-        for (int r = 0; r < dim; r++)
-        {
-            for (int c = 0; c < dim; c++)
-            {
-                Complex sum = 0;
-                for (int k = 0; k < dim; k++)
-                {
-                    sum += a[(r * dim) + k] * b[(k * dim) + c];
-                }
-
-                m[(r * dim) + c] = sum;
             }
         }
 

@@ -40,7 +40,7 @@ public static class CliffordDecomposition
         {
             // Generator g: X on qubit g/2 for even g, Z for odd, as a Pauli index (bits 2i, 2i+1 = x, z of qubit i).
             int generator = 1 << g;
-            var image = Conjugate(matrix, KrausChannel.PauliMatrix(qubits, generator), 1 << qubits);
+            var image = DenseMatrices.Conjugate(matrix, KrausChannel.PauliMatrix(qubits, generator), 1 << qubits);
             if (!TryIdentifyPauli(image, qubits, out int pauli, out bool negative))
             {
                 return false;
@@ -51,42 +51,6 @@ public static class CliffordDecomposition
 
         var table = qubits == 1 ? OneQubit.Value : TwoQubit.Value;
         return table.TryGetValue(key, out steps);
-    }
-
-    /// <summary>U P U† for dense matrices.</summary>
-    private static Complex[] Conjugate(ReadOnlySpan<Complex> u, Complex[] p, int dim)
-    {
-        var up = new Complex[dim * dim];
-        for (int r = 0; r < dim; r++)
-        {
-            for (int c = 0; c < dim; c++)
-            {
-                Complex sum = 0;
-                for (int k = 0; k < dim; k++)
-                {
-                    sum += u[(r * dim) + k] * p[(k * dim) + c];
-                }
-
-                up[(r * dim) + c] = sum;
-            }
-        }
-
-        var result = new Complex[dim * dim];
-        for (int r = 0; r < dim; r++)
-        {
-            for (int c = 0; c < dim; c++)
-            {
-                Complex sum = 0;
-                for (int k = 0; k < dim; k++)
-                {
-                    sum += up[(r * dim) + k] * Complex.Conjugate(u[(c * dim) + k]);
-                }
-
-                result[(r * dim) + c] = sum;
-            }
-        }
-
-        return result;
     }
 
     private static bool TryIdentifyPauli(Complex[] m, int qubits, out int pauli, out bool negative)

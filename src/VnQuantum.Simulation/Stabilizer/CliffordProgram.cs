@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Simulation.Stabilizer;
 
@@ -145,7 +146,7 @@ public sealed class CliffordProgram
         }
     }
 
-    private static void Execute(CliffordInstruction op, StabilizerTableau t, Span<bool> records, SeededRandom? random)
+    internal static void Execute(CliffordInstruction op, StabilizerTableau t, Span<bool> records, SeededRandom? random)
     {
         switch (op.Kind)
         {

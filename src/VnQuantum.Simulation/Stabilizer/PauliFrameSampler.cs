@@ -1,3 +1,4 @@
+using VnQuantum.Randomness;
 namespace VnQuantum.Simulation.Stabilizer;
 
 /// <summary>

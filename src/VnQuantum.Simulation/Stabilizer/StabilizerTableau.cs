@@ -1,4 +1,5 @@
 using System.Text;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Simulation.Stabilizer;
 

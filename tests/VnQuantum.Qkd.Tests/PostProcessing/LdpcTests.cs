@@ -1,5 +1,6 @@
 using VnQuantum.Qkd.PostProcessing;
 using VnQuantum.Qkd.PostProcessing.Ldpc;
+using VnQuantum.Randomness;
 using Xunit.Abstractions;
 
 namespace VnQuantum.Qkd.Tests.PostProcessing;
@@ -21,7 +22,7 @@ public sealed class LdpcTests(ITestOutputHelper output)
             var (alice, bob, errors) = TestKeys.NoisyFrame(code.PayloadBits, qber, (ulong)(frame + 10));
 
             var channel = TestKeys.Channel();
-            var result = code.Reconcile(alice, bob, qber, target, (ulong)frame, new VnQuantum.Simulation.SeededRandom((ulong)frame + 500), channel);
+            var result = code.Reconcile(alice, bob, qber, target, (ulong)frame, new VnQuantum.Randomness.SeededRandom((ulong)frame + 500), channel);
             Assert.Equal(ParityCheckRows(code) - result.Punctured, result.LeakedBits);
             Assert.True(channel.PayloadBytes * 8 >= result.LeakedBits);
             Assert.Equal(code.Modulated, result.Punctured + result.Shortened);

@@ -1,5 +1,5 @@
 using VnQuantum.Qkd.PostProcessing;
-using VnQuantum.Simulation;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Qkd.Tests.PostProcessing;
 

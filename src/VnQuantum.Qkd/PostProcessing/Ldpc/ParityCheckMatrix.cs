@@ -1,4 +1,4 @@
-using VnQuantum.Simulation;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Qkd.PostProcessing.Ldpc;
 

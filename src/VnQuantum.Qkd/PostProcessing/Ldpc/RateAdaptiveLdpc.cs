@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using VnQuantum.Qkd.KeyRates;
-using VnQuantum.Simulation;
+using VnQuantum.Randomness;
 
 namespace VnQuantum.Qkd.PostProcessing.Ldpc;
 

@@ -1,4 +1,4 @@
-namespace VnQuantum.Simulation;
+namespace VnQuantum.Randomness;
 
 /// <summary>
 /// A small, fast, reproducible generator: xoshiro256** (Blackman and Vigna, 2018) seeded through SplitMix64.
