@@ -9,7 +9,7 @@ using VnQuantum.Kms.Storage;
 namespace VnQuantum.Kms.Host;
 
 /// <summary>One key of a KME-to-KME reservation message.</summary>
-public sealed record PeerKey(
+internal sealed record PeerKey(
     [property: JsonPropertyName("key_ID")] Guid KeyId,
     [property: JsonPropertyName("segment")] long Segment,
     [property: JsonPropertyName("offset")] int Offset,
@@ -19,7 +19,7 @@ public sealed record PeerKey(
 /// The KME-to-KME reservation message (in the spirit of ETSI GS QKD 020's key-relay notifications): which key IDs
 /// were cut where in the shared stream, for which master and slaves.
 /// </summary>
-public sealed record PeerReservation(
+internal sealed record PeerReservation(
     [property: JsonPropertyName("master_SAE_ID")] string Master,
     [property: JsonPropertyName("slave_SAE_IDs")] IReadOnlyList<string> Slaves,
     [property: JsonPropertyName("keys")] IReadOnlyList<PeerKey> Keys,
@@ -34,7 +34,7 @@ public sealed record PeerReservation(
 
 /// <summary>The KME-to-KME relay message (after ETSI GS QKD 020): end-to-end key IDs, the hop key's place in the
 /// link's stream, and the end-to-end keys one-time-padded with it (Base64; absent on the first hop).</summary>
-public sealed record PeerRelay(
+internal sealed record PeerRelay(
     [property: JsonPropertyName("origin_KME_ID")] string Origin,
     [property: JsonPropertyName("destination_KME_ID")] string Destination,
     [property: JsonPropertyName("master_SAE_ID")] string Master,
@@ -52,7 +52,7 @@ public sealed record PeerRelay(
 }
 
 /// <summary>IDs to burn at a peer.</summary>
-public sealed record PeerBurn([property: JsonPropertyName("key_IDs")] IReadOnlyList<Guid> KeyIds);
+internal sealed record PeerBurn([property: JsonPropertyName("key_IDs")] IReadOnlyList<Guid> KeyIds);
 
 /// <summary>
 /// HTTPS client from this KME to its peers: mutual TLS with this KME's certificate (as reloaded), and the peer must

@@ -68,26 +68,18 @@ public class StabilizerTests
         {
             int words = 1 + random.Next(13);
             var inputs = Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, words).Select(_ => (ulong)random.NextInt64()).ToArray()).ToArray();
-            ulong[][] Run(bool scalar)
+            ulong[][] Run(bool vectors)
             {
-                BitWords.ScalarOnly = scalar;
-                try
-                {
-                    var c = inputs.Select(a => (ulong[])a.Clone()).ToArray();
-                    BitWords.ControlledX(c[0], c[1], c[2], c[3], c[4]);
-                    BitWords.Hadamard(c[0], c[2], c[4]);
-                    BitWords.Xor(c[1], c[3]);
-                    BitWords.Swap(c[2], c[3]);
-                    return c;
-                }
-                finally
-                {
-                    BitWords.ScalarOnly = false;
-                }
+                var c = inputs.Select(a => (ulong[])a.Clone()).ToArray();
+                BitWords.ControlledX(c[0], c[1], c[2], c[3], c[4], vectors);
+                BitWords.Hadamard(c[0], c[2], c[4], vectors);
+                BitWords.Xor(c[1], c[3], vectors);
+                BitWords.Swap(c[2], c[3], vectors);
+                return c;
             }
 
-            var vector = Run(false);
-            var scalar = Run(true);
+            var vector = Run(true);
+            var scalar = Run(false);
             for (int i = 0; i < 5; i++)
             {
                 Assert.Equal(scalar[i], vector[i]);

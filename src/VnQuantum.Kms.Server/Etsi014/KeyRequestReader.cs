@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace VnQuantum.Kms.Etsi014;
 
 /// <summary>Reads Key requests and Key IDs from a POST body or GET query, with a message naming each problem.</summary>
-public static class KeyRequestReader
+internal static class KeyRequestReader
 {
     /// <summary>The Key request of a POST body; <c>extension_optional</c> is read and ignored.</summary>
     public static (KeyRequest? Request, string? Problem) FromJson(ReadOnlySpan<byte> body)

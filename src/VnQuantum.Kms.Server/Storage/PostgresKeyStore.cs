@@ -6,7 +6,7 @@ namespace VnQuantum.Kms.Storage;
 /// The store for several KME nodes sharing one database: PostgreSQL through Npgsql, each operation a READ COMMITTED
 /// transaction that locks the rows it changes (SELECT … FOR UPDATE on the stream cursor and on the keys delivered).
 /// </summary>
-public sealed class PostgresKeyStore(string connectionString, KeyEncryption encryption, string schema = "public")
+internal sealed class PostgresKeyStore(string connectionString, KeyEncryption encryption, string schema = "public")
     : SqlKeyStore(Open(connectionString, schema), encryption, blobType: "bytea", forUpdate: " FOR UPDATE")
 {
     /// <summary>VACUUM of the key tables: dead row versions (which hold the sealed bytes of erased keys) become free

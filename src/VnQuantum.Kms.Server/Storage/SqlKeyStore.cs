@@ -9,7 +9,7 @@ namespace VnQuantum.Kms.Storage;
 /// with <see cref="KeyEncryption"/>. Keys never straddle segments (the tail of a segment too short for the next key is
 /// skipped), so a key is one (segment, offset, length).
 /// </summary>
-public abstract class SqlKeyStore : IKeyStore
+internal abstract class SqlKeyStore : IKeyStore
 {
     /// <summary>Bytes per stream segment; also the largest key (32768 bits).</summary>
     public const int SegmentBytes = 4096;

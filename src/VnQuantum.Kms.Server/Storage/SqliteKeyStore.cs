@@ -8,7 +8,7 @@ namespace VnQuantum.Kms.Storage;
 /// overwrite deleted and replaced content with zeros, and <see cref="Compact"/> checkpoints and truncates the WAL, so the
 /// sealed bytes of a delivered key are gone from both files, not just unreachable.
 /// </summary>
-public sealed class SqliteKeyStore(string path, KeyEncryption encryption)
+internal sealed class SqliteKeyStore(string path, KeyEncryption encryption)
     : SqlKeyStore(Open(path), encryption, blobType: "BLOB", forUpdate: "")
 {
     private static SqliteConnection Open(string path)

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace VnQuantum.Kms.Pki;
 
 /// <summary>Certificate checks against one private CA: the only trust anchor, no system roots.</summary>
-public static class ChainTrust
+internal static class ChainTrust
 {
     /// <summary>TLS client authentication (id-kp-clientAuth).</summary>
     public const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";

@@ -75,7 +75,7 @@ internal static class GaloisField64
 /// block. For two different messages of at most L blocks, Pr_k[h_k(m) ⊕ h_k(m′) = c] ≤ (L+1)/2⁶⁴ for every c: the
 /// family is ε-almost-XOR-universal, which is what key verification and Wegman–Carter authentication need.
 /// </summary>
-public static class PolynomialHash
+internal static class PolynomialHash
 {
     /// <summary>The hash of <paramref name="blocks"/> under key <paramref name="key"/>.</summary>
     public static ulong Compute(ulong key, ReadOnlySpan<ulong> blocks)

@@ -119,9 +119,9 @@ internal static class ToeplitzProduct
         Xor(p0, p2, y[h..]);
     }
 
-    /// <summary>Whether leaves use 512-bit carry-less multiplies (VPCLMULQDQ); tests turn it off to prove the scalar
-    /// twin equal.</summary>
-    internal static bool UseVector512 { get; set; } = Pclmulqdq.V512.IsSupported && Avx512F.IsSupported;
+    /// <summary>Whether leaves use 512-bit carry-less multiplies (VPCLMULQDQ): a JIT-time constant. The test of the
+    /// scalar twin runs in a child process started with <c>DOTNET_EnableAVX512=0</c> (the .NET 10 name of the knob; <c>…AVX512F</c> no longer turns it off), where this is false.</summary>
+    internal static readonly bool UseVector512 = Pclmulqdq.V512.IsSupported && Avx512F.IsSupported;
 
     /// <summary>Word by word: the 64×64 block (i, j) is the Toeplitz of words t[i−j+w−1], t[i−j+w].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -10,16 +10,18 @@ namespace VnQuantum.Simulation.Stabilizer;
 /// </summary>
 internal static class BitWords
 {
-    /// <summary>Forces the scalar twins (for tests and A/B measurements).</summary>
-    internal static bool ScalarOnly { get; set; }
-
-    private static bool UseVectors => !ScalarOnly && Vector256.IsHardwareAccelerated;
+    // A JIT-time constant: the branch not taken is not compiled. Tests reach the scalar twins through the overloads
+    // that take the path explicitly, never through a switch other tests would see.
+    private static readonly bool Vectors = Vector256.IsHardwareAccelerated;
 
     /// <summary>destination ^= source.</summary>
-    public static void Xor(Span<ulong> destination, ReadOnlySpan<ulong> source)
+    public static void Xor(Span<ulong> destination, ReadOnlySpan<ulong> source) => Xor(destination, source, Vectors);
+
+    /// <summary>The same with the path chosen: <paramref name="vectors"/> false runs the scalar twin.</summary>
+    internal static void Xor(Span<ulong> destination, ReadOnlySpan<ulong> source, bool vectors)
     {
         int i = 0;
-        if (UseVectors)
+        if (vectors && Vector256.IsHardwareAccelerated)
         {
             ref ulong d = ref MemoryMarshal.GetReference(destination);
             ref ulong s = ref MemoryMarshal.GetReference(source);
@@ -37,10 +39,13 @@ internal static class BitWords
     }
 
     /// <summary>Exchanges the contents of two equal-length spans.</summary>
-    public static void Swap(Span<ulong> a, Span<ulong> b)
+    public static void Swap(Span<ulong> a, Span<ulong> b) => Swap(a, b, Vectors);
+
+    /// <summary>The same with the path chosen: <paramref name="vectors"/> false runs the scalar twin.</summary>
+    internal static void Swap(Span<ulong> a, Span<ulong> b, bool vectors)
     {
         int i = 0;
-        if (UseVectors)
+        if (vectors && Vector256.IsHardwareAccelerated)
         {
             ref ulong ra = ref MemoryMarshal.GetReference(a);
             ref ulong rb = ref MemoryMarshal.GetReference(b);
@@ -60,10 +65,13 @@ internal static class BitWords
     }
 
     /// <summary>signs ^= x ∧ z, then x ↔ z: the Hadamard on one tableau column or one frame qubit.</summary>
-    public static void Hadamard(Span<ulong> x, Span<ulong> z, Span<ulong> signs)
+    public static void Hadamard(Span<ulong> x, Span<ulong> z, Span<ulong> signs) => Hadamard(x, z, signs, Vectors);
+
+    /// <summary>The same with the path chosen: <paramref name="vectors"/> false runs the scalar twin.</summary>
+    internal static void Hadamard(Span<ulong> x, Span<ulong> z, Span<ulong> signs, bool vectors)
     {
         int i = 0;
-        if (UseVectors)
+        if (vectors && Vector256.IsHardwareAccelerated)
         {
             ref ulong rx = ref MemoryMarshal.GetReference(x);
             ref ulong rz = ref MemoryMarshal.GetReference(z);
@@ -89,10 +97,13 @@ internal static class BitWords
     /// The CX update of Aaronson–Gottesman on one pair of columns (control a, target b):
     /// r ^= x_a ∧ z_b ∧ ¬(x_b ⊕ z_a); x_b ^= x_a; z_a ^= z_b.
     /// </summary>
-    public static void ControlledX(Span<ulong> xa, Span<ulong> za, Span<ulong> xb, Span<ulong> zb, Span<ulong> signs)
+    public static void ControlledX(Span<ulong> xa, Span<ulong> za, Span<ulong> xb, Span<ulong> zb, Span<ulong> signs) => ControlledX(xa, za, xb, zb, signs, Vectors);
+
+    /// <summary>The same with the path chosen: <paramref name="vectors"/> false runs the scalar twin.</summary>
+    internal static void ControlledX(Span<ulong> xa, Span<ulong> za, Span<ulong> xb, Span<ulong> zb, Span<ulong> signs, bool vectors)
     {
         int i = 0;
-        if (UseVectors)
+        if (vectors && Vector256.IsHardwareAccelerated)
         {
             ref ulong rxa = ref MemoryMarshal.GetReference(xa);
             ref ulong rza = ref MemoryMarshal.GetReference(za);

@@ -1,0 +1,460 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Numerics;
+using VnQuantum.Circuits.Gates;
+using VnQuantum.Circuits.Ir;
+
+namespace VnQuantum.Circuits.OpenQasm;
+
+/// <content>the compile-time evaluator: constants, arithmetic, casts, built-in functions.</content>
+internal sealed partial class Qasm3Compiler
+{
+    private static readonly HashSet<string> MathFunctions =
+        ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "exp", "ln", "log", "sqrt", "abs", "floor", "ceiling", "mod", "pow", "popcount", "real", "imag"];
+
+    private object Eval(Expr e)
+    {
+        switch (e)
+        {
+            case LiteralExpr literal:
+                return literal.Value;
+            case DurationExpr duration:
+                throw Error(duration.At, "a duration is only allowed in delay[…]");
+            case NameExpr name:
+                return Name(name);
+            case IndexExpr index:
+                return Index(index);
+            case UnaryExpr unary:
+                {
+                    object operand = Eval(unary.Operand);
+                    if (operand is RuntimeBits)
+                    {
+                        return operand; // only meaningful as a run-time test; Condition() builds it
+                    }
+
+                    return unary.Operator switch
+                    {
+                        "-" => operand is double d ? -d : -ToLong(unary.At, operand),
+                        "!" => !ToBool(unary.At, operand),
+                        _ => ~ToLong(unary.At, operand),
+                    };
+                }
+
+            case BinaryExpr binary:
+                {
+                    if (binary.Operator is "&&" or "||")
+                    {
+                        object l = Eval(binary.Left);
+                        if (l is RuntimeBits)
+                        {
+                            return l;
+                        }
+
+                        bool left = ToBool(binary.Left.At, l);
+                        if (binary.Operator == "&&" ? !left : left)
+                        {
+                            return left;
+                        }
+
+                        object r = Eval(binary.Right);
+                        return r is RuntimeBits ? r : ToBool(binary.Right.At, r);
+                    }
+
+                    object a = Eval(binary.Left), b = Eval(binary.Right);
+                    if (a is RuntimeBits || b is RuntimeBits)
+                    {
+                        return a is RuntimeBits ? a : b; // only meaningful as a run-time test; Condition() builds it
+                    }
+
+                    return Binary(binary.At, binary.Operator, a, b);
+                }
+
+            case CastExpr cast:
+                {
+                    object value = Eval(cast.Operand);
+                    if (value is RuntimeBits bits)
+                    {
+                        return cast.Type.Name is "int" or "uint" or "bool" or "bit" ? bits
+                            : throw Error(cast.At, $"converting bits known only at run time to {cast.Type.Name} is not supported");
+                    }
+
+                    return Convert(cast.At, value, cast.Type);
+                }
+
+            case CallExpr call:
+                if (_scope.Find(call.Name) is SubroutineSymbol)
+                {
+                    return Call(call, null) ?? throw Error(call.At, $"subroutine '{call.Name}' returns nothing");
+                }
+
+                return Function(call);
+            case MeasureExpr measure:
+                throw Error(measure.At, "measure here is not supported; write 'b = measure q;' or 'measure q -> b;'");
+            case PhysicalQubitExpr physical:
+                throw Error(physical.At, "physical qubits ($n) are not supported; declare qubits with 'qubit[n] q;'");
+            case UnsupportedExpr unsupported:
+                throw Error(unsupported.At, $"'{unsupported.Construct}' is not supported");
+            case SetExpr set:
+                throw Error(set.At, "a set {…} is only allowed as a for-loop range");
+            case RangeExpr range:
+                throw Error(range.At, "a range is only allowed in an index or a for loop");
+            default:
+                throw Error(e.At, "this expression is not supported");
+        }
+    }
+
+    private object Name(NameExpr name)
+    {
+        switch (name.Name)
+        {
+            case "pi" or "π":
+                return Math.PI;
+            case "tau" or "τ":
+                return 2 * Math.PI;
+            case "euler" or "ℇ":
+                return Math.E;
+        }
+
+        var symbol = _scope.Find(name.Name) ?? throw Error(name.At, $"'{name.Name}' is not declared");
+        return symbol switch
+        {
+            ValueSymbol v => v.Value,
+            BitSymbol b => BitsValue(b.Clbits, b.IsRegister),
+            QubitSymbol => throw Error(name.At, $"'{name.Name}' is a qubit, not a value"),
+            _ => throw Error(name.At, $"'{name.Name}' is not a value"),
+        };
+    }
+
+    /// <summary>The value of bits: an integer (or bool for a single bit) when all are known here, else run-time bits.</summary>
+    private object BitsValue(int[] clbits, bool isRegister)
+    {
+        if (_runtimeBranchDepth == 0 && clbits.All(_knownBits.ContainsKey))
+        {
+            long v = 0;
+            for (int i = 0; i < clbits.Length; i++)
+            {
+                v |= (_knownBits[clbits[i]] ? 1L : 0L) << i;
+            }
+
+            return isRegister ? v : v == 1;
+        }
+
+        return new RuntimeBits(clbits);
+    }
+
+    private object Index(IndexExpr index)
+    {
+        if (index.Target is NameExpr n && _scope.Find(n.Name) is BitSymbol bits)
+        {
+            return BitsValue(Select(index, bits.Clbits), isRegister: index.Indices[0] is RangeExpr or SetExpr);
+        }
+
+        object target = Eval(index.Target);
+        if (target is RuntimeBits runtime)
+        {
+            return new RuntimeBits(Select(index, runtime.Clbits));
+        }
+
+        if (index.Indices.Length == 1 && index.Indices[0] is not RangeExpr)
+        {
+            long value = ToLong(index.Target.At, target);
+            long bit = ToLong(index.Indices[0].At, Eval(index.Indices[0]));
+            return ((value >> (int)bit) & 1) == 1;
+        }
+
+        throw Error(index.At, "this index is not supported");
+    }
+
+    private int[] Select(IndexExpr index, int[] items)
+    {
+        if (index.Indices.Length != 1)
+        {
+            throw Error(index.At, "multi-dimensional indices are not supported");
+        }
+
+        var spec = index.Indices[0];
+        if (spec is RangeExpr range)
+        {
+            long start = range.Start is null ? 0 : ToLong(range.Start.At, Eval(range.Start));
+            long end = range.End is null ? items.Length - 1 : ToLong(range.End.At, Eval(range.End));
+            long step = range.Step is null ? 1 : ToLong(range.Step.At, Eval(range.Step));
+            start = start < 0 ? items.Length + start : start;
+            end = end < 0 ? items.Length + end : end;
+            if (step == 0)
+            {
+                throw Error(range.At, "a range step of 0");
+            }
+
+            var picked = new List<int>();
+            for (long i = start; step > 0 ? i <= end : i >= end; i += step)
+            {
+                picked.Add(Item(range.At, items, i));
+            }
+
+            return [.. picked];
+        }
+
+        if (spec is SetExpr set)
+        {
+            return set.Items.Select(i => Item(i.At, items, ToLong(i.At, Eval(i)))).ToArray();
+        }
+
+        return [Item(spec.At, items, ToLong(spec.At, Eval(spec)))];
+    }
+
+    private int Item(Token at, int[] items, long i)
+    {
+        long k = i < 0 ? items.Length + i : i;
+        if (k < 0 || k >= items.Length)
+        {
+            throw Error(at, $"index {i} is out of range (size {items.Length})");
+        }
+
+        return items[k];
+    }
+
+    private int[] Qubits(Expr e)
+    {
+        switch (e)
+        {
+            case NameExpr n:
+                return _scope.Find(n.Name) is QubitSymbol q ? q.Qubits : throw Error(n.At, _scope.Find(n.Name) is null ? $"unknown qubit or register '{n.Name}'" : $"'{n.Name}' is not a qubit");
+            case IndexExpr index when index.Target is NameExpr n:
+                return _scope.Find(n.Name) switch
+                {
+                    QubitSymbol reg => Select(index, reg.Qubits),
+                    null => throw Error(n.At, $"unknown qubit register '{n.Name}'"),
+                    _ => throw Error(n.At, $"'{n.Name}' is not a qubit register"),
+                };
+            case PhysicalQubitExpr p:
+                throw Error(p.At, $"physical qubit ${p.Index} is not supported; declare qubits with 'qubit[n] q;'");
+            default:
+                throw Error(e.At, "expected a qubit or a qubit register");
+        }
+    }
+
+    private int[] Bits(Expr e)
+    {
+        switch (e)
+        {
+            case NameExpr n:
+                return _scope.Find(n.Name) is BitSymbol b ? b.Clbits : throw Error(n.At, _scope.Find(n.Name) is null ? $"'{n.Name}' is not declared" : $"'{n.Name}' is not a bit register");
+            case IndexExpr index when index.Target is NameExpr n:
+                return _scope.Find(n.Name) switch
+                {
+                    BitSymbol reg => Select(index, reg.Clbits),
+                    ValueSymbol v => throw Error(n.At, $"'{n.Name}' is {Article(v.Type.Name)} {v.Type.Name}; measurement results go into bit registers ({v.Type.Name} bits set at run time are not supported)"),
+                    _ => throw Error(n.At, $"'{n.Name}' is not a bit register"),
+                };
+            default:
+                throw Error(e.At, "expected a bit or a bit register");
+        }
+    }
+
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
+
+    private object Function(CallExpr call)
+    {
+        var args = call.Arguments.Select(Eval).ToArray();
+        if (args.Any(a => a is RuntimeBits))
+        {
+            throw Error(call.At, $"'{call.Name}' of bits known only at run time is not supported");
+        }
+
+        double Arg(int i) => i < args.Length ? ToDouble(call.Arguments[i].At, args[i]) : throw Error(call.At, $"'{call.Name}' needs {i + 1} argument(s)");
+        return call.Name switch
+        {
+            "sin" => Math.Sin(Arg(0)),
+            "cos" => Math.Cos(Arg(0)),
+            "tan" => Math.Tan(Arg(0)),
+            "arcsin" => Math.Asin(Arg(0)),
+            "arccos" => Math.Acos(Arg(0)),
+            "arctan" => Math.Atan(Arg(0)),
+            "exp" => Math.Exp(Arg(0)),
+            "ln" or "log" => Math.Log(Arg(0)),
+            "sqrt" => Math.Sqrt(Arg(0)),
+            "abs" => args[0] is long l ? Math.Abs(l) : Math.Abs(Arg(0)),
+            "floor" => Math.Floor(Arg(0)),
+            "ceiling" => Math.Ceiling(Arg(0)),
+            "mod" => args[0] is long a && args.Length > 1 && args[1] is long b ? a % b : Arg(0) % Arg(1),
+            "pow" => Math.Pow(Arg(0), Arg(1)),
+            "popcount" => (long)ulong.PopCount((ulong)ToLong(call.At, args[0])),
+            _ => throw Error(call.At, _scope.Find(call.Name) is null ? $"unknown function '{call.Name}'" : $"'{call.Name}' is not a function"),
+        };
+    }
+
+    private object Binary(Token at, string op, object a, object b)
+    {
+        if (a is BitString sa)
+        {
+            a = BitStringValue(sa);
+        }
+
+        if (b is BitString sb)
+        {
+            b = BitStringValue(sb);
+        }
+
+        bool isFloat = a is double || b is double;
+        switch (op)
+        {
+            case "+": return isFloat ? ToDouble(at, a) + ToDouble(at, b) : ToLong(at, a) + ToLong(at, b);
+            case "-": return isFloat ? ToDouble(at, a) - ToDouble(at, b) : ToLong(at, a) - ToLong(at, b);
+            case "*": return isFloat ? ToDouble(at, a) * ToDouble(at, b) : ToLong(at, a) * ToLong(at, b);
+            case "/":
+                if (isFloat)
+                {
+                    return ToDouble(at, a) / ToDouble(at, b);
+                }
+
+                return ToLong(at, b) == 0 ? throw Error(at, "division by zero") : ToLong(at, a) / ToLong(at, b);
+            case "%": return isFloat ? ToDouble(at, a) % ToDouble(at, b) : ToLong(at, b) == 0 ? throw Error(at, "division by zero") : ToLong(at, a) % ToLong(at, b);
+            case "**":
+                return !isFloat && ToLong(at, b) >= 0 ? (long)Math.Pow(ToLong(at, a), ToLong(at, b)) : Math.Pow(ToDouble(at, a), ToDouble(at, b));
+            case "==": return isFloat ? ToDouble(at, a) == ToDouble(at, b) : Comparable(at, a) == Comparable(at, b);
+            case "!=": return isFloat ? ToDouble(at, a) != ToDouble(at, b) : Comparable(at, a) != Comparable(at, b);
+            case "<": return ToDouble(at, a) < ToDouble(at, b);
+            case "<=": return ToDouble(at, a) <= ToDouble(at, b);
+            case ">": return ToDouble(at, a) > ToDouble(at, b);
+            case ">=": return ToDouble(at, a) >= ToDouble(at, b);
+            case "&": return ToLong(at, a) & ToLong(at, b);
+            case "|": return ToLong(at, a) | ToLong(at, b);
+            case "^": return ToLong(at, a) ^ ToLong(at, b);
+            case "<<": return ToLong(at, a) << (int)ToLong(at, b);
+            case ">>": return ToLong(at, a) >> (int)ToLong(at, b);
+            default: throw Error(at, $"operator '{op}' is not supported");
+        }
+    }
+
+    private long Comparable(Token at, object v) => v is bool b ? (b ? 1 : 0) : ToLong(at, v);
+
+    private static long BitStringValue(BitString s)
+    {
+        long v = 0;
+        foreach (char ch in s.Bits)
+        {
+            v = (v << 1) | (ch == '1' ? 1L : 0L);
+        }
+
+        return v;
+    }
+
+    private object Convert(Token at, object value, TypeRef type)
+    {
+        if (value is BitString s)
+        {
+            value = BitStringValue(s);
+        }
+
+        long? width = type.Width is null ? null : ToLong(type.Width.At, Eval(type.Width));
+        switch (type.Name)
+        {
+            case "bool":
+                return ToBool(at, value);
+            case "float":
+                return ToDouble(at, value);
+            case "angle":
+                {
+                    double angle = ToDouble(at, value) % (2 * Math.PI);
+                    return angle < 0 ? angle + (2 * Math.PI) : angle;
+                }
+
+            case "int" or "uint" or "bit":
+                {
+                    long v = value is double d ? (long)Math.Truncate(d) : ToLong(at, value is bool b ? (b ? 1L : 0L) : value);
+                    if (width is { } w and > 0 and < 64)
+                    {
+                        long mask = (1L << (int)w) - 1;
+                        v &= mask;
+                        if (type.Name == "int" && (v & (1L << ((int)w - 1))) != 0)
+                        {
+                            v -= 1L << (int)w;
+                        }
+                    }
+
+                    return type.Name == "bit" && width is null ? v != 0 : v;
+                }
+
+            default:
+                throw Error(at, $"'{type.Name}' values are not supported");
+        }
+    }
+
+    private double Duration(Expr e)
+    {
+        if (e is DurationExpr d)
+        {
+            return d.Unit switch
+            {
+                "ns" => d.Value * 1e-9,
+                "us" or "µs" => d.Value * 1e-6,
+                "ms" => d.Value * 1e-3,
+                "s" => d.Value,
+                _ => throw Error(d.At, "durations in device cycles (dt) are not supported; give ns, us, ms or s"),
+            };
+        }
+
+        if (e is BinaryExpr { Operator: "*" } product)
+        {
+            if (product.Left is DurationExpr)
+            {
+                return Duration(product.Left) * ToDouble(product.Right.At, Eval(product.Right));
+            }
+
+            if (product.Right is DurationExpr)
+            {
+                return Duration(product.Right) * ToDouble(product.Left.At, Eval(product.Left));
+            }
+        }
+
+        if (e is BinaryExpr { Operator: "+" or "-" } sum)
+        {
+            double l = Duration(sum.Left), r = Duration(sum.Right);
+            return sum.Operator == "+" ? l + r : l - r;
+        }
+
+        if (e is NameExpr n)
+        {
+            throw Error(n.At, $"'{n.Name}' is not a duration VnQuantum knows (stretch and duration variables are not supported)");
+        }
+
+        throw Error(e.At, "expected a duration such as 100ns");
+    }
+
+    private double ToDouble(Token at, object v) => v switch
+    {
+        double d => d,
+        long l => l,
+        bool b => b ? 1 : 0,
+        BitString s => BitStringValue(s),
+        RuntimeBits => throw Error(at, "this value is known only at run time (from a measurement); gate parameters and loop bounds must be known when the program is compiled"),
+        _ => throw Error(at, "expected a number"),
+    };
+
+    private long ToLong(Token at, object v) => v switch
+    {
+        long l => l,
+        bool b => b ? 1 : 0,
+        double d when d == Math.Floor(d) && Math.Abs(d) < 9e18 => (long)d,
+        BitString s => BitStringValue(s),
+        double => throw Error(at, $"expected an integer, found {((double)v).ToString(CultureInfo.InvariantCulture)}"),
+        RuntimeBits => throw Error(at, "this value is known only at run time (from a measurement); VnQuantum needs it when the program is compiled"),
+        _ => throw Error(at, "expected an integer"),
+    };
+
+    private bool ToBool(Token at, object v) => v switch
+    {
+        bool b => b,
+        long l => l != 0,
+        double d => d != 0,
+        BitString s => BitStringValue(s) != 0,
+        RuntimeBits => throw Error(at, "this test depends on a measurement; it is allowed in if and while"),
+        _ => throw Error(at, "expected a bool"),
+    };
+
+    private int PositiveInt(Expr e, string what)
+    {
+        long v = ToLong(e.At, Eval(e));
+        return v is >= 1 and <= 1 << 20 ? (int)v : throw Error(e.At, $"{what} must be between 1 and {1 << 20}, not {v}");
+    }
+}
