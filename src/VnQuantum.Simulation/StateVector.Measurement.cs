@@ -1,7 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using VnQuantum.Randomness;
 using VnQuantum.Simulation.Kernels;
 

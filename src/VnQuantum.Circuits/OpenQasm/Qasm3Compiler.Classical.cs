@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Numerics;
 using VnQuantum.Circuits.Gates;
 using VnQuantum.Circuits.Ir;
 

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Globalization;
-using System.Numerics;
 using VnQuantum.Circuits.Gates;
 using VnQuantum.Circuits.Ir;
 
