@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using VnQuantum.Qkd.KeyRates;
 using VnQuantum.Qkd.Links;
-using VnQuantum.Qkd.LinkSimulation;
 using VnQuantum.Qkd.PostProcessing;
 
 namespace VnQuantum.Kms.Qkd;
@@ -41,15 +39,15 @@ public static class QkdKeySources
     /// knows the seed.</param>
     public static int RunLink(QkdLink link, long pulses, ulong? seed, Storage.IKeyStore aliceStore, Storage.IKeyStore? bobStore = null, string aliceLink = KeyService.LocalLink, string bobLink = KeyService.LocalLink)
     {
-        var (settings, _) = FiniteKeyDecoyBb84.OptimizeForPulses(link, pulses);
+        ArgumentNullException.ThrowIfNull(link);
         ulong simulationSeed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        if (KeyExchange.Plan(link, pulses).Problem is not null)
+        {
+            return 0;
+        }
 
-        var record = LinkSimulator.Run(new LinkSimulationOptions(link, settings, pulses, simulationSeed));
-        using var preShared = new KeyBits(1 << 12);
-        RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(preShared.Words));
-        using var alicePool = new AuthenticationKeyPool(preShared);
-        using var bobPool = new AuthenticationKeyPool(preShared);
-        using var result = PostProcessingChain.Run(record, settings, new ChainOptions(Seed: simulationSeed), alicePool, bobPool);
+        using var exchange = KeyExchange.Run(new KeyExchangeOptions(link, pulses, simulationSeed));
+        var result = exchange.Chain;
         if (result.Aborted || result.NetKeyBits < 8)
         {
             return 0;

@@ -1,10 +1,8 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using VnQuantum.Qkd.KeyRates;
 using VnQuantum.Qkd.Links;
-using VnQuantum.Qkd.LinkSimulation;
 using VnQuantum.Qkd.PostProcessing;
 
 namespace VnQuantum.Cli.Commands;
@@ -155,40 +153,42 @@ internal static class QkdCommand
                 return ExitCodes.InputError;
             }
 
-            // Intensities and basis bias for the block this run will give.
-            var (settings, nX) = FiniteKeyDecoyBb84.OptimizeForPulses(l, n);
-            if (nX < 1e3)
+            var (_, _, tooSmall) = KeyExchange.Plan(l, n);
+            if (tooSmall is not null)
             {
-                error.WriteLine($"vnq: {n:G} pulses give about {nX:F0} sifted key bits at {km} km: too few for a finite-key block; send more pulses");
+                error.WriteLine($"vnq: {tooSmall}");
                 return ExitCodes.InputError;
             }
+
             var console = Consoles.For(output);
             var errConsole = Consoles.For(error);
-            var clock = Stopwatch.StartNew();
-            LinkRecord record = null!;
-            var linkOptions = new LinkSimulationOptions(l, settings, (long)n, parse.GetValue(seed), eveFraction, parse.GetValue(threads));
+            var exchangeOptions = new KeyExchangeOptions(
+                l,
+                (long)n,
+                parse.GetValue(seed),
+                eveFraction,
+                parse.GetValue(cascade) switch { "option7" => CascadeVariant.Option7, "original" => CascadeVariant.Original, _ => CascadeVariant.Yan },
+                parse.GetValue(reconciliation) == "ldpc" ? Reconciliation.Ldpc : Reconciliation.Cascade,
+                parse.GetValue(threads));
+            KeyExchangeResult exchange = null!;
             if (errConsole.Profile.Capabilities.Interactive)
             {
                 errConsole.Progress().Start(ctx =>
                 {
                     var task = ctx.AddTask("link", maxValue: 1.0);
-                    record = LinkSimulator.Run(linkOptions, new Progress<double>(f => task.Value = f));
+                    exchange = KeyExchange.Run(exchangeOptions, new Progress<double>(f => task.Value = f));
                     task.Value = 1.0;
                 });
             }
             else
             {
-                record = LinkSimulator.Run(linkOptions);
+                exchange = KeyExchange.Run(exchangeOptions);
             }
 
-            var linkTime = clock.Elapsed;
-            var variant = parse.GetValue(cascade) switch { "option7" => CascadeVariant.Option7, "original" => CascadeVariant.Original, _ => CascadeVariant.Yan };
-            using var preShared = new KeyBits(1 << 14);
-            System.Security.Cryptography.RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(preShared.Words));
-            using var alicePool = new AuthenticationKeyPool(preShared);
-            using var bobPool = new AuthenticationKeyPool(preShared);
-            using var result = PostProcessingChain.Run(record, settings, new ChainOptions(variant, Seed: parse.GetValue(seed), Method: parse.GetValue(reconciliation) == "ldpc" ? Reconciliation.Ldpc : Reconciliation.Cascade), alicePool, bobPool);
-
+            using var owned = exchange;
+            var settings = exchange.Settings;
+            var result = exchange.Chain;
+            var linkTime = exchange.LinkTime;
             if (parse.IsJson(format))
             {
                 OutputFormat.WriteJson(output, new
