@@ -16,7 +16,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 [AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
-public sealed class KeyRateModel(IStringLocalizer<SharedResource> text) : PageModel
+public sealed class KeyRateModel(IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Link { get; set; } = "gys";
@@ -48,11 +48,20 @@ public sealed class KeyRateModel(IStringLocalizer<SharedResource> text) : PageMo
         // The finite-key optimisation takes milliseconds a point: fewer points keep it inside the page's time limit.
         int points = protocol.IsFiniteKey ? 40 : 80;
         var rows = new List<(double, double, double)>();
-        for (double km = 0; km <= MaxKm + 1e-9; km += MaxKm / points)
+        try
         {
-            HttpContext.RequestAborted.ThrowIfCancellationRequested();
-            var link = preset.Create(km);
-            rows.Add((km, protocol.Evaluate(link).RatePerPulse, RepeaterlessBound.Plob(link.Fiber.Transmittance)));
+            for (double km = 0; km <= MaxKm + 1e-9; km += MaxKm / points)
+            {
+                HttpContext.RequestAborted.ThrowIfCancellationRequested();
+                var link = preset.Create(km);
+                rows.Add((km, protocol.Evaluate(link).RatePerPulse, RepeaterlessBound.Plob(link.Fiber.Transmittance)));
+            }
+        }
+        catch (OperationCanceledException) when (HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The request timeout fired: say so instead of a 500 (the sensing page does the same).
+            Problem = text["tools.timeout", limits.Seconds];
+            return;
         }
 
         Rows = rows;
