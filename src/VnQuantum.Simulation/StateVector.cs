@@ -20,6 +20,7 @@ public sealed unsafe partial class StateVector : IDisposable
 
     private readonly WorkerPool _pool;
     private readonly int _width;
+    private readonly AmplitudeMemory _memory;
     private void* _data;
 
     private StateVector(int qubits, Precision precision, int threads, KernelPath path)
@@ -32,7 +33,8 @@ public sealed unsafe partial class StateVector : IDisposable
         long bytes = RequiredBytes(qubits, precision);
         try
         {
-            _data = NativeMemory.AlignedAlloc((nuint)bytes, 64);
+            _memory = AmplitudeMemory.Allocate(bytes);
+            _data = _memory.Data;
         }
         catch (OutOfMemoryException e)
         {
@@ -40,7 +42,15 @@ public sealed unsafe partial class StateVector : IDisposable
         }
 
         _pool = new WorkerPool(threads <= 0 ? Environment.ProcessorCount : threads);
-        SetBasisState(0);
+        if (_memory.IsZeroed)
+        {
+            // Fresh pages read zero: clearing them would only fault in every page now rather than at the first gate.
+            SetAmplitude(0, Complex.One);
+        }
+        else
+        {
+            SetBasisState(0);
+        }
     }
 
     ~StateVector() => Free();
@@ -208,11 +218,8 @@ public sealed unsafe partial class StateVector : IDisposable
 
     private void Free()
     {
-        if (_data != null)
-        {
-            NativeMemory.AlignedFree(_data);
-            _data = null;
-        }
+        _memory?.Free();
+        _data = null;
     }
 
     private void RequireQubit(int qubit)
