@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using VnQuantum.Benchmarks;
 
 // `ratios` (the default): the side-by-side table of docs/benchmarks.md. `qkd`: the QKD post-processing tables.
-// `bdn`: the BenchmarkDotNet suite.
+// `startup`: whole `vnq run` processes against allocating and zeroing the state once. `bdn`: the BenchmarkDotNet suite.
 if (args.Length > 0 && args[0] == "bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(GateBenchmarks).Assembly).Run(args[1..]);
@@ -32,6 +32,17 @@ if (args.Length > 0 && args[0] == "network")
 if (args.Length > 0 && args[0] == "noise")
 {
     return NoiseBench.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "startup")
+{
+    return StartupBench.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "zero")
+{
+    _ = StartupBench.Zero(long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]);
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "qkd")

@@ -60,7 +60,10 @@ internal static class RatioBench
 
         // The floor: a plain pass over as many bytes, in its own buffer, timed alternately with every gate so that
         // the ratio compares runs taken seconds apart (this machine's memory bandwidth drifts from minute to minute).
-        double* scratch = (double*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)StateVector.RequiredBytes(n, Precision.Double), 64);
+        // Its buffer is the same kind of memory as the state's (huge pages where the engine maps them): a floor on
+        // 4 KiB pages would pay TLB misses the gates do not.
+        var floorMemory = AmplitudeMemory.Allocate(StateVector.RequiredBytes(n, Precision.Double));
+        double* scratch = (double*)floorMemory.Data;
         long doubles = 2L << n;
         StreamingFloor.Pass(scratch, doubles, threads, 0.0);
         void Floor() => StreamingFloor.Pass(scratch, doubles, threads, 1.0);
@@ -119,7 +122,7 @@ internal static class RatioBench
         var u16 = RandomMatrix(random, 16);
         Row("16×16", $"{mid - 2}..{mid + 1}", "dense 16×16", () => state.ApplyMatrix([mid - 2, mid - 1, mid, mid + 1], u16), null);
         Row("16×16", $"0,1,{mid},{n - 1}", "dense 16×16, lanes", () => state.ApplyMatrix([0, 1, mid, n - 1], u16), null);
-        System.Runtime.InteropServices.NativeMemory.AlignedFree(scratch);
+        floorMemory.Free();
     }
 
     /// <summary>H and X on every target, and the engine's own full pass (Scale), to see where a kernel leaves the floor.</summary>
