@@ -84,4 +84,27 @@ public class NoiseCommandTests
         Assert.Contains("stabilizer", root.GetProperty("methods_for_1024_shots").EnumerateArray().Select(m => m.GetProperty("method").GetString()));
         Assert.True(root.GetProperty("operation_counts").GetProperty("h").GetInt32() > 0);
     }
+
+    [Theory]
+    [InlineData("OPENQASM 3.0;\nbit[2] c;\nif (c == 0) { }\n")]
+    [InlineData("")]
+    public void Info_OnAProgramWithNoQubits_DescribesIt_WithoutACrash(string source)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-noqubits-{Guid.NewGuid():N}.qasm");
+        File.WriteAllText(file, source);
+        try
+        {
+            foreach (string[] format in new[] { Array.Empty<string>(), ["--format", "json"] })
+            {
+                var (code, output, error) = Vnq(["info", file, .. format]);
+                Assert.DoesNotContain("Unhandled", error + output, StringComparison.Ordinal);
+                Assert.True(code == 0, error);
+                Assert.Contains("no qubits", output, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -19,6 +19,13 @@ internal static class CliffordLowering
     /// <summary>Lowers <paramref name="circuit"/>, or returns why it cannot run on the stabilizer engine (naming the gate and its line).</summary>
     public static Lowered? TryLower(Circuit circuit, NoiseModel? noise, out string? obstacle)
     {
+        if (circuit.QubitCount == 0)
+        {
+            // A tableau needs a qubit; a classical-only program (or an empty file) is reported, not a crash.
+            obstacle = "the program declares no qubits";
+            return null;
+        }
+
         var instructions = new List<CliffordInstruction>();
         var clbitRecords = Enumerable.Repeat(-1, circuit.ClbitCount).ToArray();
         var detectors = new List<DetectorDefinition>();
