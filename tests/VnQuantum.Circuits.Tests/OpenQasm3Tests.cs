@@ -53,7 +53,7 @@ public class OpenQasm3Tests
         { "msd.qasm", "is a subroutine" },
         { "scqec.qasm", "extern function declaration is not supported" },
         { "t1.qasm", "'duration' variable is not supported" },
-        { "varteleport.qasm", "alias ('let') is not supported" },
+        { "varteleport.qasm", "'bellprep' is a subroutine" },
         { "vqe.qasm", "extern function declaration is not supported" },
     };
 

@@ -46,7 +46,7 @@ public class ParserTests
     {
         var error = ParseError("OPENQASM 3.0;\nqubit q;");
         Assert.Equal((1, 10), (error.Line, error.Column));
-        Assert.Contains("OpenQASM 3 is not supported yet", error.Message);
+        Assert.Contains("unsupported OpenQASM version 3.0; this front end reads OpenQASM 2.0", error.Message);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public static class CircuitExecutor
     public static string Version { get; } =
         typeof(CircuitExecutor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <exception cref="CircuitExecutionException">The circuit has an opaque gate, no qubits, more than the method holds, or does not suit the method asked for.</exception>
+    /// <exception cref="CircuitExecutionException">The circuit has an opaque gate, more than the method holds, or does not suit the method asked for.</exception>
     /// <exception cref="StateTooLargeException">The state does not fit in memory; the message says how much it needs.</exception>
     /// <exception cref="NoiseModelException">The noise model does not fit the circuit (a 2-qubit channel on a 1-qubit gate).</exception>
     public static ExecutionResult Run(Circuit circuit, ExecutionOptions? options = null)
@@ -34,20 +34,25 @@ public static class CircuitExecutor
         ArgumentNullException.ThrowIfNull(circuit);
         options ??= new ExecutionOptions();
         options.Validate();
-        if (circuit.QubitCount == 0)
-        {
-            throw new CircuitExecutionException("the program declares no qubits");
-        }
-
-        var choice = MethodSelection.Choose(circuit, options);
+        // A classical-only program (Qiskit accepts `bit[2] c; if (c == 0) { }`) runs on one idle qubit: its |0>
+        // stands for the empty register's only state, and the arrays returned are cut back to that one entry.
+        bool classicalOnly = circuit.QubitCount == 0;
+        var simulated = classicalOnly
+            ? new Circuit([new Register("_idle", 1, 0)], circuit.ClassicalRegisters, circuit.Operations, circuit.OpaqueGates, scratchClbits: circuit.ScratchClbitCount)
+            : circuit;
+        var choice = MethodSelection.Choose(simulated, options);
         ulong seed = options.Seed ?? (ulong)Random.Shared.NextInt64();
         var random = new SeededRandom(seed);
         var run = choice.Method switch
         {
-            SimulationMethod.Stabilizer => RunStabilizer(circuit, options, random),
-            SimulationMethod.DensityMatrix => RunDensityMatrix(circuit, options, random),
-            _ => RunStateVector(circuit, options, random, choice.Method == SimulationMethod.Trajectories ? options.Noise : null),
+            SimulationMethod.Stabilizer => RunStabilizer(simulated, options, random),
+            SimulationMethod.DensityMatrix => RunDensityMatrix(simulated, options, random),
+            _ => RunStateVector(simulated, options, random, choice.Method == SimulationMethod.Trajectories ? options.Noise : null),
         };
+        if (classicalOnly)
+        {
+            run = run with { Statevector = run.Statevector?[..1], Probabilities = run.Probabilities?[..1] };
+        }
 
         options.Progress?.Report(1.0);
         var metadata = new ExecutionMetadata(

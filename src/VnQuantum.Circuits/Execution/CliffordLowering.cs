@@ -136,15 +136,21 @@ internal static class CliffordLowering
                 // The condition reads the records that last wrote the register's bits; a never-written bit reads 0.
                 var conditions = new List<int>();
                 ulong expected = 0;
-                bool possible = true;
-                for (int b = 0; b < condition.Register.Size; b++)
+                bool possible = condition.Value.Sign >= 0 && condition.Value.GetBitLength() <= condition.Register.Size;
+                for (int b = 0; b < condition.Register.Size && possible; b++)
                 {
-                    bool want = ((condition.Value >> b) & 1) == 1;
+                    bool want = !(condition.Value >> b).IsEven;
                     int record = clbitRecords[condition.Register.Offset + b];
                     if (record < 0)
                     {
                         possible &= !want;
                         continue;
+                    }
+
+                    if (conditions.Count == 64)
+                    {
+                        obstacle = $"'{op.Name}'{Where()} is conditioned on more than 64 measured bits";
+                        return null;
                     }
 
                     expected |= (want ? 1UL : 0) << conditions.Count;

@@ -141,19 +141,7 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise, Cancel
         }
     }
 
-    public static bool Holds(Condition condition, ReadOnlySpan<bool> clbits)
-    {
-        ulong value = 0;
-        for (int b = 0; b < condition.Register.Size; b++)
-        {
-            if (clbits[condition.Register.Offset + b])
-            {
-                value |= 1UL << b;
-            }
-        }
-
-        return value == condition.Value;
-    }
+    public static bool Holds(Condition condition, ReadOnlySpan<bool> clbits) => condition.Holds(clbits);
 
     public static bool Misread(bool outcome, int qubit, NoiseModel? noise, SeededRandom random)
     {

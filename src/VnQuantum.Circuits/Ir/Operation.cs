@@ -3,8 +3,15 @@ using System.Numerics;
 
 namespace VnQuantum.Circuits.Ir;
 
-/// <summary>OpenQASM 2's <c>if (creg == value)</c>: the operation runs only when the register reads <see cref="Value"/>.</summary>
-public sealed record Condition(Register Register, ulong Value);
+/// <summary>
+/// OpenQASM 2's <c>if (creg == value)</c>: the operation runs only when the register reads <see cref="Value"/>. The
+/// value is arbitrary-size, as registers are (QASMBench's cc_n151 compares a 151-bit register with 2^150).
+/// </summary>
+public sealed record Condition(Register Register, BigInteger Value)
+{
+    /// <summary>Whether the register reads <see cref="Value"/> in these classical bits.</summary>
+    public bool Holds(ReadOnlySpan<bool> clbits) => ClassicalBits.CompareWith(clbits, Register.Offset, Register.Size, Value) == 0;
+}
 
 /// <summary>One step of a circuit.</summary>
 public abstract record Operation
@@ -189,33 +196,24 @@ public abstract record ClassicalCondition
 
 /// <summary>
 /// Compares the unsigned integer formed by <see cref="Bits"/> (Bits[0] least significant) with <see cref="Value"/>:
-/// one of == != &lt; &lt;= &gt; &gt;=.
+/// one of == != &lt; &lt;= &gt; &gt;=. Registers and values of any width compare exactly.
 /// </summary>
-public sealed record CompareCondition(ImmutableArray<int> Bits, string Operator, ulong Value) : ClassicalCondition
+public sealed record CompareCondition(ImmutableArray<int> Bits, string Operator, BigInteger Value) : ClassicalCondition
 {
     public override IEnumerable<int> Clbits => Bits;
 
-    public override bool Evaluate(ReadOnlySpan<bool> clbits)
-    {
-        ulong value = 0;
-        for (int i = 0; i < Bits.Length; i++)
-        {
-            if (clbits[Bits[i]])
-            {
-                value |= 1UL << i;
-            }
-        }
+    public override bool Evaluate(ReadOnlySpan<bool> clbits) => ClassicalBits.Test(ClassicalBits.CompareWith(clbits, Bits.AsSpan(), Value), Operator);
+}
 
-        return Operator switch
-        {
-            "==" => value == Value,
-            "!=" => value != Value,
-            "<" => value < Value,
-            "<=" => value <= Value,
-            ">" => value > Value,
-            _ => value >= Value,
-        };
-    }
+/// <summary>
+/// Compares two measured registers as unsigned integers (<c>if (cr &gt; cr2)</c>): <see cref="Left"/> and
+/// <see cref="Right"/> are their bits, least significant first, of any widths.
+/// </summary>
+public sealed record RegisterCompareCondition(ImmutableArray<int> Left, string Operator, ImmutableArray<int> Right) : ClassicalCondition
+{
+    public override IEnumerable<int> Clbits => Left.Concat(Right);
+
+    public override bool Evaluate(ReadOnlySpan<bool> clbits) => ClassicalBits.Test(ClassicalBits.Compare(clbits, Left.AsSpan(), Right.AsSpan()), Operator);
 }
 
 public sealed record NotCondition(ClassicalCondition Operand) : ClassicalCondition

@@ -158,16 +158,18 @@ internal static class Lexer
                 continue;
             }
 
-            if (ch == '"')
+            // OpenQASM 3 also quotes strings with ' (include 'stdgates.inc';).
+            if (ch == '"' || (qasm3 && ch == '\''))
             {
+                char quote = ch;
                 Advance(1);
                 int start = i;
-                while (i < source.Length && source[i] != '"' && source[i] != '\n')
+                while (i < source.Length && source[i] != quote && source[i] != '\n')
                 {
                     Advance(1);
                 }
 
-                if (i >= source.Length || source[i] != '"')
+                if (i >= source.Length || source[i] != quote)
                 {
                     throw Error(tokenLine, tokenColumn, "unterminated string");
                 }

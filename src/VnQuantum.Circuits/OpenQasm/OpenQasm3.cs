@@ -72,6 +72,11 @@ public static partial class QasmFrontEnd
 
     public static QasmParseResult ParseFile(string path, IReadOnlyDictionary<string, string>? inputs = null)
     {
+        if (Directory.Exists(path))
+        {
+            return QasmParseResult.Failure(new QasmDiagnostic(path, 1, 1, "this is a directory, not a file"));
+        }
+
         string source;
         try
         {
@@ -88,6 +93,6 @@ public static partial class QasmFrontEnd
     [GeneratedRegex(@"^(?:\s|//[^\n]*\n|/\*[\s\S]*?\*/)*OPENQASM\s+([0-9][0-9.]*)")]
     private static partial Regex Header();
 
-    [GeneratedRegex(@"include\s+""stdgates\.inc""|^\s*(?:qubit|const|input|output|def|defcal|defcalgrammar|cal|extern|bit|int|uint|float|angle|bool|stretch|duration|array|let|box)\b|^\s*gate\s+\w+\s*\([^)]*[^\x00-\x7F]", RegexOptions.Multiline)]
+    [GeneratedRegex(@"include\s+[""']stdgates\.inc[""']|^\s*(?:qubit|const|input|output|def|defcal|defcalgrammar|cal|extern|bit|int|uint|float|angle|bool|stretch|duration|array|let|box)\b|^\s*gate\s+\w+\s*\([^)]*[^\x00-\x7F]", RegexOptions.Multiline)]
     private static partial Regex Qasm3Hint();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Numerics;
 using VnQuantum.Circuits.Gates;
 using VnQuantum.Circuits.Ir;
 
@@ -177,9 +178,9 @@ internal sealed class Parser
         }
 
         Next();
-        if (!version.Text.StartsWith('2'))
+        if (version.Text is not ("2" or "2.0"))
         {
-            string hint = version.Text.StartsWith('3') ? "; OpenQASM 3 is not supported yet, this front end reads OpenQASM 2.0" : string.Empty;
+            string hint = version.Text.StartsWith('3') ? "; this front end reads OpenQASM 2.0" : version.Text.StartsWith('2') ? "; OpenQASM 2 has only version 2.0" : string.Empty;
             throw Error(version, $"unsupported OpenQASM version {version.Text}{hint}");
         }
 
@@ -524,15 +525,8 @@ internal sealed class Parser
         }
 
         Next();
-        if (!ulong.TryParse(valueToken.Text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
-        {
-            throw Error(valueToken, $"{valueToken.Text} does not fit in 64 bits");
-        }
-
-        if (register.Size > 64)
-        {
-            throw Error(name, $"conditions on registers of more than 64 bits are not supported ('{name.Text}' has {register.Size})");
-        }
+        // Registers of any width, and values to match (QASMBench's cc_n151 compares 151 bits with 2^150).
+        var value = BigInteger.Parse(valueToken.Text, NumberStyles.None, CultureInfo.InvariantCulture);
 
         Expect(")");
         if (Peek.Is("if"))

@@ -81,7 +81,7 @@ internal sealed partial class Qasm3Compiler
                 value = Binary(a.At, a.Operator[..^1], current, value);
             }
 
-            StoreBits(a.At, bits, value);
+            StoreBits(a.At, bits, value, a.Value);
             return;
         }
 
@@ -90,11 +90,6 @@ internal sealed partial class Qasm3Compiler
             if (variable.IsConst)
             {
                 throw Error(a.At, $"'{name}' is a constant");
-            }
-
-            if (_runtimeBranchDepth > 0)
-            {
-                throw Error(a.At, $"'{name}' is assigned inside a branch or loop that depends on a measurement; VnQuantum evaluates {variable.Type.Name} variables when the program is compiled");
             }
 
             if (target is not NameExpr)
@@ -106,12 +101,30 @@ internal sealed partial class Qasm3Compiler
                 : Eval(a.Value);
             if (a.Operator != "=")
             {
+                if (value is RuntimeBits || variable.Value is RuntimeBits)
+                {
+                    throw Error(a.At, $"'{a.Operator}' on a value known only at run time (after a measurement) is not supported");
+                }
+
                 value = Binary(a.At, a.Operator[..^1], variable.Value, value);
             }
 
-            if (value is RuntimeBits)
+            if (value is RuntimeBits runtime)
             {
-                throw Error(a.Value.At, $"'{name}' would hold a value known only at run time (from a measurement); VnQuantum evaluates {variable.Type.Name} variables when the program is compiled");
+                StoreRuntimeValue(a.Value, name!, variable, runtime);
+                return;
+            }
+
+            if (variable.Value is RuntimeBits backing)
+            {
+                // The variable already lives in run-time bits (it holds a copy of measured bits): store the constant there.
+                StoreBits(a.At, backing.Clbits, Convert(a.At, value, variable.Type));
+                return;
+            }
+
+            if (_runtimeBranchDepth > 0)
+            {
+                throw Error(a.At, $"'{name}' is assigned inside a branch or loop that depends on a measurement; VnQuantum evaluates {variable.Type.Name} variables when the program is compiled");
             }
 
             variable.Value = Convert(a.At, value, variable.Type);
@@ -121,11 +134,66 @@ internal sealed partial class Qasm3Compiler
         throw Error(target.At, name is null ? "cannot assign to this expression" : symbol is null ? $"'{name}' is not declared" : $"cannot assign to '{name}'");
     }
 
+    /// <summary>
+    /// Stores a copy of measured bits in an int, uint or bool variable (Qiskit's exporter writes
+    /// <c>switch_dummy = c;</c> before a switch): the variable moves into scratch bits of its width, which later tests
+    /// read at run time. Only plain bits are stored; arithmetic on them is refused, never dropped.
+    /// </summary>
+    private void StoreRuntimeValue(Expr source, string name, ValueSymbol variable, RuntimeBits value)
+    {
+        var type = variable.Type;
+        RequirePlainBits(source, $"the value of '{name}'");
+        if (type.Name is not ("int" or "uint" or "bool"))
+        {
+            throw Error(source.At, $"'{name}' would hold a value known only at run time (from a measurement); VnQuantum evaluates {type.Name} variables when the program is compiled");
+        }
+
+        if (variable.IsConst)
+        {
+            throw Error(source.At, $"'{name}' is a constant; it cannot hold a measurement result");
+        }
+
+        int width = type.Name == "bool" ? 1 : type.Width is null ? 64 : PositiveInt(type.Width, "a width");
+        int[] sourceBits = value.Clbits;
+        if (type.Name == "bool" && sourceBits.Length != 1)
+        {
+            throw Error(source.At, $"'{name}' is a bool; give it one bit, or a comparison in an if");
+        }
+
+        if (type.Name == "int" && sourceBits.Length >= width)
+        {
+            throw Error(source.At, $"{sourceBits.Length} measured bits in the int[{width}] '{name}' could set its sign bit; declare it uint[{width}] or wider");
+        }
+
+        if (variable.Value is not RuntimeBits backing)
+        {
+            if (_runtimeBranchDepth > 0)
+            {
+                throw Error(source.At, $"'{name}' first takes a measured value inside a branch or loop that depends on a measurement; assign it one before the branch");
+            }
+
+            backing = new RuntimeBits(AllocateScratch(width));
+            variable.Value = backing;
+        }
+
+        int copied = Math.Min(width, sourceBits.Length);
+        Emit(source.At, new CopyBitsOperation([.. backing.Clbits[..copied]], [.. sourceBits[..copied]]));
+        if (copied < width)
+        {
+            Emit(source.At, new SetBitsOperation([.. backing.Clbits[copied..]], [.. new bool[width - copied]]));
+        }
+    }
+
     /// <summary>Writes a value into bits: constants now (and at run time), measured bits by copying at run time.</summary>
-    private void StoreBits(Token at, int[] bits, object value)
+    private void StoreBits(Token at, int[] bits, object value, Expr? source = null)
     {
         if (value is RuntimeBits runtime)
         {
+            if (source is not null)
+            {
+                RequirePlainBits(source, "an assignment");
+            }
+
             if (runtime.Clbits.Length != bits.Length)
             {
                 throw Error(at, $"assigning {runtime.Clbits.Length} bits to {bits.Length}");
@@ -152,8 +220,8 @@ internal sealed partial class Qasm3Compiler
         }
         else
         {
-            long v = ToLong(at, value is bool b ? (b ? 1L : 0L) : value);
-            values = Enumerable.Range(0, bits.Length).Select(i => ((v >> i) & 1) == 1).ToArray();
+            var v = ToBigInteger(at, value);
+            values = Enumerable.Range(0, bits.Length).Select(i => !(v >> i).IsEven).ToArray();
         }
 
         Emit(at, new SetBitsOperation([.. bits], [.. values]));
@@ -170,3 +238,4 @@ internal sealed partial class Qasm3Compiler
         }
     }
 }
+

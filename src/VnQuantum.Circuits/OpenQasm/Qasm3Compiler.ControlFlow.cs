@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using VnQuantum.Circuits.Gates;
 using VnQuantum.Circuits.Ir;
 
@@ -79,25 +80,27 @@ internal sealed partial class Qasm3Compiler
             _ => Eval(f.Iterable) is RuntimeBits ? throw Error(f.Iterable.At, "iterating over bits known only at run time is not supported")
                 : throw Error(f.Iterable.At, "a for loop runs over a range [a:b], [a:step:b] or a set {…}"),
         };
-        _loopDepth++;
-        try
+        return InLoop(frame =>
         {
             foreach (var value in values)
             {
                 Step(f.At);
-                var saved = _scope;
-                _scope = new Scope(saved);
-                _scope.Declare(f.Variable, new ValueSymbol(value, f.Type ?? new TypeRef(f.At, "int", null), isConst: false));
-                Flow flow;
-                try
+                Flow Iteration() => InScope(() =>
                 {
-                    flow = Statements(f.Body);
-                }
-                finally
+                    _scope.Declare(f.Variable, new ValueSymbol(value, f.Type ?? new TypeRef(f.At, "int", null), isConst: false));
+                    return Statements(f.Body);
+                });
+
+                if (frame.Flags is not null)
                 {
-                    _scope = saved;
+                    // An earlier iteration may have broken out at run time: this one runs only if none did.
+                    Emit(f.At, new SetBitsOperation([frame.Flags[1]], [false]));
+                    var body = Collect(f.At, Iteration);
+                    Emit(f.At, new IfElseOperation(frame.NotBroken(), body, []));
+                    continue;
                 }
 
+                var flow = Iteration();
                 if (flow is Flow.Break or Flow.Return)
                 {
                     return flow == Flow.Return ? Flow.Return : Flow.Next;
@@ -105,11 +108,109 @@ internal sealed partial class Qasm3Compiler
             }
 
             return Flow.Next;
+        });
+    }
+
+    /// <summary>
+    /// Compiles a loop inside its frame; if a run-time break or continue was compiled, clears the flags where the
+    /// loop starts (a loop inside a loop on measured bits runs many times per shot).
+    /// </summary>
+    private Flow InLoop(Func<LoopFrame, Flow> loop)
+    {
+        var frame = new LoopFrame(_runtimeBranchDepth);
+        var list = _emit.Peek();
+        int start = list.Count, locationStart = _locations.Count;
+        bool topLevel = _emit.Count == 1;
+        _loops.Push(frame);
+        try
+        {
+            return loop(frame);
         }
         finally
         {
-            _loopDepth--;
+            _loops.Pop();
+            if (frame.Flags is not null)
+            {
+                list.Insert(start, new SetBitsOperation([.. frame.Flags], [false, false]));
+                _operationCount++;
+                if (topLevel)
+                {
+                    _locations.Insert(locationStart, _locations.Count > locationStart ? _locations[locationStart] : null);
+                }
+            }
         }
+    }
+
+    /// <summary>
+    /// break or continue: a compile-time jump ends the unrolled loop (or iteration) here; one that depends on a
+    /// measurement sets its flag at run time and ends only the current block (what follows is guarded).
+    /// </summary>
+    private Flow Jump(Token at, bool isBreak)
+    {
+        string word = isBreak ? "break" : "continue";
+        if (_loops.Count == 0)
+        {
+            throw Error(at, $"'{word}' outside a loop");
+        }
+
+        var frame = _loops.Peek();
+        if (_runtimeBranchDepth > frame.EntryDepth)
+        {
+            frame.Flags ??= AllocateScratch(2);
+            Emit(at, new SetBitsOperation([frame.Flags[isBreak ? 0 : 1]], [true]));
+            frame.Jumps++;
+        }
+
+        return isBreak ? Flow.Break : Flow.Continue;
+    }
+
+    private Flow Switch(SwitchStmt s)
+    {
+        object target = Eval(s.Target);
+        var seen = new HashSet<BigInteger>();
+        var labels = s.Cases.Select(c => c.Labels.Select(label =>
+        {
+            var value = ToBigInteger(label.At, Eval(label));
+            return seen.Add(value) ? value : throw Error(label.At, $"the case value {value} appears twice in this switch");
+        }).ToArray()).ToArray();
+        if (target is not RuntimeBits runtime)
+        {
+            var value = ToBigInteger(s.Target.At, target);
+            for (int k = 0; k < s.Cases.Length; k++)
+            {
+                if (labels[k].Contains(value))
+                {
+                    return InScope(() => Statements(s.Cases[k].Body));
+                }
+            }
+
+            return s.Default is { } only ? InScope(() => Statements(only)) : Flow.Next;
+        }
+
+        RequirePlainBits(s.Target, "a switch");
+
+        // On measured bits: a chain of if/else, one test per case, in order.
+        var bodies = s.Cases.Select(c => Collect(c.At, () => InScope(() => Statements(c.Body)))).ToArray();
+        var orElse = s.Default is { } d ? Collect(s.At, () => InScope(() => Statements(d))) : [];
+        ForgetKnownBits();
+        for (int k = s.Cases.Length - 1; k >= 0; k--)
+        {
+            ClassicalCondition? test = null;
+            foreach (var value in labels[k])
+            {
+                ClassicalCondition one = new CompareCondition([.. runtime.Clbits], "==", value);
+                test = test is null ? one : new LogicalCondition(false, test, one);
+            }
+
+            orElse = [new IfElseOperation(test!, bodies[k], orElse)];
+        }
+
+        foreach (var op in orElse)
+        {
+            Emit(s.At, op);
+        }
+
+        return Flow.Next;
     }
 
     private IEnumerable<object> Range(RangeExpr r)
@@ -133,32 +234,29 @@ internal sealed partial class Qasm3Compiler
         }
     }
 
-    private Flow While(WhileStmt w)
-    {
-        _loopDepth++;
-        try
-        {
-            return WhileLoop(w);
-        }
-        finally
-        {
-            _loopDepth--;
-        }
-    }
+    private Flow While(WhileStmt w) => InLoop(frame => WhileLoop(w, frame));
 
-    private Flow WhileLoop(WhileStmt w)
+    private Flow WhileLoop(WhileStmt w, LoopFrame frame)
     {
         while (true)
         {
             Step(w.At);
             object test = Eval(w.Condition);
-            if (test is RuntimeBits)
+
+            // A loop on measured bits runs at run time; so does one whose body broke out at run time (its later
+            // iterations cannot change compile-time values, which a guarded body may not assign, so they are all alike).
+            if (test is RuntimeBits || (frame.Flags is not null && ToBool(w.Condition.At, test)))
             {
-                // From here on the loop depends on measurements: the executor runs it each shot.
                 ForgetKnownBits();
                 var condition = Condition(w.Condition);
                 var body = Collect(w.At, () => InScope(() => Statements(w.Body)));
                 ForgetKnownBits();
+                if (frame.Flags is not null)
+                {
+                    condition = new LogicalCondition(true, condition, frame.NotBroken());
+                    body = [new SetBitsOperation([frame.Flags[1]], [false]), .. body];
+                }
+
                 Emit(w.At, new WhileOperation(condition, body));
                 return Flow.Next;
             }
@@ -183,6 +281,7 @@ internal sealed partial class Qasm3Compiler
         _runtimeBranchDepth++;
         try
         {
+            // A break or continue in here was compiled as a run-time jump (Jump); only a return cannot be.
             if (body() == Flow.Return)
             {
                 throw Error(at, "'return' inside a branch or loop on a measurement result is not supported");
@@ -199,7 +298,10 @@ internal sealed partial class Qasm3Compiler
 
     private void ForgetKnownBits() => _knownBits.Clear();
 
-    /// <summary>A run-time test from an expression over measured bits: comparisons with constants, !, &amp;&amp;, ||.</summary>
+    /// <summary>
+    /// A run-time test from an expression over measured bits: comparisons with constants or between registers, !,
+    /// &amp;&amp;, ||. Arithmetic on measured bits is refused, never dropped.
+    /// </summary>
     private ClassicalCondition Condition(Expr e)
     {
         switch (e)
@@ -211,18 +313,27 @@ internal sealed partial class Qasm3Compiler
             case BinaryExpr { Operator: "==" or "!=" or "<" or "<=" or ">" or ">=" } compare:
                 {
                     object left = Eval(compare.Left), right = Eval(compare.Right);
-                    if (left is RuntimeBits bits && right is not RuntimeBits)
+                    if (left is RuntimeBits l && right is RuntimeBits r)
                     {
-                        return new CompareCondition([.. bits.Clbits], compare.Operator, (ulong)ToLong(compare.Right.At, right is bool b ? (b ? 1L : 0L) : right));
+                        RequirePlainBits(compare.Left, "a comparison");
+                        RequirePlainBits(compare.Right, "a comparison");
+                        return new RegisterCompareCondition([.. l.Clbits], compare.Operator, [.. r.Clbits]);
                     }
 
-                    if (right is RuntimeBits bits2 && left is not RuntimeBits)
+                    if (left is RuntimeBits bits)
                     {
+                        RequirePlainBits(compare.Left, "a comparison");
+                        return new CompareCondition([.. bits.Clbits], compare.Operator, ToBigInteger(compare.Right.At, right));
+                    }
+
+                    if (right is RuntimeBits bits2)
+                    {
+                        RequirePlainBits(compare.Right, "a comparison");
                         string flipped = compare.Operator switch { "<" => ">", "<=" => ">=", ">" => "<", ">=" => "<=", _ => compare.Operator };
-                        return new CompareCondition([.. bits2.Clbits], flipped, (ulong)ToLong(compare.Left.At, left is bool b ? (b ? 1L : 0L) : left));
+                        return new CompareCondition([.. bits2.Clbits], flipped, ToBigInteger(compare.Left.At, left));
                     }
 
-                    throw Error(compare.At, "a test on measured bits compares them with a constant (e.g. c == 1, int[4](c) != 0)");
+                    return new CompareCondition([], ToBool(compare.At, Binary(compare.At, compare.Operator, left, right)) ? "==" : "!=", 0);
                 }
 
             default:
@@ -230,11 +341,39 @@ internal sealed partial class Qasm3Compiler
                     object value = Eval(e);
                     if (value is RuntimeBits bits)
                     {
+                        RequirePlainBits(e, "a test");
                         return new CompareCondition([.. bits.Clbits], "!=", 0);
                     }
 
                     return new CompareCondition([], ToBool(e.At, value) ? "==" : "!=", 0);
                 }
+        }
+    }
+
+    /// <summary>
+    /// Whether an expression that reads measured bits is only those bits (a register, a bit, a slice, a cast to an
+    /// integer, a variable holding a copy) — not arithmetic on them, which the run-time tests cannot express.
+    /// </summary>
+    private bool IsPlainBits(Expr e) => e switch
+    {
+        NameExpr n => _scope.Find(n.Name) is BitSymbol or ValueSymbol { Value: RuntimeBits },
+        IndexExpr { Target: var target } => IsPlainBits(target),
+        CastExpr { Type.Name: "int" or "uint" or "bit" or "bool" } cast => IsPlainBits(cast.Operand),
+        _ => false,
+    };
+
+    private void RequirePlainBits(Expr e, string where)
+    {
+        if (!IsPlainBits(e))
+        {
+            string what = e switch
+            {
+                BinaryExpr b => $"'{b.Operator}'",
+                UnaryExpr u => $"'{u.Operator}'",
+                CallExpr c => $"'{c.Name}'",
+                _ => "this expression",
+            };
+            throw Error(e.At, $"{what} on bits known only at run time (after a measurement) is not supported in {where}; compare the bits themselves (c == 3, c1 > c2)");
         }
     }
 }

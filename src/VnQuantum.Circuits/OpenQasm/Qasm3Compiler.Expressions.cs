@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using VnQuantum.Circuits.Gates;
 using VnQuantum.Circuits.Ir;
 
@@ -16,6 +17,8 @@ internal sealed partial class Qasm3Compiler
         {
             case LiteralExpr literal:
                 return literal.Value;
+            case ImaginaryExpr imaginary:
+                return new Complex(0, imaginary.Value);
             case DurationExpr duration:
                 throw Error(duration.At, "a duration is only allowed in delay[…]");
             case NameExpr name:
@@ -32,6 +35,8 @@ internal sealed partial class Qasm3Compiler
 
                     return unary.Operator switch
                     {
+                        "-" when operand is Complex z => -z,
+                        "-" when operand is BigInteger big => -big,
                         "-" => operand is double d ? -d : -ToLong(unary.At, operand),
                         "!" => !ToBool(unary.At, operand),
                         _ => ~ToLong(unary.At, operand),
@@ -89,7 +94,7 @@ internal sealed partial class Qasm3Compiler
             case MeasureExpr measure:
                 throw Error(measure.At, "measure here is not supported; write 'b = measure q;' or 'measure q -> b;'");
             case PhysicalQubitExpr physical:
-                throw Error(physical.At, "physical qubits ($n) are not supported; declare qubits with 'qubit[n] q;'");
+                throw Error(physical.At, $"${physical.Index} is a qubit, not a value");
             case UnsupportedExpr unsupported:
                 throw Error(unsupported.At, $"'{unsupported.Construct}' is not supported");
             case SetExpr set:
@@ -225,7 +230,10 @@ internal sealed partial class Qasm3Compiler
                     _ => throw Error(n.At, $"'{n.Name}' is not a qubit register"),
                 };
             case PhysicalQubitExpr p:
-                throw Error(p.At, $"physical qubit ${p.Index} is not supported; declare qubits with 'qubit[n] q;'");
+                return _scope.Find("$") is QubitSymbol physical && p.Index < physical.Qubits.Length ? [physical.Qubits[p.Index]]
+                    : throw Error(p.At, $"physical qubit ${p.Index} is not in the program's physical qubits (those of the main file are declared first)");
+            case SetExpr set:
+                return [.. set.Items.SelectMany(Qubits)];
             default:
                 throw Error(e.At, "expected a qubit or a qubit register");
         }
@@ -244,6 +252,8 @@ internal sealed partial class Qasm3Compiler
                     ValueSymbol v => throw Error(n.At, $"'{n.Name}' is {Article(v.Type.Name)} {v.Type.Name}; measurement results go into bit registers ({v.Type.Name} bits set at run time are not supported)"),
                     _ => throw Error(n.At, $"'{n.Name}' is not a bit register"),
                 };
+            case SetExpr set:
+                return [.. set.Items.SelectMany(Bits)];
             default:
                 throw Error(e.At, "expected a bit or a bit register");
         }
@@ -257,6 +267,11 @@ internal sealed partial class Qasm3Compiler
         if (args.Any(a => a is RuntimeBits))
         {
             throw Error(call.At, $"'{call.Name}' of bits known only at run time is not supported");
+        }
+
+        if (args.Any(a => a is Complex) || call.Name is "real" or "imag")
+        {
+            return ComplexFunction(call, args);
         }
 
         double Arg(int i) => i < args.Length ? ToDouble(call.Arguments[i].At, args[i]) : throw Error(call.At, $"'{call.Name}' needs {i + 1} argument(s)");
@@ -281,16 +296,59 @@ internal sealed partial class Qasm3Compiler
         };
     }
 
+    private object ComplexFunction(CallExpr call, object[] args)
+    {
+        Complex Arg(int i) => i < args.Length ? ToComplex(call.Arguments[i].At, args[i]) : throw Error(call.At, $"'{call.Name}' needs {i + 1} argument(s)");
+        return call.Name switch
+        {
+            "real" => Arg(0).Real,
+            "imag" => Arg(0).Imaginary,
+            "abs" => Complex.Abs(Arg(0)),
+            "sqrt" => Complex.Sqrt(Arg(0)),
+            "exp" => Complex.Exp(Arg(0)),
+            "ln" or "log" => Complex.Log(Arg(0)),
+            "sin" => Complex.Sin(Arg(0)),
+            "cos" => Complex.Cos(Arg(0)),
+            "tan" => Complex.Tan(Arg(0)),
+            "pow" => Complex.Pow(Arg(0), Arg(1)),
+            _ => throw Error(call.At, $"'{call.Name}' of a complex number is not supported"),
+        };
+    }
+
+    private Complex ToComplex(Token at, object v) => v is Complex z ? z : ToDouble(at, v);
+
+    private object ComplexBinary(Token at, string op, Complex a, Complex b) => op switch
+    {
+        "+" => a + b,
+        "-" => a - b,
+        "*" => a * b,
+        "/" => b == Complex.Zero ? throw Error(at, "division by zero") : a / b,
+        "**" => Complex.Pow(a, b),
+        "==" => a == b,
+        "!=" => a != b,
+        _ => throw Error(at, $"operator '{op}' is not defined on complex numbers"),
+    };
+
     private object Binary(Token at, string op, object a, object b)
     {
+        if (a is Complex || b is Complex)
+        {
+            return ComplexBinary(at, op, ToComplex(at, a), ToComplex(at, b));
+        }
+
         if (a is BitString sa)
         {
-            a = BitStringValue(sa);
+            a = sa.Bits.Length < 64 ? BitStringValue(sa) : ToBigInteger(at, sa);
         }
 
         if (b is BitString sb)
         {
-            b = BitStringValue(sb);
+            b = sb.Bits.Length < 64 ? BitStringValue(sb) : ToBigInteger(at, sb);
+        }
+
+        if ((a is BigInteger && b is not double) || (b is BigInteger && a is not double))
+        {
+            return WideBinary(at, op, ToBigInteger(at, a), ToBigInteger(at, b));
         }
 
         bool isFloat = a is double || b is double;
@@ -305,7 +363,11 @@ internal sealed partial class Qasm3Compiler
                     return ToDouble(at, a) / ToDouble(at, b);
                 }
 
-                return ToLong(at, b) == 0 ? throw Error(at, "division by zero") : ToLong(at, a) / ToLong(at, b);
+                // Two integers divide exactly when they can, else as reals: the spec's own examples write
+                // arccos(3 / 5) for 0.6, and an int target truncates the quotient as C's '/' would.
+                long divisor = ToLong(at, b), dividend = ToLong(at, a);
+                return divisor == 0 ? throw Error(at, "division by zero")
+                    : dividend % divisor == 0 ? dividend / divisor : (double)dividend / divisor;
             case "%": return isFloat ? ToDouble(at, a) % ToDouble(at, b) : ToLong(at, b) == 0 ? throw Error(at, "division by zero") : ToLong(at, a) % ToLong(at, b);
             case "**":
                 return !isFloat && ToLong(at, b) >= 0 ? (long)Math.Pow(ToLong(at, a), ToLong(at, b)) : Math.Pow(ToDouble(at, a), ToDouble(at, b));
@@ -322,6 +384,35 @@ internal sealed partial class Qasm3Compiler
             case ">>": return ToLong(at, a) >> (int)ToLong(at, b);
             default: throw Error(at, $"operator '{op}' is not supported");
         }
+    }
+
+    // Integers wider than 64 bits (a literal, or a register read whole) are
+    // computed exactly and narrowed back to long when the result fits, so the
+    // common 64-bit path stays the one most code sees.
+    private object WideBinary(Token at, string op, BigInteger a, BigInteger b)
+    {
+        static object Narrow(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+        return op switch
+        {
+            "==" => a == b,
+            "!=" => a != b,
+            "<" => a < b,
+            "<=" => a <= b,
+            ">" => a > b,
+            ">=" => a >= b,
+            "+" => Narrow(a + b),
+            "-" => Narrow(a - b),
+            "*" => Narrow(a * b),
+            "/" => b.IsZero ? throw Error(at, "division by zero") : Narrow(a / b),
+            "%" => b.IsZero ? throw Error(at, "division by zero") : Narrow(a % b),
+            "&" => Narrow(a & b),
+            "|" => Narrow(a | b),
+            "^" => Narrow(a ^ b),
+            "<<" => b < 0 || b > 4096 ? throw Error(at, $"shift by {b} is out of range") : Narrow(a << (int)b),
+            ">>" => b < 0 || b > 4096 ? throw Error(at, $"shift by {b} is out of range") : Narrow(a >> (int)b),
+            "**" => b < 0 || b > 4096 ? throw Error(at, $"exponent {b} is out of range for an integer this wide") : Narrow(BigInteger.Pow(a, (int)b)),
+            _ => throw Error(at, $"operator '{op}' is not supported"),
+        };
     }
 
     private long Comparable(Token at, object v) => v is bool b ? (b ? 1 : 0) : ToLong(at, v);
@@ -351,6 +442,8 @@ internal sealed partial class Qasm3Compiler
                 return ToBool(at, value);
             case "float":
                 return ToDouble(at, value);
+            case "complex":
+                return ToComplex(at, value);
             case "angle":
                 {
                     double angle = ToDouble(at, value) % (2 * Math.PI);
@@ -425,6 +518,9 @@ internal sealed partial class Qasm3Compiler
         long l => l,
         bool b => b ? 1 : 0,
         BitString s => BitStringValue(s),
+        Complex z when z.Imaginary == 0 => z.Real,
+        Complex => throw Error(at, "expected a real number, found a complex one"),
+        BigInteger big => (double)big,
         RuntimeBits => throw Error(at, "this value is known only at run time (from a measurement); gate parameters and loop bounds must be known when the program is compiled"),
         _ => throw Error(at, "expected a number"),
     };
@@ -435,9 +531,19 @@ internal sealed partial class Qasm3Compiler
         bool b => b ? 1 : 0,
         double d when d == Math.Floor(d) && Math.Abs(d) < 9e18 => (long)d,
         BitString s => BitStringValue(s),
+        BigInteger big when big >= long.MinValue && big <= long.MaxValue => (long)big,
+        BigInteger big => throw Error(at, $"{big} does not fit in 64 bits here"),
         double => throw Error(at, $"expected an integer, found {((double)v).ToString(CultureInfo.InvariantCulture)}"),
         RuntimeBits => throw Error(at, "this value is known only at run time (from a measurement); VnQuantum needs it when the program is compiled"),
         _ => throw Error(at, "expected an integer"),
+    };
+
+    /// <summary>An integer of any size (for comparisons with registers wider than 64 bits).</summary>
+    private BigInteger ToBigInteger(Token at, object v) => v switch
+    {
+        BigInteger big => big,
+        BitString s => s.Bits.Aggregate(BigInteger.Zero, (acc, ch) => (acc << 1) | (ch == '1' ? BigInteger.One : BigInteger.Zero)),
+        _ => ToLong(at, v),
     };
 
     private bool ToBool(Token at, object v) => v switch
@@ -446,6 +552,8 @@ internal sealed partial class Qasm3Compiler
         long l => l != 0,
         double d => d != 0,
         BitString s => BitStringValue(s) != 0,
+        BigInteger big => !big.IsZero,
+        Complex z => z != Complex.Zero,
         RuntimeBits => throw Error(at, "this test depends on a measurement; it is allowed in if and while"),
         _ => throw Error(at, "expected a bool"),
     };

@@ -57,7 +57,10 @@ internal sealed partial class Qasm3Compiler
                     throw Error(argument.At, $"'{parameter.Name}' takes {width} bit(s), {bits.Length} given");
                 }
 
-                scope.Declare(parameter.Name, new BitSymbol(bits, parameter.Type.Width is not null, "bit"));
+                // Classical arguments pass by value (as the specification says): the body works on a copy.
+                var copy = AllocateScratch(width);
+                StoreBits(argument.At, copy, value is RuntimeBits ? new RuntimeBits(bits) : value);
+                scope.Declare(parameter.Name, new BitSymbol(copy, parameter.Type.Width is not null, "bit"));
             }
             else
             {
@@ -72,11 +75,11 @@ internal sealed partial class Qasm3Compiler
         }
 
         var saved = _scope;
-        int savedLoops = _loopDepth;
+        var savedLoops = _loops;
         _scope = scope;
 
         // A subroutine's body is outside the caller's loops: a 'break' there is an error, not the caller's break.
-        _loopDepth = 0;
+        _loops = new();
         try
         {
             if (Statements(definition.Body) != Flow.Return)
@@ -104,7 +107,7 @@ internal sealed partial class Qasm3Compiler
         finally
         {
             _scope = saved;
-            _loopDepth = savedLoops;
+            _loops = savedLoops;
             _inlineDepth--;
         }
     }

@@ -40,7 +40,7 @@ internal sealed partial class Qasm3Compiler
     private int _scratch;
     private int _operationCount;
     private long _steps;
-    private int _loopDepth;
+    private Stack<LoopFrame> _loops = new();
     private object? _returnValue;
     private readonly CancellationToken _cancel;
     private int _inlineDepth;
@@ -128,6 +128,28 @@ internal sealed partial class Qasm3Compiler
 
     private sealed record SubroutineSymbol(DefStmt Definition);
 
+    /// <summary>
+    /// A loop being compiled. A break or continue that depends on a measurement cannot end an unrolled loop when it is
+    /// compiled, so it sets one of two scratch flag bits at run time instead, and what follows it in the loop runs
+    /// only while neither flag is set (as a C compiler lowers break to a flag). The flags are cleared where the loop
+    /// starts, each iteration clears the continue flag, and a loop on measured bits also stops on the break flag.
+    /// </summary>
+    private sealed class LoopFrame(int entryDepth)
+    {
+        /// <summary>The run-time branch depth at the loop: a jump deeper than this depends on a measurement.</summary>
+        public int EntryDepth { get; } = entryDepth;
+
+        /// <summary>[break, continue], allocated at the first run-time jump.</summary>
+        public int[]? Flags { get; set; }
+
+        /// <summary>Run-time jumps compiled so far.</summary>
+        public int Jumps { get; set; }
+
+        public ClassicalCondition NeitherJumped() => new CompareCondition([.. Flags!], "==", 0);
+
+        public ClassicalCondition NotBroken() => new CompareCondition([Flags![0]], "==", 0);
+    }
+
     /// <summary>Bits whose value is known only at run time (measured, or copied from measured bits).</summary>
     private sealed record RuntimeBits(int[] Clbits);
 
@@ -172,14 +194,25 @@ internal sealed partial class Qasm3Compiler
         }
     }
 
-    private Flow Statements(IEnumerable<Stmt> statements)
+    private Flow Statements(IReadOnlyList<Stmt> statements)
     {
-        foreach (var s in statements)
+        for (int i = 0; i < statements.Count; i++)
         {
-            var flow = Statement(s);
+            int jumps = _loops.Count > 0 ? _loops.Peek().Jumps : 0;
+            var flow = Statement(statements[i]);
             if (flow != Flow.Next)
             {
                 return flow;
+            }
+
+            if (_loops.Count > 0 && _loops.Peek().Jumps != jumps && i + 1 < statements.Count)
+            {
+                // A break or continue on a measurement result may have run: the rest of the body runs only if not.
+                var frame = _loops.Peek();
+                var rest = statements.Skip(i + 1).ToArray();
+                var guarded = Collect(rest[0].At, () => Statements(rest));
+                Emit(rest[0].At, new IfElseOperation(frame.NeitherJumped(), guarded, []));
+                return Flow.Next;
             }
         }
 
@@ -264,11 +297,30 @@ internal sealed partial class Qasm3Compiler
                 _returnValue = ret.Value is null ? null : ret.Value is MeasureExpr me ? me : Eval(ret.Value);
                 return Flow.Return;
             case BreakStmt br:
-                return _runtimeBranchDepth > 0 ? throw Error(br.At, "'break' inside a loop or branch on a measurement result is not supported")
-                    : _loopDepth == 0 ? throw Error(br.At, "'break' outside a loop") : Flow.Break;
+                return Jump(br.At, isBreak: true);
             case ContinueStmt co:
-                return _runtimeBranchDepth > 0 ? throw Error(co.At, "'continue' inside a loop or branch on a measurement result is not supported")
-                    : _loopDepth == 0 ? throw Error(co.At, "'continue' outside a loop") : Flow.Continue;
+                return Jump(co.At, isBreak: false);
+            case NopStmt nop:
+                foreach (var operand in nop.Operands)
+                {
+                    Qubits(operand);
+                }
+
+                break;
+            case SwitchStmt sw:
+                return Switch(sw);
+            case LetStmt let:
+                Alias(let);
+                break;
+            case PhysicalQubitsStmt physical:
+                {
+                    var qubits = Enumerable.Range(_qubits, physical.Count).ToArray();
+                    _scope.Declare("$", new QubitSymbol(qubits, IsRegister: true, Global: true));
+                    _quantumRegisters.Add(new Register("physical", physical.Count, _qubits));
+                    _qubits += physical.Count;
+                    break;
+                }
+
             case EndStmt end:
                 throw Error(end.At, "'end' is not supported");
             case ExprStmt e:
@@ -377,6 +429,38 @@ internal sealed partial class Qasm3Compiler
         _qubits += size;
     }
 
+    /// <summary>let name = a ++ b[1:2] ++ {c, d};: an alias of qubits (or of bits), which stays what it names.</summary>
+    private void Alias(LetStmt let)
+    {
+        bool quantum = IsQubitExpression(let.Parts[0]);
+        var items = new List<int>();
+        foreach (var part in let.Parts)
+        {
+            if (IsQubitExpression(part) != quantum)
+            {
+                throw Error(part.At, "an alias joins qubits with qubits or bits with bits, not both");
+            }
+
+            items.AddRange(quantum ? Qubits(part) : Bits(part));
+        }
+
+        if (items.Distinct().Count() != items.Count)
+        {
+            throw Error(let.At, $"the alias '{let.Name}' names one {(quantum ? "qubit" : "bit")} twice");
+        }
+
+        Declare(let.At, let.Name, quantum ? new QubitSymbol([.. items], IsRegister: true, Global: _scope.Parent is null) : new BitSymbol([.. items], IsRegister: true, "bit"));
+    }
+
+    private bool IsQubitExpression(Expr e) => e switch
+    {
+        PhysicalQubitExpr => true,
+        NameExpr n => _scope.Find(n.Name) is QubitSymbol,
+        IndexExpr { Target: var target } => IsQubitExpression(target),
+        SetExpr { Items: [var first, ..] } => IsQubitExpression(first),
+        _ => false,
+    };
+
     private void DeclareClassical(ClassicalDeclStmt c)
     {
         var type = c.Type;
@@ -401,13 +485,13 @@ internal sealed partial class Qasm3Compiler
             }
             else if (c.Initializer is not null)
             {
-                StoreBits(c.At, clbits, Eval(c.Initializer));
+                StoreBits(c.At, clbits, Eval(c.Initializer), c.Initializer);
             }
 
             return;
         }
 
-        if (type.Name is "duration" or "stretch" or "complex")
+        if (type.Name is "duration" or "stretch")
         {
             throw Error(c.At, $"'{type.Name}' variables are not supported");
         }
@@ -426,14 +510,21 @@ internal sealed partial class Qasm3Compiler
         else if (c.Initializer is not null)
         {
             value = Eval(c.Initializer);
-            if (value is RuntimeBits)
+            if (value is RuntimeBits runtime)
             {
-                throw Error(c.Initializer.At, $"'{c.Name}' would hold a value known only at run time (from a measurement); VnQuantum evaluates {type.Name} variables when the program is compiled");
+                var symbol = new ValueSymbol(0L, type, c.Modifier == "const");
+                Declare(c.At, c.Name, symbol);
+                StoreRuntimeValue(c.Initializer, c.Name, symbol, runtime);
+                return;
             }
+        }
+        else if (c.Modifier == "const")
+        {
+            throw Error(c.At, $"the constant '{c.Name}' needs a value: const {type.Name} {c.Name} = …;");
         }
         else
         {
-            value = type.Name switch { "float" or "angle" => 0.0, "bool" => false, _ => 0L };
+            value = type.Name switch { "float" or "angle" => 0.0, "bool" => false, "complex" => System.Numerics.Complex.Zero, _ => 0L };
         }
 
         Declare(c.At, c.Name, new ValueSymbol(Convert(c.At, value, type), type, c.Modifier == "const"));

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Numerics;
 
 namespace VnQuantum.Circuits.OpenQasm;
 
@@ -18,6 +19,8 @@ internal sealed class Qasm3Parser
     private readonly string _file;
     private int _position;
     private int _depth;
+    private int _physicalQubits;
+    private Token? _firstPhysicalQubit;
 
     private Qasm3Parser(List<Token> tokens, string file)
     {
@@ -38,12 +41,22 @@ internal sealed class Qasm3Parser
                 throw parser.Error(version, $"this is the OpenQASM 3 front end; version {version.Text} is not 3.x");
             }
 
+            if (version.Text is not ("3" or "3.0" or "3.1"))
+            {
+                throw parser.Error(version, $"OpenQASM {version.Text} is not a version VnQuantum knows (3, 3.0 and 3.1)");
+            }
+
             parser.Expect(";");
         }
 
         while (parser.Peek.Kind != TokenKind.End)
         {
             statements.Add(parser.Statement());
+        }
+
+        if (parser._firstPhysicalQubit is { } first)
+        {
+            statements.Insert(0, new PhysicalQubitsStmt(first, parser._physicalQubits));
         }
 
         return statements.ToImmutable();
@@ -166,7 +179,20 @@ internal sealed class Qasm3Parser
 
     private Stmt StatementCore(Token at)
     {
-        if (at.Is("#") || at.Is("@"))
+        if (at.Is("@"))
+        {
+            // An annotation applies to the statement after it; none is known to VnQuantum, so all are ignored (as
+            // the specification allows) and the statement runs as written.
+            Next();
+            while (Peek.Kind != TokenKind.End && Peek.Line == at.Line)
+            {
+                Next();
+            }
+
+            return Peek.Kind == TokenKind.End || Peek.Is("}") ? new BlockStmt(at, []) : Statement();
+        }
+
+        if (at.Is("#"))
         {
             // Pragmas and annotations run to the end of their line.
             Next();
@@ -181,7 +207,7 @@ internal sealed class Qasm3Parser
                 Next();
             }
 
-            return new UnsupportedStmt(at, at.Is("#") ? $"pragma '{name}'" : $"annotation '@{name}'");
+            return new UnsupportedStmt(at, $"pragma '{name}'");
         }
 
         if (at.Kind != TokenKind.Identifier)
@@ -209,7 +235,7 @@ internal sealed class Qasm3Parser
                     var path = Next();
                     if (path.Kind != TokenKind.String)
                     {
-                        throw Error(path, "include needs a file name in double quotes");
+                        throw Error(path, "include needs a file name in quotes");
                     }
 
                     Expect(";");
@@ -258,13 +284,41 @@ internal sealed class Qasm3Parser
 
                 SkipBraces();
                 return new UnsupportedStmt(at, $"'{at.Text}' (pulse-level calibration)");
-            case "defcalgrammar" or "extern" or "stretch" or "duration" or "array" or "let":
+            case "let":
+                {
+                    Next();
+                    string name = Identifier("an alias name");
+                    Expect("=");
+                    var parts = ImmutableArray.CreateBuilder<Expr>();
+                    parts.Add(Expression());
+                    while (Peek.Is("++"))
+                    {
+                        Next();
+                        parts.Add(Expression());
+                    }
+
+                    Expect(";");
+                    return new LetStmt(at, name, parts.ToImmutable());
+                }
+
+            case "nop":
+                {
+                    Next();
+                    var operands = Peek.Is(";") ? ImmutableArray<Expr>.Empty : OperandList();
+                    Expect(";");
+                    return new NopStmt(at, operands);
+                }
+
+            case "switch":
+                return Switch(at);
+            case "case" or "default":
+                throw Error(at, $"'{at.Text}' outside a switch");
+            case "defcalgrammar" or "extern" or "stretch" or "duration" or "array":
                 SkipToSemicolon();
                 return new UnsupportedStmt(at, at.Text switch
                 {
                     "extern" => "extern function declaration",
                     "array" => "array declaration",
-                    "let" => "alias ('let')",
                     "stretch" or "duration" => $"'{at.Text}' variable",
                     _ => "'defcalgrammar'",
                 });
@@ -422,6 +476,105 @@ internal sealed class Qasm3Parser
         }
 
         return ExpressionOrAssignment(at);
+    }
+
+    private Stmt Switch(Token at)
+    {
+        Next();
+        Expect("(");
+        var target = Expression();
+        Expect(")");
+        var open = Expect("{");
+        var cases = ImmutableArray.CreateBuilder<SwitchCase>();
+        ImmutableArray<Stmt>? orElse = null;
+        while (!Peek.Is("}"))
+        {
+            var label = Next();
+            if (label.Kind == TokenKind.End)
+            {
+                throw Error(open, "this '{' has no matching '}'");
+            }
+
+            if (orElse is not null)
+            {
+                throw Error(label, "'default' must be the last case of a switch");
+            }
+
+            if (label.Is("default"))
+            {
+                orElse = CaseBody(label);
+                continue;
+            }
+
+            if (!label.Is("case"))
+            {
+                throw Error(label, $"expected 'case' or 'default' in a switch but found {label.Describe()}");
+            }
+
+            var labels = ImmutableArray.CreateBuilder<Expr>();
+            do
+            {
+                if (labels.Count > 0)
+                {
+                    Next();
+                }
+
+                if (Peek.Is("{") || Peek.Is(":"))
+                {
+                    break; // a trailing comma
+                }
+
+                labels.Add(Expression());
+            }
+            while (Peek.Is(","));
+            if (labels.Count == 0)
+            {
+                throw Error(label, "a case needs at least one value");
+            }
+
+            cases.Add(new SwitchCase(label, labels.ToImmutable(), CaseBody(label)));
+        }
+
+        Next();
+        if (cases.Count == 0 && orElse is null)
+        {
+            throw Error(at, "a switch needs at least one case");
+        }
+
+        return new SwitchStmt(at, target, cases.ToImmutable(), orElse);
+    }
+
+    /// <summary>
+    /// A case's block; also Qiskit's pre-1.0 form (ExperimentalFeatures.SWITCH_CASE_V1): "case 0: { … } break;" or
+    /// "case 0: stmts break;", where the break ends the case, not a loop.
+    /// </summary>
+    private ImmutableArray<Stmt> CaseBody(Token label)
+    {
+        if (!Peek.Is(":"))
+        {
+            return Block();
+        }
+
+        Next();
+        var body = ImmutableArray.CreateBuilder<Stmt>();
+        while (!Peek.Is("break"))
+        {
+            if (Peek.Is("case") || Peek.Is("default") || Peek.Is("}") || Peek.Kind == TokenKind.End)
+            {
+                if (body.Count == 0 && Peek.Is("case"))
+                {
+                    throw Error(Peek, "falling through to the next case ('case 0: case 1:') is not supported; list the values in one case ('case 0, 1')");
+                }
+
+                throw Error(label, "a case in the 'case n:' form ends with 'break;'");
+            }
+
+            body.Add(Statement());
+        }
+
+        Next();
+        Expect(";");
+        return body.ToImmutable();
     }
 
     private bool IsCastCall()
@@ -586,6 +739,10 @@ internal sealed class Qasm3Parser
                 if (parameters.Count > 0)
                 {
                     Expect(",");
+                    if (Peek.Is(")"))
+                    {
+                        break; // a trailing comma
+                    }
                 }
 
                 parameters.Add(Identifier("a parameter name"));
@@ -600,6 +757,10 @@ internal sealed class Qasm3Parser
             if (qubits.Count > 0)
             {
                 Expect(",");
+                if (Peek.Is("{"))
+                {
+                    break; // a trailing comma
+                }
             }
 
             qubits.Add(Identifier("a qubit argument name"));
@@ -619,6 +780,10 @@ internal sealed class Qasm3Parser
             if (parameters.Count > 0)
             {
                 Expect(",");
+                if (Peek.Is(")"))
+                {
+                    break; // a trailing comma
+                }
             }
 
             if (Peek.Is("readonly") || Peek.Is("mutable") || Peek.Is("array"))
@@ -662,8 +827,16 @@ internal sealed class Qasm3Parser
                 continue;
             }
 
+            bool isCreg = Peek.Is("creg");
             var type = Type();
-            parameters.Add(new SubroutineParameter(type, Identifier("a parameter name"), false, null));
+            string parameterName = Identifier("a parameter name");
+            if (isCreg && Peek.Is("["))
+            {
+                // OpenQASM 2's form, creg c[2]: the size follows the name.
+                type = type with { Width = OptionalSize() };
+            }
+
+            parameters.Add(new SubroutineParameter(type, parameterName, false, null));
         }
 
         Next();
@@ -746,6 +919,10 @@ internal sealed class Qasm3Parser
             if (list.Count > 0)
             {
                 Expect(",");
+                if (Peek.Is(closer))
+                {
+                    break; // a trailing comma
+                }
             }
 
             list.Add(Expression());
@@ -896,6 +1073,12 @@ internal sealed class Qasm3Parser
         switch (t.Kind)
         {
             case TokenKind.Integer:
+                if (IsImaginarySuffix(t))
+                {
+                    Next();
+                    return new ImaginaryExpr(t, double.Parse(t.Text, CultureInfo.InvariantCulture));
+                }
+
                 if (Peek.Kind == TokenKind.Identifier && Peek.Line == t.Line && Peek.Column == t.Column + t.Text.Length && IsTimeUnit(Peek.Text))
                 {
                     return new DurationExpr(t, double.Parse(t.Text, CultureInfo.InvariantCulture), Next().Text);
@@ -906,8 +1089,14 @@ internal sealed class Qasm3Parser
                     return RadixLiteral(t, Next());
                 }
 
-                return new LiteralExpr(t, long.TryParse(t.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) ? l : double.Parse(t.Text, CultureInfo.InvariantCulture));
+                return new LiteralExpr(t, long.TryParse(t.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) ? l : (object)BigInteger.Parse(t.Text, CultureInfo.InvariantCulture));
             case TokenKind.Real:
+                if (IsImaginarySuffix(t))
+                {
+                    Next();
+                    return new ImaginaryExpr(t, double.Parse(t.Text, CultureInfo.InvariantCulture));
+                }
+
                 if (Peek.Kind == TokenKind.Identifier && Peek.Line == t.Line && Peek.Column == t.Column + t.Text.Length && IsTimeUnit(Peek.Text))
                 {
                     return new DurationExpr(t, double.Parse(t.Text, CultureInfo.InvariantCulture), Next().Text);
@@ -940,7 +1129,14 @@ internal sealed class Qasm3Parser
                 throw Error(index, "expected a physical qubit number after '$'");
             }
 
-            return new PhysicalQubitExpr(t, int.Parse(index.Text, CultureInfo.InvariantCulture));
+            if (!int.TryParse(index.Text, NumberStyles.None, CultureInfo.InvariantCulture, out int physical) || physical >= 1 << 20)
+            {
+                throw Error(index, $"physical qubit ${index.Text} is beyond the {1 << 20} qubits VnQuantum can address");
+            }
+
+            _firstPhysicalQubit ??= t;
+            _physicalQubits = Math.Max(_physicalQubits, physical + 1);
+            return new PhysicalQubitExpr(t, physical);
         }
 
         if (t.Kind != TokenKind.Identifier)
@@ -1009,6 +1205,9 @@ internal sealed class Qasm3Parser
             throw Error(zero, $"'0{rest.Text}' is not a valid base-{radix} number");
         }
     }
+
+    private bool IsImaginarySuffix(Token number) =>
+        Peek.Kind == TokenKind.Identifier && Peek.Text == "im" && Peek.Line == number.Line && Peek.Column == number.Column + number.Text.Length;
 
     private static bool IsTimeUnit(string unit) => unit is "dt" or "ns" or "us" or "µs" or "ms" or "s";
 }

@@ -10,6 +10,9 @@ internal abstract record Expr(Token At) : Node(At);
 
 internal sealed record LiteralExpr(Token At, object Value) : Expr(At);
 
+/// <summary>An imaginary literal (2im, 1.5im): the value is its imaginary part.</summary>
+internal sealed record ImaginaryExpr(Token At, double Value) : Expr(At);
+
 /// <summary>A duration literal in seconds (100ns, 2.5us) or in device cycles (dt).</summary>
 internal sealed record DurationExpr(Token At, double Value, string Unit) : Expr(At);
 
@@ -91,6 +94,24 @@ internal sealed record ContinueStmt(Token At) : Stmt(At);
 internal sealed record ExprStmt(Token At, Expr Expression) : Stmt(At);
 
 internal sealed record EndStmt(Token At) : Stmt(At);
+
+/// <summary>nop q[0], q[1];: the qubits take part in nothing (a placeholder inside box).</summary>
+internal sealed record NopStmt(Token At, ImmutableArray<Expr> Operands) : Stmt(At);
+
+/// <summary>One case of a switch: its labels (integer constants) and its block.</summary>
+internal sealed record SwitchCase(Token At, ImmutableArray<Expr> Labels, ImmutableArray<Stmt> Body);
+
+/// <summary>switch (target) { case 0, 1 { … } default { … } }: no fallthrough; at most one default, last.</summary>
+internal sealed record SwitchStmt(Token At, Expr Target, ImmutableArray<SwitchCase> Cases, ImmutableArray<Stmt>? Default) : Stmt(At);
+
+/// <summary>let name = q[0:2] ++ r;: an alias of qubits or bits.</summary>
+internal sealed record LetStmt(Token At, string Name, ImmutableArray<Expr> Parts) : Stmt(At);
+
+/// <summary>
+/// The physical qubits ($0, $1, …) a program uses, declared before everything else as one register named "$" so
+/// that $n is qubit n.
+/// </summary>
+internal sealed record PhysicalQubitsStmt(Token At, int Count) : Stmt(At);
 
 /// <summary>A statement that parses but that VnQuantum does not run (defcal, cal, extern, stretch, arrays…).</summary>
 internal sealed record UnsupportedStmt(Token At, string Construct) : Stmt(At);
