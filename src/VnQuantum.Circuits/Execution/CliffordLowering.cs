@@ -118,7 +118,7 @@ internal static class CliffordLowering
                     break;
                 case DelayOperation:
                     break;
-                case StructuredOperation or CopyBitsOperation or SetBitsOperation:
+                case StructuredOperation or CopyBitsOperation or SetBitsOperation or ComputeBitsOperation:
                     obstacle = $"OpenQASM 3 run-time control flow ('{op.Name}'{Where()}) is not supported by the stabilizer method";
                     return null;
                 default:

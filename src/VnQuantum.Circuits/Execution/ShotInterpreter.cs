@@ -38,9 +38,16 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise, Cancel
     /// <summary>Runs the top-level operations (already compiled) and then returns.</summary>
     public void Run(IReadOnlyList<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, bool[] clbits, SeededRandom random)
     {
-        for (int i = 0; i < compiled.Count; i++)
+        try
         {
-            Step(compiled[i], channels[i], state, clbits, random);
+            for (int i = 0; i < compiled.Count; i++)
+            {
+                Step(compiled[i], channels[i], state, clbits, random);
+            }
+        }
+        catch (DivideByZeroException e)
+        {
+            throw new CircuitExecutionException(e.Message);
         }
     }
 
@@ -105,6 +112,9 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise, Cancel
                     return;
                 }
 
+            case ComputeBitsOperation compute:
+                compute.Execute(clbits);
+                return;
             case SetBitsOperation set:
                 for (int i = 0; i < set.Targets.Length; i++)
                 {

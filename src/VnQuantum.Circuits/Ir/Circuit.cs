@@ -96,7 +96,7 @@ public sealed class Circuit
         var measured = new bool[QubitCount];
         foreach (var op in Operations)
         {
-            if (op.Condition is not null || op is ResetOperation or StructuredOperation or CopyBitsOperation or SetBitsOperation)
+            if (op.Condition is not null || op is ResetOperation or StructuredOperation or CopyBitsOperation or SetBitsOperation or ComputeBitsOperation)
             {
                 return false;
             }

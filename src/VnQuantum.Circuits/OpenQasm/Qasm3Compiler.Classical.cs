@@ -72,16 +72,10 @@ internal sealed partial class Qasm3Compiler
             object value = Eval(a.Value);
             if (a.Operator != "=")
             {
-                object current = Eval(target);
-                if (current is RuntimeBits || value is RuntimeBits)
-                {
-                    throw Error(a.At, $"'{a.Operator}' on bits known only at run time (after a measurement) is not supported");
-                }
-
-                value = Binary(a.At, a.Operator[..^1], current, value);
+                value = Binary(a.At, a.Operator[..^1], Eval(target), value);
             }
 
-            StoreBits(a.At, bits, value, a.Value);
+            StoreBits(a.At, bits, value);
             return;
         }
 
@@ -101,15 +95,10 @@ internal sealed partial class Qasm3Compiler
                 : Eval(a.Value);
             if (a.Operator != "=")
             {
-                if (value is RuntimeBits || variable.Value is RuntimeBits)
-                {
-                    throw Error(a.At, $"'{a.Operator}' on a value known only at run time (after a measurement) is not supported");
-                }
-
                 value = Binary(a.At, a.Operator[..^1], variable.Value, value);
             }
 
-            if (value is RuntimeBits runtime)
+            if (value is RuntimeOperand runtime)
             {
                 StoreRuntimeValue(a.Value, name!, variable, runtime);
                 return;
@@ -135,14 +124,13 @@ internal sealed partial class Qasm3Compiler
     }
 
     /// <summary>
-    /// Stores a copy of measured bits in an int, uint or bool variable (Qiskit's exporter writes
-    /// <c>switch_dummy = c;</c> before a switch): the variable moves into scratch bits of its width, which later tests
-    /// read at run time. Only plain bits are stored; arithmetic on them is refused, never dropped.
+    /// Stores a value known only at run time in an int, uint or bool variable (Qiskit's exporter writes
+    /// <c>switch_dummy = c;</c> before a switch): the variable moves into scratch bits of its width, which later
+    /// tests and expressions read at run time; an int's top bit is its sign.
     /// </summary>
-    private void StoreRuntimeValue(Expr source, string name, ValueSymbol variable, RuntimeBits value)
+    private void StoreRuntimeValue(Expr source, string name, ValueSymbol variable, RuntimeOperand value)
     {
         var type = variable.Type;
-        RequirePlainBits(source, $"the value of '{name}'");
         if (type.Name is not ("int" or "uint" or "bool"))
         {
             throw Error(source.At, $"'{name}' would hold a value known only at run time (from a measurement); VnQuantum evaluates {type.Name} variables when the program is compiled");
@@ -154,17 +142,6 @@ internal sealed partial class Qasm3Compiler
         }
 
         int width = type.Name == "bool" ? 1 : type.Width is null ? 64 : PositiveInt(type.Width, "a width");
-        int[] sourceBits = value.Clbits;
-        if (type.Name == "bool" && sourceBits.Length != 1)
-        {
-            throw Error(source.At, $"'{name}' is a bool; give it one bit, or a comparison in an if");
-        }
-
-        if (type.Name == "int" && sourceBits.Length >= width)
-        {
-            throw Error(source.At, $"{sourceBits.Length} measured bits in the int[{width}] '{name}' could set its sign bit; declare it uint[{width}] or wider");
-        }
-
         if (variable.Value is not RuntimeBits backing)
         {
             if (_runtimeBranchDepth > 0)
@@ -172,28 +149,48 @@ internal sealed partial class Qasm3Compiler
                 throw Error(source.At, $"'{name}' first takes a measured value inside a branch or loop that depends on a measurement; assign it one before the branch");
             }
 
-            backing = new RuntimeBits(AllocateScratch(width));
+            backing = new RuntimeBits(AllocateScratch(width), Signed: type.Name == "int");
             variable.Value = backing;
         }
 
-        int copied = Math.Min(width, sourceBits.Length);
-        Emit(source.At, new CopyBitsOperation([.. backing.Clbits[..copied]], [.. sourceBits[..copied]]));
-        if (copied < width)
+        if (type.Name == "bool" && value is not RuntimeBits { Clbits.Length: 1 })
         {
-            Emit(source.At, new SetBitsOperation([.. backing.Clbits[copied..]], [.. new bool[width - copied]]));
+            value = new RuntimeExpression(new BinaryValue("!=", ToRuntimeValue(source.At, value), new ConstantValue(0)));
         }
+
+        if (value is RuntimeBits { Signed: false } plain)
+        {
+            // Unsigned bits copy exactly at any width: the low bits, zeros above (a cast to int[n] keeps the low n bits).
+            int[] sourceBits = plain.Clbits;
+            int copied = Math.Min(width, sourceBits.Length);
+            Emit(source.At, new CopyBitsOperation([.. backing.Clbits[..copied]], [.. sourceBits[..copied]]));
+            if (copied < width)
+            {
+                Emit(source.At, new SetBitsOperation([.. backing.Clbits[copied..]], [.. new bool[width - copied]]));
+            }
+
+            return;
+        }
+
+        Emit(source.At, new ComputeBitsOperation([.. backing.Clbits], ToRuntimeValue(source.At, value)));
     }
 
     /// <summary>Writes a value into bits: constants now (and at run time), measured bits by copying at run time.</summary>
-    private void StoreBits(Token at, int[] bits, object value, Expr? source = null)
+    private void StoreBits(Token at, int[] bits, object value)
     {
-        if (value is RuntimeBits runtime)
+        if (value is RuntimeExpression computed)
         {
-            if (source is not null)
+            Emit(at, new ComputeBitsOperation([.. bits], computed.Value));
+            foreach (int b in bits)
             {
-                RequirePlainBits(source, "an assignment");
+                _knownBits.Remove(b);
             }
 
+            return;
+        }
+
+        if (value is RuntimeBits runtime)
+        {
             if (runtime.Clbits.Length != bits.Length)
             {
                 throw Error(at, $"assigning {runtime.Clbits.Length} bits to {bits.Length}");

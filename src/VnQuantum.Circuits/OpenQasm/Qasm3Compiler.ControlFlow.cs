@@ -11,7 +11,7 @@ internal sealed partial class Qasm3Compiler
     private Flow If(IfStmt i)
     {
         object test = Eval(i.Condition);
-        if (test is not RuntimeBits)
+        if (test is not RuntimeOperand)
         {
             bool taken = ToBool(i.Condition.At, test);
             return InScope(() => Statements(taken ? i.Then : i.Else ?? ImmutableArray<Stmt>.Empty));
@@ -77,7 +77,7 @@ internal sealed partial class Qasm3Compiler
         {
             RangeExpr r => Range(r),
             SetExpr s => s.Items.Select(Eval),
-            _ => Eval(f.Iterable) is RuntimeBits ? throw Error(f.Iterable.At, "iterating over bits known only at run time is not supported")
+            _ => Eval(f.Iterable) is RuntimeOperand ? throw Error(f.Iterable.At, "iterating over bits known only at run time is not supported")
                 : throw Error(f.Iterable.At, "a for loop runs over a range [a:b], [a:step:b] or a set {…}"),
         };
         return InLoop(frame =>
@@ -173,7 +173,7 @@ internal sealed partial class Qasm3Compiler
             var value = ToBigInteger(label.At, Eval(label));
             return seen.Add(value) ? value : throw Error(label.At, $"the case value {value} appears twice in this switch");
         }).ToArray()).ToArray();
-        if (target is not RuntimeBits runtime)
+        if (target is not RuntimeOperand runtime)
         {
             var value = ToBigInteger(s.Target.At, target);
             for (int k = 0; k < s.Cases.Length; k++)
@@ -187,8 +187,6 @@ internal sealed partial class Qasm3Compiler
             return s.Default is { } only ? InScope(() => Statements(only)) : Flow.Next;
         }
 
-        RequirePlainBits(s.Target, "a switch");
-
         // On measured bits: a chain of if/else, one test per case, in order.
         var bodies = s.Cases.Select(c => Collect(c.At, () => InScope(() => Statements(c.Body)))).ToArray();
         var orElse = s.Default is { } d ? Collect(s.At, () => InScope(() => Statements(d))) : [];
@@ -198,7 +196,8 @@ internal sealed partial class Qasm3Compiler
             ClassicalCondition? test = null;
             foreach (var value in labels[k])
             {
-                ClassicalCondition one = new CompareCondition([.. runtime.Clbits], "==", value);
+                ClassicalCondition one = runtime is RuntimeBits { Signed: false } bits ? new CompareCondition([.. bits.Clbits], "==", value)
+                    : new ValueCondition(new BinaryValue("==", ToRuntimeValue(s.Target.At, runtime), ToRuntimeValue(s.At, ToLong(s.At, value))));
                 test = test is null ? one : new LogicalCondition(false, test, one);
             }
 
@@ -245,7 +244,7 @@ internal sealed partial class Qasm3Compiler
 
             // A loop on measured bits runs at run time; so does one whose body broke out at run time (its later
             // iterations cannot change compile-time values, which a guarded body may not assign, so they are all alike).
-            if (test is RuntimeBits || (frame.Flags is not null && ToBool(w.Condition.At, test)))
+            if (test is RuntimeOperand || (frame.Flags is not null && ToBool(w.Condition.At, test)))
             {
                 ForgetKnownBits();
                 var condition = Condition(w.Condition);
@@ -299,8 +298,8 @@ internal sealed partial class Qasm3Compiler
     private void ForgetKnownBits() => _knownBits.Clear();
 
     /// <summary>
-    /// A run-time test from an expression over measured bits: comparisons with constants or between registers, !,
-    /// &amp;&amp;, ||. Arithmetic on measured bits is refused, never dropped.
+    /// A run-time test from an expression over measured bits. Comparisons of plain registers with constants or with
+    /// each other are exact at any width; anything else (c + 1 == 3, a &amp; b) is computed as a 64-bit value.
     /// </summary>
     private ClassicalCondition Condition(Expr e)
     {
@@ -313,24 +312,25 @@ internal sealed partial class Qasm3Compiler
             case BinaryExpr { Operator: "==" or "!=" or "<" or "<=" or ">" or ">=" } compare:
                 {
                     object left = Eval(compare.Left), right = Eval(compare.Right);
-                    if (left is RuntimeBits l && right is RuntimeBits r)
+                    if (left is RuntimeBits { Signed: false } l && right is RuntimeBits { Signed: false } r)
                     {
-                        RequirePlainBits(compare.Left, "a comparison");
-                        RequirePlainBits(compare.Right, "a comparison");
                         return new RegisterCompareCondition([.. l.Clbits], compare.Operator, [.. r.Clbits]);
                     }
 
-                    if (left is RuntimeBits bits)
+                    if (left is RuntimeBits { Signed: false } bits && right is not RuntimeOperand)
                     {
-                        RequirePlainBits(compare.Left, "a comparison");
                         return new CompareCondition([.. bits.Clbits], compare.Operator, ToBigInteger(compare.Right.At, right));
                     }
 
-                    if (right is RuntimeBits bits2)
+                    if (right is RuntimeBits { Signed: false } bits2 && left is not RuntimeOperand)
                     {
-                        RequirePlainBits(compare.Right, "a comparison");
                         string flipped = compare.Operator switch { "<" => ">", "<=" => ">=", ">" => "<", ">=" => "<=", _ => compare.Operator };
                         return new CompareCondition([.. bits2.Clbits], flipped, ToBigInteger(compare.Left.At, left));
+                    }
+
+                    if (left is RuntimeOperand || right is RuntimeOperand)
+                    {
+                        return new ValueCondition(new BinaryValue(compare.Operator, ToRuntimeValue(compare.Left.At, left), ToRuntimeValue(compare.Right.At, right)));
                     }
 
                     return new CompareCondition([], ToBool(compare.At, Binary(compare.At, compare.Operator, left, right)) ? "==" : "!=", 0);
@@ -339,41 +339,13 @@ internal sealed partial class Qasm3Compiler
             default:
                 {
                     object value = Eval(e);
-                    if (value is RuntimeBits bits)
+                    return value switch
                     {
-                        RequirePlainBits(e, "a test");
-                        return new CompareCondition([.. bits.Clbits], "!=", 0);
-                    }
-
-                    return new CompareCondition([], ToBool(e.At, value) ? "==" : "!=", 0);
+                        RuntimeBits { Signed: false } bits => new CompareCondition([.. bits.Clbits], "!=", 0),
+                        RuntimeOperand runtime => new ValueCondition(ToRuntimeValue(e.At, runtime)),
+                        _ => new CompareCondition([], ToBool(e.At, value) ? "==" : "!=", 0),
+                    };
                 }
-        }
-    }
-
-    /// <summary>
-    /// Whether an expression that reads measured bits is only those bits (a register, a bit, a slice, a cast to an
-    /// integer, a variable holding a copy) — not arithmetic on them, which the run-time tests cannot express.
-    /// </summary>
-    private bool IsPlainBits(Expr e) => e switch
-    {
-        NameExpr n => _scope.Find(n.Name) is BitSymbol or ValueSymbol { Value: RuntimeBits },
-        IndexExpr { Target: var target } => IsPlainBits(target),
-        CastExpr { Type.Name: "int" or "uint" or "bit" or "bool" } cast => IsPlainBits(cast.Operand),
-        _ => false,
-    };
-
-    private void RequirePlainBits(Expr e, string where)
-    {
-        if (!IsPlainBits(e))
-        {
-            string what = e switch
-            {
-                BinaryExpr b => $"'{b.Operator}'",
-                UnaryExpr u => $"'{u.Operator}'",
-                CallExpr c => $"'{c.Name}'",
-                _ => "this expression",
-            };
-            throw Error(e.At, $"{what} on bits known only at run time (after a measurement) is not supported in {where}; compare the bits themselves (c == 3, c1 > c2)");
         }
     }
 }

@@ -28,16 +28,16 @@ internal sealed partial class Qasm3Compiler
             case UnaryExpr unary:
                 {
                     object operand = Eval(unary.Operand);
-                    if (operand is RuntimeBits)
+                    if (operand is RuntimeOperand)
                     {
-                        return operand; // only meaningful as a run-time test; Condition() builds it
+                        return new RuntimeExpression(new Lazy<RuntimeValue>(() => new UnaryValue(unary.Operator, ToRuntimeValue(unary.Operand.At, operand))));
                     }
 
                     return unary.Operator switch
                     {
                         "-" when operand is Complex z => -z,
                         "-" when operand is BigInteger big => -big,
-                        "-" => operand is double d ? -d : -ToLong(unary.At, operand),
+                        "-" => operand is double d ? -d : (object)(-ToLong(unary.At, operand)),
                         "!" => !ToBool(unary.At, operand),
                         _ => ~ToLong(unary.At, operand),
                     };
@@ -48,9 +48,9 @@ internal sealed partial class Qasm3Compiler
                     if (binary.Operator is "&&" or "||")
                     {
                         object l = Eval(binary.Left);
-                        if (l is RuntimeBits)
+                        if (l is RuntimeOperand)
                         {
-                            return l;
+                            return RuntimeBinary(binary.At, binary.Operator, l, Eval(binary.Right));
                         }
 
                         bool left = ToBool(binary.Left.At, l);
@@ -60,25 +60,18 @@ internal sealed partial class Qasm3Compiler
                         }
 
                         object r = Eval(binary.Right);
-                        return r is RuntimeBits ? r : ToBool(binary.Right.At, r);
+                        return r is RuntimeOperand ? RuntimeBinary(binary.At, "!=", r, 0L) : ToBool(binary.Right.At, r);
                     }
 
-                    object a = Eval(binary.Left), b = Eval(binary.Right);
-                    if (a is RuntimeBits || b is RuntimeBits)
-                    {
-                        return a is RuntimeBits ? a : b; // only meaningful as a run-time test; Condition() builds it
-                    }
-
-                    return Binary(binary.At, binary.Operator, a, b);
+                    return Binary(binary.At, binary.Operator, Eval(binary.Left), Eval(binary.Right));
                 }
 
             case CastExpr cast:
                 {
                     object value = Eval(cast.Operand);
-                    if (value is RuntimeBits bits)
+                    if (value is RuntimeOperand runtime)
                     {
-                        return cast.Type.Name is "int" or "uint" or "bool" or "bit" ? bits
-                            : throw Error(cast.At, $"converting bits known only at run time to {cast.Type.Name} is not supported");
+                        return RuntimeCast(cast, runtime);
                     }
 
                     return Convert(cast.At, value, cast.Type);
@@ -156,6 +149,11 @@ internal sealed partial class Qasm3Compiler
         if (target is RuntimeBits runtime)
         {
             return new RuntimeBits(Select(index, runtime.Clbits));
+        }
+
+        if (target is RuntimeExpression)
+        {
+            throw Error(index.At, "indexing a value computed at run time is not supported; store it in a bit register first");
         }
 
         if (index.Indices.Length == 1 && index.Indices[0] is not RangeExpr)
@@ -264,7 +262,7 @@ internal sealed partial class Qasm3Compiler
     private object Function(CallExpr call)
     {
         var args = call.Arguments.Select(Eval).ToArray();
-        if (args.Any(a => a is RuntimeBits))
+        if (args.Any(a => a is RuntimeOperand))
         {
             throw Error(call.At, $"'{call.Name}' of bits known only at run time is not supported");
         }
@@ -331,6 +329,11 @@ internal sealed partial class Qasm3Compiler
 
     private object Binary(Token at, string op, object a, object b)
     {
+        if (a is RuntimeOperand || b is RuntimeOperand)
+        {
+            return RuntimeBinary(at, op, a, b);
+        }
+
         if (a is Complex || b is Complex)
         {
             return ComplexBinary(at, op, ToComplex(at, a), ToComplex(at, b));
@@ -354,9 +357,9 @@ internal sealed partial class Qasm3Compiler
         bool isFloat = a is double || b is double;
         switch (op)
         {
-            case "+": return isFloat ? ToDouble(at, a) + ToDouble(at, b) : ToLong(at, a) + ToLong(at, b);
-            case "-": return isFloat ? ToDouble(at, a) - ToDouble(at, b) : ToLong(at, a) - ToLong(at, b);
-            case "*": return isFloat ? ToDouble(at, a) * ToDouble(at, b) : ToLong(at, a) * ToLong(at, b);
+            case "+": return isFloat ? ToDouble(at, a) + ToDouble(at, b) : (object)(ToLong(at, a) + ToLong(at, b));
+            case "-": return isFloat ? ToDouble(at, a) - ToDouble(at, b) : (object)(ToLong(at, a) - ToLong(at, b));
+            case "*": return isFloat ? ToDouble(at, a) * ToDouble(at, b) : (object)(ToLong(at, a) * ToLong(at, b));
             case "/":
                 if (isFloat)
                 {
@@ -367,10 +370,10 @@ internal sealed partial class Qasm3Compiler
                 // arccos(3 / 5) for 0.6, and an int target truncates the quotient as C's '/' would.
                 long divisor = ToLong(at, b), dividend = ToLong(at, a);
                 return divisor == 0 ? throw Error(at, "division by zero")
-                    : dividend % divisor == 0 ? dividend / divisor : (double)dividend / divisor;
-            case "%": return isFloat ? ToDouble(at, a) % ToDouble(at, b) : ToLong(at, b) == 0 ? throw Error(at, "division by zero") : ToLong(at, a) % ToLong(at, b);
+                    : dividend % divisor == 0 ? (object)(dividend / divisor) : (double)dividend / divisor;
+            case "%": return isFloat ? ToDouble(at, a) % ToDouble(at, b) : ToLong(at, b) == 0 ? throw Error(at, "division by zero") : (object)(ToLong(at, a) % ToLong(at, b));
             case "**":
-                return !isFloat && ToLong(at, b) >= 0 ? (long)Math.Pow(ToLong(at, a), ToLong(at, b)) : Math.Pow(ToDouble(at, a), ToDouble(at, b));
+                return !isFloat && ToLong(at, b) >= 0 ? WideBinary(at, "**", ToBigInteger(at, a), ToBigInteger(at, b)) : Math.Pow(ToDouble(at, a), ToDouble(at, b));
             case "==": return isFloat ? ToDouble(at, a) == ToDouble(at, b) : Comparable(at, a) == Comparable(at, b);
             case "!=": return isFloat ? ToDouble(at, a) != ToDouble(at, b) : Comparable(at, a) != Comparable(at, b);
             case "<": return ToDouble(at, a) < ToDouble(at, b);
@@ -521,7 +524,7 @@ internal sealed partial class Qasm3Compiler
         Complex z when z.Imaginary == 0 => z.Real,
         Complex => throw Error(at, "expected a real number, found a complex one"),
         BigInteger big => (double)big,
-        RuntimeBits => throw Error(at, "this value is known only at run time (from a measurement); gate parameters and loop bounds must be known when the program is compiled"),
+        RuntimeOperand => throw Error(at, "this value is known only at run time (from a measurement); gate parameters and loop bounds must be known when the program is compiled"),
         _ => throw Error(at, "expected a number"),
     };
 
@@ -534,7 +537,7 @@ internal sealed partial class Qasm3Compiler
         BigInteger big when big >= long.MinValue && big <= long.MaxValue => (long)big,
         BigInteger big => throw Error(at, $"{big} does not fit in 64 bits here"),
         double => throw Error(at, $"expected an integer, found {((double)v).ToString(CultureInfo.InvariantCulture)}"),
-        RuntimeBits => throw Error(at, "this value is known only at run time (from a measurement); VnQuantum needs it when the program is compiled"),
+        RuntimeOperand => throw Error(at, "this value is known only at run time (from a measurement); VnQuantum needs it when the program is compiled"),
         _ => throw Error(at, "expected an integer"),
     };
 
@@ -554,7 +557,7 @@ internal sealed partial class Qasm3Compiler
         BitString s => BitStringValue(s) != 0,
         BigInteger big => !big.IsZero,
         Complex z => z != Complex.Zero,
-        RuntimeBits => throw Error(at, "this test depends on a measurement; it is allowed in if and while"),
+        RuntimeOperand => throw Error(at, "this test depends on a measurement; it is allowed in if and while"),
         _ => throw Error(at, "expected a bool"),
     };
 

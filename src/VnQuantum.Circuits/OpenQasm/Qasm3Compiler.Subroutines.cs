@@ -51,21 +51,29 @@ internal sealed partial class Qasm3Compiler
             {
                 object value = Eval(argument);
                 int width = parameter.Type.Width is null ? 1 : (int)ToLong(parameter.Type.Width.At, Eval(parameter.Type.Width));
-                var bits = value is RuntimeBits r ? r.Clbits : Bits(argument);
-                if (bits.Length != width)
-                {
-                    throw Error(argument.At, $"'{parameter.Name}' takes {width} bit(s), {bits.Length} given");
-                }
-
                 // Classical arguments pass by value (as the specification says): the body works on a copy.
                 var copy = AllocateScratch(width);
-                StoreBits(argument.At, copy, value is RuntimeBits ? new RuntimeBits(bits) : value);
+                if (value is RuntimeExpression computed)
+                {
+                    StoreBits(argument.At, copy, computed);
+                }
+                else
+                {
+                    var bits = value is RuntimeBits r ? r.Clbits : Bits(argument);
+                    if (bits.Length != width)
+                    {
+                        throw Error(argument.At, $"'{parameter.Name}' takes {width} bit(s), {bits.Length} given");
+                    }
+
+                    StoreBits(argument.At, copy, value is RuntimeBits ? new RuntimeBits(bits) : value);
+                }
+
                 scope.Declare(parameter.Name, new BitSymbol(copy, parameter.Type.Width is not null, "bit"));
             }
             else
             {
                 object value = Eval(argument);
-                if (value is RuntimeBits)
+                if (value is RuntimeOperand)
                 {
                     throw Error(argument.At, $"'{parameter.Name}' would receive a value known only at run time; pass a bit register instead");
                 }

@@ -150,8 +150,28 @@ internal sealed partial class Qasm3Compiler
         public ClassicalCondition NotBroken() => new CompareCondition([Flags![0]], "==", 0);
     }
 
-    /// <summary>Bits whose value is known only at run time (measured, or copied from measured bits).</summary>
-    private sealed record RuntimeBits(int[] Clbits);
+    /// <summary>A value known only at run time, from a measurement.</summary>
+    private abstract record RuntimeOperand;
+
+    /// <summary>
+    /// Bits whose value is known only at run time (measured, or copied from measured bits); <see cref="Signed"/> for
+    /// an int variable's bits, whose top bit is the sign.
+    /// </summary>
+    private sealed record RuntimeBits(int[] Clbits, bool Signed = false) : RuntimeOperand;
+
+    /// <summary>
+    /// Arithmetic on run-time bits, computed each shot. Built when first used: a test such as <c>c == 5</c> on a
+    /// register wider than arithmetic reads is compared exactly and never needs it.
+    /// </summary>
+    private sealed record RuntimeExpression(Lazy<RuntimeValue> Built) : RuntimeOperand
+    {
+        public RuntimeExpression(RuntimeValue value)
+            : this(new Lazy<RuntimeValue>(() => value))
+        {
+        }
+
+        public RuntimeValue Value => Built.Value;
+    }
 
     /// <summary>
     /// How a statement ends: on to the next one, or out of its loop or subroutine. A value, not an exception, so that
@@ -485,7 +505,7 @@ internal sealed partial class Qasm3Compiler
             }
             else if (c.Initializer is not null)
             {
-                StoreBits(c.At, clbits, Eval(c.Initializer), c.Initializer);
+                StoreBits(c.At, clbits, Eval(c.Initializer));
             }
 
             return;
@@ -510,7 +530,7 @@ internal sealed partial class Qasm3Compiler
         else if (c.Initializer is not null)
         {
             value = Eval(c.Initializer);
-            if (value is RuntimeBits runtime)
+            if (value is RuntimeOperand runtime)
             {
                 var symbol = new ValueSymbol(0L, type, c.Modifier == "const");
                 Declare(c.At, c.Name, symbol);
