@@ -285,7 +285,7 @@ public class DynamicCircuitTests
         var random = new Random(19);
         string[] ops = ["+", "-", "*", "&", "|", "^"];
         string[] comparisons = ["==", "!=", "<", "<=", ">", ">="];
-        string Value(int depth) => random.Next(depth <= 0 ? 3 : 7) switch
+        string Value(int depth) => random.Next(depth <= 0 ? 3 : 8) switch
         {
             0 => "a",
             1 => "b",
@@ -293,6 +293,7 @@ public class DynamicCircuitTests
             3 => $"({Value(depth - 1)} << {random.Next(4)})",
             4 => $"({Value(depth - 1)} >> {random.Next(3)})",
             5 => $"(-{Value(depth - 1)})",
+            6 => $"(~{Value(depth - 1)})",
             _ => $"({Value(depth - 1)} {ops[random.Next(ops.Length)]} {Value(depth - 1)})",
         };
         string Test(int depth) => random.Next(depth <= 0 ? 1 : 4) switch
@@ -303,7 +304,7 @@ public class DynamicCircuitTests
             _ => $"!({Test(depth - 1)})",
         };
 
-        for (int trial = 0; trial < 40; trial++)
+        for (int trial = 0; trial < 60; trial++)
         {
             int av = random.Next(8), bv = random.Next(8);
             string value = Value(3), test = Test(2);

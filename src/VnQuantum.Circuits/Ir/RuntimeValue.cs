@@ -5,9 +5,10 @@ namespace VnQuantum.Circuits.Ir;
 /// <summary>
 /// An integer computed each shot from measured bits, as Qiskit's classical expressions are (<c>c + 1</c>,
 /// <c>a &amp; b</c>, <c>~c</c>, <c>c1 &lt;&lt; 2</c>): 64-bit two's-complement arithmetic, wrapping as C's does;
-/// comparisons and logical operators give 1 or 0. <see cref="Width"/> is the number of bits the value is known to
-/// fit (64 when unbounded); <c>~</c> complements within its operand's width, so <c>~c</c> of a bit[2] register
-/// holding 01 is 10.
+/// comparisons and logical operators give 1 or 0. <see cref="Width"/> is a register's width when the value is
+/// the register itself, else 64: <c>~</c> and <c>&lt;&lt;</c> applied directly to a register act within its bits
+/// (<c>~c</c> of a bit[2] register holding 01 is 10), on any other value as on a 64-bit integer — the rule the
+/// compiler follows for values it knows.
 /// </summary>
 public abstract record RuntimeValue
 {
@@ -43,7 +44,8 @@ public sealed record BitsValue : RuntimeValue
 
     public bool Signed { get; }
 
-    public override int Width => Bits.Length;
+    /// <summary>A signed value is a full integer (its ~ and shifts are C's); unsigned bits are a bit array of their length.</summary>
+    public override int Width => Signed ? 64 : Bits.Length;
 
     public override IEnumerable<int> Clbits => Bits;
 
@@ -79,7 +81,7 @@ public sealed record ConstantValue(long Value) : RuntimeValue
 /// <summary>- (negation), ~ (complement within the operand's width) or ! (1 when the operand is 0).</summary>
 public sealed record UnaryValue(string Operator, RuntimeValue Operand) : RuntimeValue
 {
-    public override int Width => Operator == "!" ? 1 : Operator == "~" ? Operand.Width : 64;
+    public override int Width => 64;
 
     public override IEnumerable<int> Clbits => Operand.Clbits;
 
@@ -98,17 +100,13 @@ public sealed record UnaryValue(string Operator, RuntimeValue Operand) : Runtime
 
 /// <summary>
 /// + - * / % &amp; | ^ &lt;&lt; &gt;&gt;, the comparisons and &amp;&amp; ||. Division truncates toward zero; a zero divisor
-/// throws <see cref="DivideByZeroException"/> (the run stops with that error); shifts by 64 or more give 0 (or the sign, shifting right).
+/// throws <see cref="DivideByZeroException"/> (the run stops with that error). + - * / compute on unbounded
+/// (64-bit) integers, not wrapping at a register's width; shifts by 64 or more give 0 (or the sign, shifting right),
+/// and a left shift of an n-bit register itself stays within its n bits, as a bit array's does (<c>c &lt;&lt; 1</c> of bit[2] 10 is 00).
 /// </summary>
 public sealed record BinaryValue(string Operator, RuntimeValue Left, RuntimeValue Right) : RuntimeValue
 {
-    public override int Width => Operator switch
-    {
-        "&" => Math.Min(Left.Width, Right.Width),
-        "|" or "^" => Math.Max(Left.Width, Right.Width),
-        "==" or "!=" or "<" or "<=" or ">" or ">=" or "&&" or "||" => 1,
-        _ => 64,
-    };
+    public override int Width => 64;
 
     public override IEnumerable<int> Clbits => Left.Clbits.Concat(Right.Clbits);
 
@@ -132,7 +130,7 @@ public sealed record BinaryValue(string Operator, RuntimeValue Left, RuntimeValu
             "&" => a & b,
             "|" => a | b,
             "^" => a ^ b,
-            "<<" => b is < 0 or >= 64 ? 0 : a << (int)b,
+            "<<" => b is < 0 or >= 64 ? 0 : Left.Width < 64 ? (a << (int)b) & ((1L << Left.Width) - 1) : a << (int)b,
             ">>" => b < 0 ? 0 : b >= 64 ? (a < 0 ? -1 : 0) : a >> (int)b,
             "==" => a == b ? 1 : 0,
             "!=" => a != b ? 1 : 0,

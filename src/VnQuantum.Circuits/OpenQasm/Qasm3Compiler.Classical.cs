@@ -144,13 +144,22 @@ internal sealed partial class Qasm3Compiler
         int width = type.Name == "bool" ? 1 : type.Width is null ? 64 : PositiveInt(type.Width, "a width");
         if (variable.Value is not RuntimeBits backing)
         {
-            if (_runtimeBranchDepth > 0)
+            // A loop's body is compiled once and run many times, so a variable declared inside one cannot start
+            // living in bits there; one declared outside every run-time branch can (Qiskit declares its
+            // switch_dummy globally and assigns it inside an if): its bits take its value before the branch.
+            if (_runtimeBranchDepth > variable.RuntimeDepth && variable.RuntimeDepth > 0)
             {
                 throw Error(source.At, $"'{name}' first takes a measured value inside a branch or loop that depends on a measurement; assign it one before the branch");
             }
 
+            object before = variable.Value;
             backing = new RuntimeBits(AllocateScratch(width), Signed: type.Name == "int");
             variable.Value = backing;
+            if (_runtimeBranchDepth > 0)
+            {
+                var v = ToBigInteger(source.At, before);
+                EmitBeforeRunTimeBranches(source.At, new SetBitsOperation([.. backing.Clbits], [.. Enumerable.Range(0, width).Select(i => !(v >> i).IsEven)]));
+            }
         }
 
         if (type.Name == "bool" && value is not RuntimeBits { Clbits.Length: 1 })

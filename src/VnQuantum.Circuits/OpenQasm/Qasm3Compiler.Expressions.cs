@@ -33,6 +33,11 @@ internal sealed partial class Qasm3Compiler
                         return new RuntimeExpression(new Lazy<RuntimeValue>(() => new UnaryValue(unary.Operator, ToRuntimeValue(unary.Operand.At, operand))));
                     }
 
+                    if (unary.Operator == "~" && RegisterWidth(unary.Operand) is { } bits and < 64)
+                    {
+                        return ~ToLong(unary.At, operand) & ((1L << bits) - 1);
+                    }
+
                     return unary.Operator switch
                     {
                         "-" when operand is Complex z => -z,
@@ -63,7 +68,10 @@ internal sealed partial class Qasm3Compiler
                         return r is RuntimeOperand ? RuntimeBinary(binary.At, "!=", r, 0L) : ToBool(binary.Right.At, r);
                     }
 
-                    return Binary(binary.At, binary.Operator, Eval(binary.Left), Eval(binary.Right));
+                    object result = Binary(binary.At, binary.Operator, Eval(binary.Left), Eval(binary.Right));
+                    return binary.Operator == "<<" && result is long shifted && RegisterWidth(binary.Left) is { } width and < 64
+                        ? shifted & ((1L << width) - 1)
+                        : result;
                 }
 
             case CastExpr cast:

@@ -32,6 +32,18 @@ internal sealed partial class Qasm3Compiler
         _ => new ConstantValue(ToLong(at, v)),
     };
 
+    /// <summary>
+    /// The width of an expression that is a register, a bit or a uint variable itself: ~ and &lt;&lt; act within it, as
+    /// <see cref="RuntimeValue.Width"/> says; null for any other expression.
+    /// </summary>
+    private int? RegisterWidth(Expr e) => e switch
+    {
+        NameExpr n when _scope.Find(n.Name) is BitSymbol b => b.Clbits.Length,
+        NameExpr n when _scope.Find(n.Name) is ValueSymbol { Type: { Name: "uint", Width: { } w } } => PositiveInt(w, "a width"),
+        IndexExpr { Target: NameExpr n } index when _scope.Find(n.Name) is BitSymbol => Bits(index).Length,
+        _ => null,
+    };
+
     /// <summary><c>int[8](c + 1)</c>, <c>bool(c)</c>: the cast's width and sign applied at run time.</summary>
     private RuntimeOperand RuntimeCast(CastExpr cast, RuntimeOperand value)
     {

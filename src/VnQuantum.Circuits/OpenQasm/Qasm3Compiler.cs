@@ -122,6 +122,9 @@ internal sealed partial class Qasm3Compiler
         public TypeRef Type { get; } = type;
 
         public bool IsConst { get; } = isConst;
+
+        /// <summary>How many run-time branches enclose the declaration (0: none).</summary>
+        public int RuntimeDepth { get; init; }
     }
 
     private sealed record GateSymbol(GateDefStmt? Definition, StandardGate? Standard, string Name);
@@ -199,6 +202,17 @@ internal sealed partial class Qasm3Compiler
     }
 
     private QasmException Error(Token at, string message) => new(new QasmDiagnostic(_file, at.Line, at.Column, message));
+
+    /// <summary>
+    /// Emits at the top level, where the outermost run-time branch now being compiled will go: before it, so the
+    /// operation runs once per shot whichever way the branch goes.
+    /// </summary>
+    private void EmitBeforeRunTimeBranches(Token at, Operation op)
+    {
+        _operationCount++;
+        _emit.Last().Add(op);
+        _locations.Add(new SourceLocation(_file, at.Line, at.Column));
+    }
 
     private void Emit(Token at, Operation op)
     {
@@ -532,7 +546,7 @@ internal sealed partial class Qasm3Compiler
             value = Eval(c.Initializer);
             if (value is RuntimeOperand runtime)
             {
-                var symbol = new ValueSymbol(0L, type, c.Modifier == "const");
+                var symbol = new ValueSymbol(0L, type, c.Modifier == "const") { RuntimeDepth = _runtimeBranchDepth };
                 Declare(c.At, c.Name, symbol);
                 StoreRuntimeValue(c.Initializer, c.Name, symbol, runtime);
                 return;
@@ -547,7 +561,7 @@ internal sealed partial class Qasm3Compiler
             value = type.Name switch { "float" or "angle" => 0.0, "bool" => false, "complex" => System.Numerics.Complex.Zero, _ => 0L };
         }
 
-        Declare(c.At, c.Name, new ValueSymbol(Convert(c.At, value, type), type, c.Modifier == "const"));
+        Declare(c.At, c.Name, new ValueSymbol(Convert(c.At, value, type), type, c.Modifier == "const") { RuntimeDepth = _runtimeBranchDepth });
     }
 
     private int[] AllocateBits(int size, string name)
