@@ -339,16 +339,22 @@ public class OpenQasm3Tests
     [Fact]
     public void Fuzz_MutatedExamples_NeverCrashTheFrontEnd()
     {
-        // Random edits of the spec examples (and of programs aimed at the limits): every input yields a circuit or
-        // a located error, never an exception. VNQ_FUZZ_CASES sets the count (default 10,000).
+        // VNQ_FUZZ_CASES sets the count (default 10,000).
         int cases = int.TryParse(Environment.GetEnvironmentVariable("VNQ_FUZZ_CASES"), out int n) ? n : 10_000;
-        var sources = Directory.GetFiles(ExamplesFolder(), "*.qasm").Select(File.ReadAllText).ToList();
+        // Random edits of the spec examples and of the Qiskit-export-style corpus (and of programs aimed at the
+        // limits): every input yields a circuit or a located error, never an exception, and every circuit goes
+        // through info, draw and run (DownstreamTools) without one.
+        var sources = Directory.GetFiles(ExamplesFolder(), "*.qasm")
+            .Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "testdata", "qiskit-export-style"), "*.qasm"))
+            .Select(File.ReadAllText).ToList();
         sources.Add(Header3 + "qubit q;" + new string('(', 5000) + "1" + new string(')', 5000) + ";");
         sources.Add(Header3 + "qubit q;" + string.Concat(Enumerable.Repeat("if (true) {", 3000)) + string.Concat(Enumerable.Repeat("}", 3000)));
         sources.Add(Header3 + "gate a q { a q; } qubit r; a r;");
         sources.Add(Header3 + "def f(qubit q) { f(q); } qubit r; f(r);");
-        string[] vocabulary = ["{", "}", "(", ")", "[", "]", ";", ",", "@", "ctrl", "inv", "pow(", "if", "else", "while", "for", "in", "def", "gate", "measure", "->", "=", "==", "qubit", "bit", "int", "float", "0", "1", "-1", "pi", "q", "c", "x", "h", "cx", ":", "\"", "/*", "return", "1e308", "**", "<<"];
+        string[] vocabulary = ["{", "}", "(", ")", "[", "]", ";", ",", "@", "ctrl", "inv", "pow(", "if", "else", "while", "for", "in", "def", "gate", "measure", "->", "=", "==", "qubit", "bit", "int", "float", "0", "1", "-1", "pi", "q", "c", "x", "h", "cx", ":", "\"", "/*", "return", "1e308", "**", "<<",
+            "switch", "case", "default", "break", "continue", "let", "$0", "$7", "~", "&", "|", "^", "!", "++", "{0, 1}", "2im", "nop", "uint[70]", "int[8]", "bool", "@ann", "c >> 70"];
         var random = new Random(12345);
+        int parsed = 0;
         for (int i = 0; i < cases; i++)
         {
             var text = new StringBuilder(sources[random.Next(sources.Count)]);
@@ -365,8 +371,23 @@ public class OpenQasm3Tests
                 }
             }
 
-            var result = QasmFrontEnd.Parse(text.ToString(), "fuzz.qasm");
+            string program = text.ToString();
+            var result = QasmFrontEnd.Parse(program, "fuzz.qasm");
             Assert.True(result.Succeeded || result.Error!.Line >= 1);
+            if (result.Succeeded)
+            {
+                parsed++;
+                try
+                {
+                    DownstreamTools.Exercise(result.Circuit!);
+                }
+                catch (Exception e)
+                {
+                    Assert.Fail($"{e.GetType().Name}: {e.Message}\n--- case #{i} ---\n{program}");
+                }
+            }
         }
+
+        Assert.True(parsed > cases / 20, $"only {parsed} of {cases} mutated programs parsed: too few reach the tools after the parser");
     }
 }

@@ -133,6 +133,26 @@ public class VnqAppTests
     }
 
     [Fact]
+    public void MoreQubitsThanAMethodHolds_IsAResourceError_AndInfoAndDrawStillWork()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-test-{Guid.NewGuid():N}.qasm");
+        File.WriteAllText(file, "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[100000] q;\nh q[0];\nt q[0];\n");
+        try
+        {
+            var (code, _, error) = Vnq("run", file, "--method", "statevector");
+            Assert.Equal(3, code);
+            Assert.Contains("the program has 100000 qubits; the state-vector method holds at most 40", error);
+            Assert.Equal(3, Vnq("run", file, "--method", "density-matrix").Code);
+            Assert.Equal(0, Vnq("info", file).Code);
+            Assert.Equal(0, Vnq("draw", file).Code);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Opaque_IsAnInputError()
     {
         var (code, _, error, _) = RunProgram("OPENQASM 2.0;\nopaque magic a;\nqreg q[1];\nmagic q[0];\n");

@@ -26,8 +26,8 @@ public static class CircuitExecutor
     public static string Version { get; } =
         typeof(CircuitExecutor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <exception cref="CircuitExecutionException">The circuit has an opaque gate, more than the method holds, or does not suit the method asked for.</exception>
-    /// <exception cref="StateTooLargeException">The state does not fit in memory; the message says how much it needs.</exception>
+    /// <exception cref="CircuitExecutionException">The circuit has an opaque gate or does not suit the method asked for.</exception>
+    /// <exception cref="StateTooLargeException">The state does not fit in memory, or the circuit has more qubits than the method holds; the message says how much it needs.</exception>
     /// <exception cref="NoiseModelException">The noise model does not fit the circuit (a 2-qubit channel on a 1-qubit gate).</exception>
     public static ExecutionResult Run(Circuit circuit, ExecutionOptions? options = null)
     {
@@ -99,7 +99,8 @@ public static class CircuitExecutor
     {
         if (circuit.QubitCount > StateVector.MaxQubits)
         {
-            throw new CircuitExecutionException($"the program has {circuit.QubitCount} qubits; the state-vector method holds at most {StateVector.MaxQubits}");
+            // A resource limit, not a fault in the program: the same exit code as a state that does not fit in memory.
+            throw new StateTooLargeException($"the program has {circuit.QubitCount} qubits; the state-vector method holds at most {StateVector.MaxQubits} (2^{circuit.QubitCount} amplitudes); a Clifford circuit of this size runs with --method stabilizer");
         }
 
         if ((options.IncludeStatevector || options.IncludeProbabilities) && circuit.QubitCount > MaxQubitsForArrays)
@@ -127,7 +128,7 @@ public static class CircuitExecutor
     {
         if (circuit.QubitCount > DensityMatrix.MaxQubits)
         {
-            throw new CircuitExecutionException($"the program has {circuit.QubitCount} qubits; the density-matrix method holds at most {DensityMatrix.MaxQubits}; use --method trajectories");
+            throw new StateTooLargeException($"the program has {circuit.QubitCount} qubits; the density-matrix method holds at most {DensityMatrix.MaxQubits}; use --method trajectories");
         }
 
         if (options.IncludeProbabilities && circuit.QubitCount > MaxQubitsForArrays)
