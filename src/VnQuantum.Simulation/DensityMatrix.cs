@@ -351,7 +351,7 @@ public sealed class DensityMatrix : IDisposable
     /// <summary>Measures <paramref name="qubit"/> in the Z basis, collapses ρ to P ρ P / p and returns the outcome.</summary>
     public int Measure(int qubit, SeededRandom random)
     {
-        var (outcome, onZero, onOne) = ProjectiveMeasurement.Draw(ProbabilityOfOne(qubit), random);
+        var (outcome, onZero, onOne) = ProjectiveMeasurement.Draw(1 - Math.Clamp(ProbabilityOfOne(qubit), 0, 1), Math.Clamp(ProbabilityOfOne(qubit), 0, 1), random);
         ApplyDiagonal1(qubit, onZero, onOne);
         return outcome;
     }

@@ -17,6 +17,20 @@ public sealed unsafe partial class StateVector
             : Reductions.Probability(_pool, (float*)_data, Length, bit, bit);
     }
 
+    /// <summary>The weights of the halves where <paramref name="qubit"/> is 0 and 1: the probabilities of measuring them, summing to ⟨ψ|ψ⟩.</summary>
+    public (double Zero, double One) OutcomeWeights(int qubit)
+    {
+        RequireQubit(qubit);
+        long bit = 1L << qubit;
+        return Precision == Precision.Double
+            ? (Reductions.Probability(_pool, (double*)_data, Length, bit, 0), Reductions.Probability(_pool, (double*)_data, Length, bit, bit))
+            : (Reductions.Probability(_pool, (float*)_data, Length, bit, 0), Reductions.Probability(_pool, (float*)_data, Length, bit, bit));
+    }
+
+    /// <summary>Collapses <paramref name="qubit"/> onto <paramref name="outcome"/> and renormalises, given the halves' weights (<see cref="OutcomeWeights"/>).</summary>
+    public void Collapse(int qubit, int outcome, (double Zero, double One) weights) =>
+        ApplyDiagonal1(qubit, ProjectiveMeasurement.Keep(weights.Zero, weights.One, outcome, 0), ProjectiveMeasurement.Keep(weights.Zero, weights.One, outcome, 1));
+
     /// <summary>⟨ψ|ψ⟩.</summary>
     public double NormSquared() => Precision == Precision.Double
         ? Reductions.Probability(_pool, (double*)_data, Length, 0, 0)
@@ -25,7 +39,8 @@ public sealed unsafe partial class StateVector
     /// <summary>Measures <paramref name="qubit"/> in the Z basis, collapses and renormalises the state, and returns 0 or 1.</summary>
     public int Measure(int qubit, SeededRandom random)
     {
-        var (outcome, onZero, onOne) = ProjectiveMeasurement.Draw(ProbabilityOfOne(qubit), random);
+        var (zero, one) = OutcomeWeights(qubit);
+        var (outcome, onZero, onOne) = ProjectiveMeasurement.Draw(zero, one, random);
         ApplyDiagonal1(qubit, onZero, onOne);
         return outcome;
     }

@@ -19,6 +19,7 @@ public sealed unsafe partial class StateVector : IDisposable
     private const int MaxControls = GroupLoop.MaxPositions - 2;
 
     private readonly WorkerPool _pool;
+    private readonly bool _ownsPool = true;
     private readonly int _width;
     private readonly AmplitudeMemory _memory;
     private void* _data;
@@ -53,7 +54,77 @@ public sealed unsafe partial class StateVector : IDisposable
         }
     }
 
+    /// <summary>A copy of <paramref name="source"/>'s amplitudes that runs its gates on the source's worker threads.</summary>
+    private StateVector(StateVector source)
+    {
+        QubitCount = source.QubitCount;
+        Length = source.Length;
+        Precision = source.Precision;
+        Path = source.Path;
+        _width = source._width;
+        long bytes = RequiredBytes(QubitCount, Precision);
+        try
+        {
+            _memory = AmplitudeMemory.Allocate(bytes);
+            _data = _memory.Data;
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw new StateTooLargeException($"Could not allocate {FormatBytes(bytes)} for a copy of a {QubitCount}-qubit state.", e);
+        }
+
+        _pool = source._pool;
+        _ownsPool = false;
+        Buffer.MemoryCopy(source._data, _data, bytes, bytes);
+    }
+
     ~StateVector() => Free();
+
+    /// <summary>
+    /// An exact copy (one memory pass) that shares this state's worker threads, for shot branching: many states
+    /// stepped one at a time by one caller. Dispose the copies before this state; they must not outlive it.
+    /// </summary>
+    public StateVector Clone()
+    {
+        ObjectDisposedException.ThrowIf(_data is null, this);
+        return new StateVector(this);
+    }
+
+    /// <summary>Whether every real and imaginary part of the two states (same size and precision) differs by at most <paramref name="tolerance"/>.</summary>
+    public bool AmplitudesEqual(StateVector other, double tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Length != Length || other.Precision != Precision)
+        {
+            return false;
+        }
+
+        long parts = 2 * Length;
+        if (Precision == Precision.Double)
+        {
+            double* a = (double*)_data, b = (double*)other._data;
+            for (long i = 0; i < parts; i++)
+            {
+                if (Math.Abs(a[i] - b[i]) > tolerance)
+                {
+                    return false;
+                }
+            }
+        }
+        else
+        {
+            float* a = (float*)_data, b = (float*)other._data;
+            for (long i = 0; i < parts; i++)
+            {
+                if (Math.Abs(a[i] - b[i]) > tolerance)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Number of qubits n.</summary>
     public int QubitCount { get; }
@@ -212,7 +283,11 @@ public sealed unsafe partial class StateVector : IDisposable
     public void Dispose()
     {
         Free();
-        _pool.Dispose();
+        if (_ownsPool)
+        {
+            _pool.Dispose();
+        }
+
         GC.SuppressFinalize(this);
     }
 

@@ -174,7 +174,13 @@ public static class CircuitExecutor
         var clock = Stopwatch.StartNew();
         if (!sampleFinal)
         {
-            RunShots(circuit, options, program.Operations, program.Channels, shot, noise, random, counts);
+            var streams = ShotStreams.For(random, Math.Max(options.Shots, 1));
+            if (!(options.ShotBranching && noise is null && !program.Noisy && shot is StateVectorShot vector
+                && Branch(circuit, options, program.Operations, vector.State, streams, counts)))
+            {
+                RunShots(circuit, options, program.Operations, program.Channels, shot, noise, streams, counts);
+            }
+
             return (clock.Elapsed.TotalMilliseconds, 0);
         }
 
@@ -240,16 +246,49 @@ public static class CircuitExecutor
     }
 
     /// <summary>Runs every shot from |0…0⟩ with mid-circuit collapse and counts the classical bits.</summary>
-    private static void RunShots(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, NoiseModel? noise, SeededRandom random, Dictionary<string, int> counts)
+    /// <summary>
+    /// Shot branching when the branches fit: at most as many states as shots, and as memory allows (a quarter of
+    /// what the process may still use); false when they would not, before or during the run.
+    /// </summary>
+    private static bool Branch(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, StateVector state, SeededRandom[] streams, Dictionary<string, int> counts)
+    {
+        long stateBytes = StateVector.RequiredBytes(circuit.QubitCount, options.Precision);
+        long spare = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
+        int maxBranches = (int)Math.Min(streams.Length, Math.Max(1, spare / Math.Max(1, stateBytes)));
+        if (maxBranches < 2)
+        {
+            return false;
+        }
+
+        state.SetBasisState(0);
+        var branching = new ShotBranching(circuit, maxBranches, options.Cancellation);
+        var found = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (!branching.Run(compiled, state, streams, found, (done, total) => ReportEvery(options, done, total)))
+        {
+            return false;
+        }
+
+        if (options.Shots > 0)
+        {
+            foreach (var (key, n) in found)
+            {
+                counts[key] = counts.GetValueOrDefault(key) + n;
+            }
+        }
+
+        return true;
+    }
+
+    private static void RunShots(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, NoiseModel? noise, SeededRandom[] streams, Dictionary<string, int> counts)
     {
         var clbits = new bool[circuit.ClbitCount];
-        int shots = Math.Max(options.Shots, 1);
+        int shots = streams.Length;
         var interpreter = new ShotInterpreter(circuit, noise, options.Cancellation);
         for (int shot = 0; shot < shots; shot++)
         {
             state.Restart();
             Array.Clear(clbits);
-            interpreter.Run(compiled, channels, state, clbits, random);
+            interpreter.Run(compiled, channels, state, clbits, streams[shot]);
             if (options.Shots > 0 && circuit.ClbitCount > 0)
             {
                 string key = CountsKey(circuit, clbits);

@@ -49,6 +49,13 @@ public sealed record ExecutionOptions
     /// <summary>Largest fused block in qubits (1–5); 0 turns fusion off. <value>Default 2, as qsim.</value></summary>
     public int FusionMaxQubits { get; init; } = 2;
 
+    /// <summary>
+    /// Runs a noiseless dynamic circuit (mid-circuit measurement, reset, run-time if) once for all shots, splitting
+    /// the state where shots' outcomes differ (Qiskit Aer's shot branching); false runs each shot on its own. Both
+    /// give the same counts for the same seed.
+    /// </summary>
+    public bool ShotBranching { get; init; } = true;
+
     /// <summary>Return the final state vector (at most 27 qubits). <value>Default false.</value></summary>
     public bool IncludeStatevector { get; init; }
 

@@ -168,6 +168,8 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise, Cancel
 /// <summary>A trajectory: channels are sampled (a Pauli drawn directly; a general channel by the weights of its Kraus operators).</summary>
 internal sealed class StateVectorShot(StateVector state) : IShotState
 {
+    public StateVector State => state;
+
     private static readonly Complex[] PauliY = [0, -Complex.ImaginaryOne, Complex.ImaginaryOne, 0];
 
     public void Restart() => state.SetBasisState(0);
