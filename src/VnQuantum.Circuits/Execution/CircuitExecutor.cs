@@ -245,7 +245,6 @@ public static class CircuitExecutor
         return new MethodRun(counts, null, null, threads, 0, program.Instructions.Length, false, loweringMs, clock.Elapsed.TotalMilliseconds, 0, note);
     }
 
-    /// <summary>Runs every shot from |0…0⟩ with mid-circuit collapse and counts the classical bits.</summary>
     /// <summary>
     /// Shot branching when the branches fit: at most as many states as shots, and as memory allows (a quarter of
     /// what the process may still use); false when they would not, before or during the run.

@@ -28,6 +28,7 @@ internal static class RunCommand
         var precision = new Option<string>("--precision") { Description = "Amplitude precision: double, or single (half the memory: one more qubit).", DefaultValueFactory = _ => "double" };
         precision.AcceptOnlyFromAmong("double", "single");
         var fusion = new Option<int>("--fusion") { Description = "Largest fused gate block in qubits (1-5); 0 turns fusion off.", DefaultValueFactory = _ => 2 };
+        var perShot = new Option<bool>("--per-shot") { Description = "Run a dynamic circuit's shots one by one instead of branching the state at mid-circuit measurements (the counts are the same for the same seed)." };
         var statevector = new Option<bool>("--statevector") { Description = "Include the final state vector (up to 27 qubits)." };
         var probabilities = new Option<bool>("--probabilities") { Description = "Include the probabilities of all basis states (up to 27 qubits)." };
         var format = new Option<string>("--format", "-f") { Description = "Output format on stdout.", DefaultValueFactory = _ => "table" };
@@ -36,7 +37,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Simulate an OpenQASM 2.0 or 3 program and print the measurement histogram.")
         {
-            program, inputs, shots, seed, method, noise, threads, precision, fusion, statevector, probabilities, format, outFile,
+            program, inputs, shots, seed, method, noise, threads, precision, fusion, perShot, statevector, probabilities, format, outFile,
         };
         command.Validators.Add(result =>
         {
@@ -95,6 +96,7 @@ internal static class RunCommand
                 Threads = parse.GetValue(threads),
                 Precision = parse.GetValue(precision) == "single" ? Precision.Single : Precision.Double,
                 FusionMaxQubits = parse.GetValue(fusion),
+                ShotBranching = !parse.GetValue(perShot),
                 IncludeStatevector = parse.GetValue(statevector),
                 IncludeProbabilities = parse.GetValue(probabilities),
             };
