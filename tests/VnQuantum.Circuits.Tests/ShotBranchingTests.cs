@@ -157,6 +157,17 @@ public class ShotBranchingTests
     }
 
     [Fact]
+    public void TheResult_SaysHowTheShotsRan()
+    {
+        var circuit = Parse(Header + "qreg q[2];\ncreg c[2];\nh q[0];\nmeasure q[0] -> c[0];\nreset q[0];\ncx q[0],q[1];\nmeasure q -> c;\n");
+        var branched = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 100, Seed = 2, Method = SimulationMethod.StateVector });
+        Assert.EndsWith("; shot branching, at most 2 states", branched.Metadata.MethodReason);
+        var alone = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 100, Seed = 2, Method = SimulationMethod.StateVector, ShotBranching = false });
+        Assert.EndsWith("; shot by shot", alone.Metadata.MethodReason);
+        Assert.Equal(branched.Counts, alone.Counts);
+    }
+
+    [Fact]
     public void RepeatedResets_KeepTheNormAtOne()
     {
         // Renormalising by 1 − p1 doubled the norm's rounding error at every outcome 0: 50 resets of |+> made it 0.1.

@@ -113,11 +113,11 @@ public static class CircuitExecutor
         bool sampleFinal = !program.Noisy && circuit.HasOnlyTerminalMeasurements();
         using var state = StateVector.Create(circuit.QubitCount, options.Precision, options.Threads, options.KernelPath);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var (simulationMs, samplingMs) = Simulate(circuit, options, program, new StateVectorShot(state), sampleFinal, noise, random, counts);
+        var (simulationMs, samplingMs, shotNote) = Simulate(circuit, options, program, new StateVectorShot(state), sampleFinal, noise, random, counts);
 
         var statevector = options.IncludeStatevector ? state.ToArray() : null;
         var probabilities = options.IncludeProbabilities ? state.Probabilities() : null;
-        return new MethodRun(counts, statevector, probabilities, state.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs);
+        return new MethodRun(counts, statevector, probabilities, state.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs, shotNote);
     }
 
     /// <summary>
@@ -142,10 +142,10 @@ public static class CircuitExecutor
         bool sampleFinal = circuit.HasOnlyTerminalMeasurements();
         using var rho = DensityMatrix.Create(circuit.QubitCount, options.Precision, options.Threads, options.KernelPath);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var (simulationMs, samplingMs) = Simulate(circuit, options, program, new DensityMatrixShot(rho), sampleFinal, noise, random, counts);
+        var (simulationMs, samplingMs, shotNote) = Simulate(circuit, options, program, new DensityMatrixShot(rho), sampleFinal, noise, random, counts);
 
         var probabilities = options.IncludeProbabilities ? rho.Probabilities() : null;
-        return new MethodRun(counts, null, probabilities, rho.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs);
+        return new MethodRun(counts, null, probabilities, rho.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs, shotNote);
     }
 
     /// <summary>The circuit fused and compiled for a state-vector or density-matrix run, with each operation's noise channels.</summary>
@@ -167,21 +167,26 @@ public static class CircuitExecutor
 
     /// <summary>
     /// Evolves once and samples every shot from the final state when <paramref name="sampleFinal"/>, else runs each
-    /// shot with mid-circuit collapse; returns the simulation and sampling times.
+    /// shot with mid-circuit collapse (branching the state when it can); returns the simulation and sampling times,
+    /// and for a dynamic circuit how its shots ran.
     /// </summary>
-    private static (double SimulationMs, double SamplingMs) Simulate(Circuit circuit, ExecutionOptions options, CompiledProgram program, IShotState shot, bool sampleFinal, NoiseModel? noise, SeededRandom random, Dictionary<string, int> counts)
+    private static (double SimulationMs, double SamplingMs, string? Note) Simulate(Circuit circuit, ExecutionOptions options, CompiledProgram program, IShotState shot, bool sampleFinal, NoiseModel? noise, SeededRandom random, Dictionary<string, int> counts)
     {
         var clock = Stopwatch.StartNew();
         if (!sampleFinal)
         {
             var streams = ShotStreams.For(random, Math.Max(options.Shots, 1));
-            if (!(options.ShotBranching && noise is null && !program.Noisy && shot is StateVectorShot vector
-                && Branch(circuit, options, program.Operations, vector.State, streams, counts)))
+            bool branchable = options.ShotBranching && noise is null && !program.Noisy && shot is StateVectorShot;
+            int peak = branchable ? Branch(circuit, options, program.Operations, ((StateVectorShot)shot).State, streams, counts) : 0;
+            if (peak == 0)
             {
                 RunShots(circuit, options, program.Operations, program.Channels, shot, noise, streams, counts);
             }
 
-            return (clock.Elapsed.TotalMilliseconds, 0);
+            string note = peak > 0 ? $"shot branching, at most {peak} state{(peak == 1 ? string.Empty : "s")}"
+                : branchable ? "shot by shot (the branches would not fit in memory)"
+                : "shot by shot";
+            return (clock.Elapsed.TotalMilliseconds, 0, note);
         }
 
         var measurements = EvolveOnce(program.Operations, program.Channels, shot, random, options);
@@ -192,7 +197,7 @@ public static class CircuitExecutor
             CountSampledIndices(circuit, measurements, shot.Sample(options.Shots, random), noise, random, counts);
         }
 
-        return (simulationMs, clock.Elapsed.TotalMilliseconds);
+        return (simulationMs, clock.Elapsed.TotalMilliseconds, null);
     }
 
     /// <summary>
@@ -247,16 +252,16 @@ public static class CircuitExecutor
 
     /// <summary>
     /// Shot branching when the branches fit: at most as many states as shots, and as memory allows (a quarter of
-    /// what the process may still use); false when they would not, before or during the run.
+    /// what the process may use); the most states it held, or 0 when they would not fit, before or during the run.
     /// </summary>
-    private static bool Branch(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, StateVector state, SeededRandom[] streams, Dictionary<string, int> counts)
+    private static int Branch(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, StateVector state, SeededRandom[] streams, Dictionary<string, int> counts)
     {
         long stateBytes = StateVector.RequiredBytes(circuit.QubitCount, options.Precision);
         long spare = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
         int maxBranches = (int)Math.Min(streams.Length, Math.Max(1, spare / Math.Max(1, stateBytes)));
         if (maxBranches < 2)
         {
-            return false;
+            return 0;
         }
 
         state.SetBasisState(0);
@@ -264,7 +269,7 @@ public static class CircuitExecutor
         var found = new Dictionary<string, int>(StringComparer.Ordinal);
         if (!branching.Run(compiled, state, streams, found, (done, total) => ReportEvery(options, done, total)))
         {
-            return false;
+            return 0;
         }
 
         if (options.Shots > 0)
@@ -275,7 +280,7 @@ public static class CircuitExecutor
             }
         }
 
-        return true;
+        return branching.PeakBranches;
     }
 
     private static void RunShots(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, NoiseModel? noise, SeededRandom[] streams, Dictionary<string, int> counts)
