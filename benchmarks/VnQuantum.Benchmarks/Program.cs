@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using VnQuantum.Benchmarks;
 
 // `ratios` (the default): the side-by-side table of docs/benchmarks.md. `qkd`: the QKD post-processing tables.
-// `startup`: whole `vnq run` processes against allocating and zeroing the state once. `bdn`: the BenchmarkDotNet suite.
+// `startup`: whole `vnq run` processes against allocating and zeroing the state once. `qasmbench`: every
+// QASMBench program through `vnq info` and `vnq run`, estimate beside measurement. `bdn`: the BenchmarkDotNet suite.
 if (args.Length > 0 && args[0] == "bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(GateBenchmarks).Assembly).Run(args[1..]);
@@ -43,6 +44,11 @@ if (args.Length > 0 && args[0] == "zero")
 {
     _ = StartupBench.Zero(long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]);
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "qasmbench")
+{
+    return QasmBenchTable.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "qkd")

@@ -81,8 +81,45 @@ public class NoiseCommandTests
         Assert.False(root.GetProperty("clifford").GetBoolean());
         Assert.StartsWith("'cu1(", root.GetProperty("clifford_obstacle").GetString());
         Assert.Equal("statevector", root.GetProperty("automatic_method").GetString());
-        Assert.Contains("stabilizer", root.GetProperty("methods_for_1024_shots").EnumerateArray().Select(m => m.GetProperty("method").GetString()));
+        Assert.Contains("stabilizer", root.GetProperty("methods").EnumerateArray().Select(m => m.GetProperty("method").GetString()));
         Assert.True(root.GetProperty("operation_counts").GetProperty("h").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Info_EstimatesTheWholeRun_ForTheShotsAsked()
+    {
+        var (code, output, error) = Vnq("info", Sample("qft.qasm"), "--shots", "100", "--format", "json");
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal(100, root.GetProperty("shots").GetInt32());
+        // A small program is timed by running it: start-up and reading the file are part of what a run costs.
+        Assert.Equal("timed by running it", root.GetProperty("estimate_basis").GetString());
+        double seconds = root.GetProperty("estimated_run_seconds").GetDouble();
+        Assert.True(seconds > 0.1 && seconds < 60, $"{seconds} s");
+        Assert.Equal(1, Vnq("info", Sample("qft.qasm"), "--shots", "-3").Code);
+    }
+
+    [Fact]
+    public void Run_PerShot_GivesTheBranchedCounts_AndSaysSo()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vnq-dynamic-{Guid.NewGuid():N}.qasm");
+        File.WriteAllText(file, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\nmeasure q[0] -> c[0];\nreset q[0];\ncx q[0],q[1];\nry(0.4) q[1];\nmeasure q -> c;\n");
+        try
+        {
+            var branched = Vnq("run", file, "--shots", "200", "--seed", "4", "--format", "json");
+            var alone = Vnq("run", file, "--shots", "200", "--seed", "4", "--per-shot", "--format", "json");
+            Assert.True(branched.Code == 0 && alone.Code == 0, branched.Err + alone.Err);
+            using var b = System.Text.Json.JsonDocument.Parse(branched.Out);
+            using var a = System.Text.Json.JsonDocument.Parse(alone.Out);
+            Assert.EndsWith("; shot by shot", a.RootElement.GetProperty("metadata").GetProperty("method_reason").GetString());
+            Assert.Contains("shot branching", b.RootElement.GetProperty("metadata").GetProperty("method_reason").GetString());
+            Assert.Equal(b.RootElement.GetProperty("counts").ToString(), a.RootElement.GetProperty("counts").ToString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Theory]

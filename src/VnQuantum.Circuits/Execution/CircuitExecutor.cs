@@ -175,17 +175,30 @@ public static class CircuitExecutor
         var clock = Stopwatch.StartNew();
         if (!sampleFinal)
         {
-            var streams = ShotStreams.For(random, Math.Max(options.Shots, 1));
+            int shots = Math.Max(options.Shots, 1);
+            ulong root = random.NextUInt64();
             bool branchable = options.ShotBranching && noise is null && !program.Noisy && shot is StateVectorShot;
-            int peak = branchable ? Branch(circuit, options, program.Operations, ((StateVectorShot)shot).State, streams, counts) : 0;
-            if (peak == 0)
+            // A circuit that stays sparse runs its first shot on a SparseShot; that shot's time prices the sparse
+            // run, and shot branching goes on only while it is on course to cost less.
+            var sparse = branchable ? SparseShotRun.TryStart(circuit, options, root) : null;
+            int peak = branchable && shots > 1 ? Branch(circuit, options, program.Operations, ((StateVectorShot)shot).State, ShotStreams.For(root, shots), counts, sparse?.SecondsForTheRest ?? double.PositiveInfinity) : 0;
+            string note;
+            if (peak > 0)
             {
-                RunShots(circuit, options, program.Operations, program.Channels, shot, noise, streams, counts);
+                note = $"shot branching, at most {peak} state{(peak == 1 ? string.Empty : "s")}";
+            }
+            else if (sparse is not null)
+            {
+                sparse.RunTheRest(counts);
+                note = $"sparse amplitudes shot by shot, at most {sparse.PeakEntries:N0} of 2^{circuit.QubitCount} non-zero";
+            }
+            else
+            {
+                // Fresh streams: a branching run given up part-way has drawn from the ones it had.
+                RunShots(circuit, options, program.Operations, program.Channels, shot, noise, ShotStreams.For(root, shots), counts);
+                note = branchable && shots > 1 ? "shot by shot (the branches would not fit in memory)" : "shot by shot";
             }
 
-            string note = peak > 0 ? $"shot branching, at most {peak} state{(peak == 1 ? string.Empty : "s")}"
-                : branchable ? "shot by shot (the branches would not fit in memory)"
-                : "shot by shot";
             return (clock.Elapsed.TotalMilliseconds, 0, note);
         }
 
@@ -252,9 +265,9 @@ public static class CircuitExecutor
 
     /// <summary>
     /// Shot branching when the branches fit: at most as many states as shots, and as memory allows (a quarter of
-    /// what the process may use); the most states it held, or 0 when they would not fit, before or during the run.
+    /// what the process may use); the most states it held, or 0 when they would not fit, before or during the run, or when it is on course to take longer than <paramref name="budgetSeconds"/>.
     /// </summary>
-    private static int Branch(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, StateVector state, SeededRandom[] streams, Dictionary<string, int> counts)
+    private static int Branch(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, StateVector state, SeededRandom[] streams, Dictionary<string, int> counts, double budgetSeconds)
     {
         long stateBytes = StateVector.RequiredBytes(circuit.QubitCount, options.Precision);
         long spare = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
@@ -265,7 +278,27 @@ public static class CircuitExecutor
         }
 
         state.SetBasisState(0);
-        var branching = new ShotBranching(circuit, maxBranches, options.Cancellation);
+        var clock = Stopwatch.StartNew();
+        double markSeconds = 0, secondsPerOperation = 0;
+        int markDone = 0;
+
+        // The cost of the operations since the last mark (a hundredth of them or a quarter second ago), per
+        // operation, times those left: a lower bound on what remains while branches only multiply, so branching
+        // stops once even that passes the budget.
+        bool WorthContinuing(int done, int total)
+        {
+            double now = clock.Elapsed.TotalSeconds;
+            if (done - markDone >= Math.Max(1, total / 100) || (now - markSeconds >= 0.25 && done > markDone))
+            {
+                secondsPerOperation = (now - markSeconds) / (done - markDone);
+                markSeconds = now;
+                markDone = done;
+            }
+
+            return now + (secondsPerOperation * (total - done)) <= budgetSeconds;
+        }
+
+        var branching = new ShotBranching(circuit, maxBranches, options.Cancellation) { WorthContinuing = double.IsFinite(budgetSeconds) ? WorthContinuing : null };
         var found = new Dictionary<string, int>(StringComparer.Ordinal);
         if (!branching.Run(compiled, state, streams, found, (done, total) => ReportEvery(options, done, total)))
         {

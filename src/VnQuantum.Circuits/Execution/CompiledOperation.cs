@@ -71,6 +71,31 @@ internal sealed class CompiledOperation
         }
     }
 
+    /// <summary>Applies a unitary operation to a sparse shot, with the same actions as the dense state's.</summary>
+    public void ApplyUnitary(SparseShot state)
+    {
+        switch (_action)
+        {
+            case GateAction.Identity:
+                break;
+            case GateAction.Flip:
+                state.ApplyX(_targets[0], _controls);
+                break;
+            case GateAction.Swap:
+                state.ApplySwap(_targets[0], _targets[1], _controls);
+                break;
+            case GateAction.Phase:
+                state.ApplyDiagonal1(_targets[0], Complex.One, _matrix[3], _controls);
+                break;
+            case GateAction.Diagonal:
+                state.ApplyDiagonal1(_targets[0], _matrix[0], _matrix[3], _controls);
+                break;
+            default:
+                state.ApplyMatrix(_targets, _matrix, _controls);
+                break;
+        }
+    }
+
     /// <summary>Applies a unitary operation to the state (non-unitary ones are handled by the executor).</summary>
     public void ApplyUnitary(StateVector state)
     {

@@ -1,5 +1,6 @@
 using VnQuantum.Circuits.Ir;
 using VnQuantum.Circuits.Noise;
+using VnQuantum.Circuits.Passes;
 using VnQuantum.Simulation;
 using VnQuantum.Simulation.Stabilizer;
 
@@ -24,6 +25,14 @@ public static class MethodSelection
 
     // A pass over memory streams at roughly this rate on one socket (bytes per second); estimates only.
     private const double StreamBytesPerSecond = 8e9;
+
+    // The state vector's cost model, fitted to QASMBench runs on the 2-core development machine (`bench qasmbench`,
+    // docs/benchmarks.md): a fixed cost per fused operation (dispatch, threads) and a cost per amplitude it passes
+    // over, and for sampling one pass over the probabilities plus a cost per shot.
+    private const double SecondsPerFusedOperation = 1.5e-6;
+    private const double SecondsPerAmplitudePass = 0.3e-9;
+    private const double SecondsPerSampledAmplitude = 2e-9;
+    private const double SecondsPerSampledShot = 3e-7;
 
     public static MethodChoice Choose(Circuit circuit, ExecutionOptions options)
     {
@@ -115,12 +124,21 @@ public static class MethodSelection
 
         long sv = n <= StateVector.MaxQubits ? StateVector.RequiredBytes(n, Precision.Double) : long.MaxValue;
         double svPass = sv / StreamBytesPerSecond * 2; // read and write
-        list.Add(new(SimulationMethod.StateVector, sv, gates * svPass, noise is not null ? "noiseless only" : n > StateVector.MaxQubits ? $"more than {StateVector.MaxQubits} qubits" : null));
+        bool terminal = circuit.HasOnlyTerminalMeasurements();
+        double amplitudes = Math.Pow(2, Math.Min(n, 62));
+        int fused = n <= StateVector.MaxQubits ? GateFusion.Fuse(circuit, new ExecutionOptions().FusionMaxQubits).Operations.Length : gates;
+        double evolve = fused * (SecondsPerFusedOperation + (amplitudes * SecondsPerAmplitudePass));
+
+        // A dynamic circuit is priced shot by shot: shot branching and the sparse state only make it cheaper, by
+        // how much only a run shows (vnq info times a trial run for that).
+        double stateVectorSeconds = terminal
+            ? evolve + (amplitudes * SecondsPerSampledAmplitude) + (shots * SecondsPerSampledShot)
+            : Math.Max(shots, 1) * evolve;
+        list.Add(new(SimulationMethod.StateVector, sv, stateVectorSeconds, noise is not null ? "noiseless only" : n > StateVector.MaxQubits ? $"more than {StateVector.MaxQubits} qubits" : null));
 
         long dm = n <= DensityMatrix.MaxQubits ? DensityMatrix.RequiredBytes(n) : long.MaxValue;
         list.Add(new(SimulationMethod.DensityMatrix, dm, gates * 2 * (dm / StreamBytesPerSecond * 2), n > DensityMatrix.MaxQubits ? $"more than {DensityMatrix.MaxQubits} qubits" : null));
 
-        bool terminal = circuit.HasOnlyTerminalMeasurements();
         double trajectoryRuns = noise is null && terminal ? 1 : Math.Max(shots, 1);
         list.Add(new(SimulationMethod.Trajectories, sv, trajectoryRuns * gates * svPass, n > StateVector.MaxQubits ? $"more than {StateVector.MaxQubits} qubits" : null));
 
@@ -131,6 +149,70 @@ public static class MethodSelection
         double stabilizerSeconds = ((measurements * (double)n * n / 64) + (gates * n / 64.0)) / 1e9 + ((double)shots * gates * 2 / 64 / 1e9);
         list.Add(new(SimulationMethod.Stabilizer, tableau + frames, stabilizerSeconds, lowered is null ? why : null));
         return list;
+    }
+
+    /// <summary>The largest state <see cref="TimeByTrialRun"/> will allocate (2^22 amplitudes, 64 MiB).</summary>
+    public const int TrialRunMaxQubits = 22;
+
+    /// <summary>
+    /// The time a run with <paramref name="options"/> takes, found by starting it: a run that ends within
+    /// <paramref name="budget"/> gives its own time; one that does not is stopped and its time extrapolated from
+    /// the share of the work its progress reports had reached. Null when the state is over
+    /// <see cref="TrialRunMaxQubits"/> qubits, or the run reported no progress in the budget. For a dynamic circuit
+    /// this is the one estimate that holds: how far shots branch, or whether the state stays sparse, shows only in
+    /// the run. Shot branching reports progress by operations, so while its branches still multiply the figure is
+    /// a lower bound.
+    /// </summary>
+    public static double? TimeByTrialRun(Circuit circuit, ExecutionOptions options, TimeSpan budget)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(options);
+        if (circuit.QubitCount > TrialRunMaxQubits && Choose(circuit, options).Method != SimulationMethod.Stabilizer)
+        {
+            return null;
+        }
+
+        var progress = new LatestProgress();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
+        stop.CancelAfter(budget);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            _ = CircuitExecutor.Run(circuit, options with { Progress = progress, Cancellation = stop.Token, IncludeStatevector = false, IncludeProbabilities = false });
+            return clock.Elapsed.TotalSeconds;
+        }
+        catch (OperationCanceledException) when (!options.Cancellation.IsCancellationRequested)
+        {
+            var (seconds, fraction) = progress.Latest;
+            return fraction > 0 ? seconds / fraction : null;
+        }
+    }
+
+    /// <summary>The last progress report and when it came, reported on the calling thread (not posted as <see cref="Progress{T}"/> does).</summary>
+    private sealed class LatestProgress : IProgress<double>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private readonly Lock _lock = new();
+        private (double Seconds, double Fraction) _latest;
+
+        public (double Seconds, double Fraction) Latest
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _latest;
+                }
+            }
+        }
+
+        public void Report(double value)
+        {
+            lock (_lock)
+            {
+                _latest = (_clock.Elapsed.TotalSeconds, value);
+            }
+        }
     }
 
     /// <summary>True when the stabilizer engine can run the circuit; otherwise <paramref name="obstacle"/> names the first gate (and line) that is not a Clifford.</summary>

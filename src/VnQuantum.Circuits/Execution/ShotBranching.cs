@@ -28,13 +28,20 @@ internal sealed class ShotBranching(Circuit circuit, int maxBranches, Cancellati
     private readonly HashSet<StateVector> _copies = new(ReferenceEqualityComparer.Instance);
     private int _live;
 
+    /// <summary>
+    /// Asked after each top-level operation with (operations done, operations in all); false gives the run up, as
+    /// the memory limit does: the caller has a cheaper way to run the shots (a sparse state) and branching is on
+    /// course to cost more.
+    /// </summary>
+    public Func<int, int, bool>? WorthContinuing { get; init; }
+
     /// <summary>The number of branches the run reached at most (for the result's metadata and the tests).</summary>
     public int PeakBranches { get; private set; }
 
     /// <summary>
     /// Runs every shot from |0…0⟩ (the <paramref name="state"/> given, which becomes one of the branches) and adds
     /// each final branch's bits to <paramref name="counts"/> with its number of shots. False (and
-    /// <paramref name="counts"/> untouched) when the branches would exceed the limit.
+    /// <paramref name="counts"/> untouched) when the branches would exceed the limit or <see cref="WorthContinuing"/> says stop.
     /// </summary>
     public bool Run(IReadOnlyList<CompiledOperation> compiled, StateVector state, SeededRandom[] streams, Dictionary<string, int> counts, Action<int, int>? progress = null)
     {
@@ -48,6 +55,10 @@ internal sealed class ShotBranching(Circuit circuit, int maxBranches, Cancellati
             {
                 branches = Step(compiled[i], branches, streams);
                 progress?.Invoke(i, compiled.Count);
+                if (WorthContinuing is { } worth && !worth(i + 1, compiled.Count))
+                {
+                    return false;
+                }
             }
         }
         catch (BranchLimitException)
@@ -269,9 +280,11 @@ internal sealed class ShotBranching(Circuit circuit, int maxBranches, Cancellati
 /// </summary>
 internal static class ShotStreams
 {
-    public static SeededRandom[] For(SeededRandom random, int shots)
+    public static SeededRandom[] For(SeededRandom random, int shots) => For(random.NextUInt64(), shots);
+
+    /// <summary>The streams of <paramref name="shots"/> shots from one root: the same root gives the same streams, so a path given up part-way starts again with fresh ones.</summary>
+    public static SeededRandom[] For(ulong root, int shots)
     {
-        ulong root = random.NextUInt64();
         var streams = new SeededRandom[shots];
         for (int s = 0; s < shots; s++)
         {

@@ -13,14 +13,26 @@ internal static class InfoCommand
         var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 or 3 file (the version statement decides)." };
         var inputs = ProgramLoader.InputOption();
         var format = OutputFormat.Create();
-        var command = new Command("info", "Describe a program: qubits, classical bits, depth, gate counts and the memory a simulation needs.") { program, inputs, format };
+        var shots = new Option<int>("--shots", "-s") { Description = "The shots the time estimates are for.", DefaultValueFactory = _ => 1024 };
+        var command = new Command("info", "Describe a program: qubits, classical bits, depth, gate counts, the memory a simulation needs and how long `vnq run` will take.") { program, inputs, format, shots };
         command.SetAction(parse =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var circuit = ProgramLoader.Load(parse.GetValue(program)!, error, parse.GetValue(inputs));
             if (circuit is null)
             {
                 return ExitCodes.InputError;
             }
+
+            double loadSeconds = clock.Elapsed.TotalSeconds;
+            int shotCount = parse.GetValue(shots);
+            if (shotCount < 0)
+            {
+                error.WriteLine("--shots must be zero or more");
+                return ExitCodes.Usage;
+            }
+
+            var run = EstimateRun(circuit, shotCount, loadSeconds);
 
             if (parse.IsJson(format))
             {
@@ -38,7 +50,10 @@ internal static class InfoCommand
                     clifford = isClifford,
                     clifford_obstacle = why,
                     automatic_method = MethodSelection.Name(MethodSelection.Choose(circuit, new ExecutionOptions()).Method),
-                    methods_for_1024_shots = MethodSelection.Estimate(circuit, 1024).Select(c => new
+                    shots = shotCount,
+                    estimated_run_seconds = run.Seconds,
+                    estimate_basis = run.Basis,
+                    methods = MethodSelection.Estimate(circuit, shotCount).Select(c => new
                     {
                         method = MethodSelection.Name(c.Method),
                         memory_bytes = c.MemoryBytes == long.MaxValue ? (long?)null : c.MemoryBytes,
@@ -70,12 +85,14 @@ internal static class InfoCommand
             bool clifford = MethodSelection.IsClifford(circuit, out string? obstacle);
             table.AddRow("Clifford-only", clifford ? "yes: the stabilizer method runs it" : Markup.Escape($"no: {obstacle}"));
             table.AddRow("automatic method", MethodSelection.Name(MethodSelection.Choose(circuit, new ExecutionOptions()).Method));
+
+            table.AddRow($"`vnq run`, {shotCount} shots", Markup.Escape(run.Seconds is { } t ? $"about {FormatSeconds(t)} ({run.Basis})" : run.Basis));
             console.Write(table);
 
-            console.MarkupLine("What each method would cost for 1024 shots (times are rough estimates):");
+            console.MarkupLine($"What each method would cost for {shotCount} shots (times are rough estimates from a cost model):");
             var costs = new Table().Border(TableBorder.Rounded)
                 .AddColumn("method").AddColumn(new TableColumn("memory").RightAligned()).AddColumn(new TableColumn("time").RightAligned()).AddColumn("note");
-            foreach (var cost in MethodSelection.Estimate(circuit, 1024))
+            foreach (var cost in MethodSelection.Estimate(circuit, shotCount))
             {
                 costs.AddRow(
                     MethodSelection.Name(cost.Method),
@@ -96,6 +113,47 @@ internal static class InfoCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>What starting the runtime and the CLI costs a `vnq run` before it reads the program (measured on the 2-core development machine).</summary>
+    private const double ProcessStartSeconds = 0.12;
+
+    /// <summary>
+    /// The whole `vnq run` with the automatic method: start-up, reading the program (as long as it took here) and the
+    /// run itself, timed by a trial run of up to a second where the state is small enough to allocate here, else
+    /// from the cost model.
+    /// </summary>
+    private static (double? Seconds, string Basis) EstimateRun(VnQuantum.Circuits.Ir.Circuit circuit, int shots, double loadSeconds)
+    {
+        var options = new ExecutionOptions { Shots = shots, Seed = 1 };
+        MethodCost cost;
+        try
+        {
+            cost = MethodSelection.CostOfRun(circuit, options);
+        }
+        catch (CircuitExecutionException e)
+        {
+            return (null, e.Message);
+        }
+
+        if (cost.Obstacle is not null || !double.IsFinite(cost.RoughSeconds))
+        {
+            return (null, cost.Obstacle ?? "no method can run it");
+        }
+
+        try
+        {
+            if (MethodSelection.TimeByTrialRun(circuit, options, TimeSpan.FromSeconds(1)) is { } measured)
+            {
+                return (ProcessStartSeconds + loadSeconds + measured, measured <= 1 ? "timed by running it" : "extrapolated from a one-second trial run");
+            }
+        }
+        catch (Exception e) when (e is CircuitExecutionException or StateTooLargeException or OutOfMemoryException)
+        {
+            return (null, e.Message);
+        }
+
+        return (ProcessStartSeconds + loadSeconds + cost.RoughSeconds, "cost model");
     }
 
     private static string FormatSeconds(double seconds) => seconds switch
