@@ -99,7 +99,7 @@ internal static class QasmBenchTable
                 var metadata = json.RootElement.GetProperty("metadata");
                 string method = metadata.GetProperty("method").GetString()!;
                 string reason = metadata.TryGetProperty("method_reason", out var r) ? r.GetString() ?? string.Empty : string.Empty;
-                string how = reason.Contains("; ", StringComparison.Ordinal) ? reason[(reason.LastIndexOf("; ", StringComparison.Ordinal) + 2)..] : metadata.TryGetProperty("sampled_from_final_state", out var s) && s.GetBoolean() ? "sampled from the final state" : string.Empty;
+                string how = reason.Contains("; ", StringComparison.Ordinal) ? reason[(reason.IndexOf("; ", StringComparison.Ordinal) + 2)..] : metadata.TryGetProperty("sampled_from_final_state", out var s) && s.GetBoolean() ? "sampled from the final state" : string.Empty;
                 string ratio = string.Empty;
                 if (estimate is { } est && est > 0)
                 {

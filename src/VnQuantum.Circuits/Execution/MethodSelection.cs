@@ -183,34 +183,49 @@ public static class MethodSelection
         }
         catch (OperationCanceledException) when (!options.Cancellation.IsCancellationRequested)
         {
-            var (seconds, fraction) = progress.Latest;
-            return fraction > 0 ? seconds / fraction : null;
+            return progress.Extrapolate();
         }
     }
 
-    /// <summary>The last progress report and when it came, reported on the calling thread (not posted as <see cref="Progress{T}"/> does).</summary>
+    /// <summary>
+    /// Progress reports and when they came, taken on the reporting thread (not posted as <see cref="Progress{T}"/>
+    /// does). A run may plan before it runs (a sparse trial, a branching attempt given up), and each phase reports
+    /// from 0 again, so the total is extrapolated from the pace of the last phase's last second, not from its
+    /// start: the time so far plus what is left at that pace.
+    /// </summary>
     private sealed class LatestProgress : IProgress<double>
     {
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private readonly Lock _lock = new();
-        private (double Seconds, double Fraction) _latest;
-
-        public (double Seconds, double Fraction) Latest
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return _latest;
-                }
-            }
-        }
+        private readonly List<(double Seconds, double Fraction)> _reports = [];
 
         public void Report(double value)
         {
             lock (_lock)
             {
-                _latest = (_clock.Elapsed.TotalSeconds, value);
+                var now = (_clock.Elapsed.TotalSeconds, value);
+                if (_reports.Count > 0 && value < _reports[^1].Fraction)
+                {
+                    _reports.Clear();
+                }
+
+                _reports.Add(now);
+            }
+        }
+
+        public double? Extrapolate()
+        {
+            lock (_lock)
+            {
+                if (_reports.Count == 0 || _reports[^1].Fraction <= 0)
+                {
+                    return null;
+                }
+
+                var (t, f) = _reports[^1];
+                var from = _reports.FirstOrDefault(r => r.Seconds >= t - 1 && r.Fraction < f, _reports[0]);
+                double pace = from.Fraction < f && t > from.Seconds ? (t - from.Seconds) / (f - from.Fraction) : t / f;
+                return _clock.Elapsed.TotalSeconds + ((1 - f) * pace);
             }
         }
     }

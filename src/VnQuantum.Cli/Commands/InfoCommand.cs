@@ -120,7 +120,7 @@ internal static class InfoCommand
 
     /// <summary>
     /// The whole `vnq run` with the automatic method: start-up, reading the program (as long as it took here) and the
-    /// run itself, timed by a trial run of up to a second where the state is small enough to allocate here, else
+    /// run itself, timed by a trial run of up to a second (three for a dynamic circuit) where the state is small enough to allocate here, else
     /// from the cost model.
     /// </summary>
     private static (double? Seconds, string Basis) EstimateRun(VnQuantum.Circuits.Ir.Circuit circuit, int shots, double loadSeconds)
@@ -143,9 +143,11 @@ internal static class InfoCommand
 
         try
         {
-            if (MethodSelection.TimeByTrialRun(circuit, options, TimeSpan.FromSeconds(1)) is { } measured)
+            // A dynamic circuit's run plans first (a sparse trial, a branching attempt), so its trial gets longer.
+            double budget = circuit.HasOnlyTerminalMeasurements() ? 1 : 3;
+            if (MethodSelection.TimeByTrialRun(circuit, options, TimeSpan.FromSeconds(budget)) is { } measured)
             {
-                return (ProcessStartSeconds + loadSeconds + measured, measured <= 1 ? "timed by running it" : "extrapolated from a one-second trial run");
+                return (ProcessStartSeconds + loadSeconds + measured, measured <= budget ? "timed by running it" : $"extrapolated from a {budget:0}-second trial run");
             }
         }
         catch (Exception e) when (e is CircuitExecutionException or StateTooLargeException or OutOfMemoryException)
