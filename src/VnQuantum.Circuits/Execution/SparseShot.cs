@@ -119,7 +119,7 @@ internal sealed class SparseShot(int qubits, int maxEntries) : IShotState
         long c = Mask(controls), t = Mask(targets);
         _groups.Clear();
         int groups = 0, kept = 0;
-        EnsureNext(_count * dim);
+        EnsureNext(_count);
         for (int i = 0; i < _count; i++)
         {
             long index = _index[i];
@@ -136,6 +136,12 @@ internal sealed class SparseShot(int qubits, int maxEntries) : IShotState
             {
                 g = groups++;
                 _groups[rest] = g;
+                if ((long)groups * dim > 2L * maxEntries)
+                {
+                    // The gate could write more entries than the state may hold: give up before allocating them.
+                    throw new SparseShotTooDenseException(groups * dim);
+                }
+
                 if (_block.Length < groups * dim)
                 {
                     Array.Resize(ref _block, Math.Max(_block.Length * 2, groups * dim));
@@ -162,6 +168,11 @@ internal sealed class SparseShot(int qubits, int maxEntries) : IShotState
 
                 if ((sum.Real * sum.Real) + (sum.Imaginary * sum.Imaginary) >= Negligible)
                 {
+                    if (count == _nextIndex.Length)
+                    {
+                        EnsureNext(count + 1);
+                    }
+
                     _nextIndex[count] = rest | Deposit(r, targets);
                     _nextAmplitude[count++] = sum;
                 }
