@@ -187,16 +187,17 @@ public static class CircuitExecutor
             {
                 note = $"shot branching, at most {peak} state{(peak == 1 ? string.Empty : "s")}";
             }
-            else if (sparse is not null)
+            else if (sparse is not null && sparse.RunTheRest(counts))
             {
-                sparse.RunTheRest(counts);
                 note = $"sparse amplitudes shot by shot, at most {sparse.PeakEntries:N0} of 2^{circuit.QubitCount} non-zero";
             }
             else
             {
-                // Fresh streams: a branching run given up part-way has drawn from the ones it had.
+                // Fresh streams: a branching or sparse run given up part-way has drawn from the ones it had.
                 RunShots(circuit, options, program.Operations, program.Channels, shot, noise, ShotStreams.For(root, shots), counts);
-                note = branchable && shots > 1 ? "shot by shot (the branches would not fit in memory)" : "shot by shot";
+                note = sparse is not null ? "shot by shot (a sparse shot grew too dense)"
+                    : branchable && shots > 1 ? "shot by shot (the branches would not fit in memory)"
+                    : "shot by shot";
             }
 
             return (clock.Elapsed.TotalMilliseconds, 0, note);

@@ -134,30 +134,13 @@ internal sealed class ShotBranching(Circuit circuit, int maxBranches, Cancellati
                 RunWhile(loop, branch, streams, into);
                 return;
             case CopyBitsOperation copy:
-                {
-                    Span<bool> values = stackalloc bool[copy.Sources.Length];
-                    for (int i = 0; i < values.Length; i++)
-                    {
-                        values[i] = branch.Clbits[copy.Sources[i]];
-                    }
-
-                    for (int i = 0; i < values.Length; i++)
-                    {
-                        branch.Clbits[copy.Targets[i]] = values[i];
-                    }
-
-                    break;
-                }
-
+                copy.Execute(branch.Clbits);
+                break;
             case ComputeBitsOperation compute:
                 compute.Execute(branch.Clbits);
                 break;
             case SetBitsOperation set:
-                for (int i = 0; i < set.Targets.Length; i++)
-                {
-                    branch.Clbits[set.Targets[i]] = set.Values[i];
-                }
-
+                set.Execute(branch.Clbits);
                 break;
             case MeasureOperation m:
                 Split(branch, m.Qubit, m.Clbit, streams, into);

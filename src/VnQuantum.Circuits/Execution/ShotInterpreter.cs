@@ -97,30 +97,13 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise, Cancel
                 }
 
             case CopyBitsOperation copy:
-                {
-                    Span<bool> values = stackalloc bool[copy.Sources.Length];
-                    for (int i = 0; i < values.Length; i++)
-                    {
-                        values[i] = clbits[copy.Sources[i]];
-                    }
-
-                    for (int i = 0; i < values.Length; i++)
-                    {
-                        clbits[copy.Targets[i]] = values[i];
-                    }
-
-                    return;
-                }
-
+                copy.Execute(clbits);
+                return;
             case ComputeBitsOperation compute:
                 compute.Execute(clbits);
                 return;
             case SetBitsOperation set:
-                for (int i = 0; i < set.Targets.Length; i++)
-                {
-                    clbits[set.Targets[i]] = set.Values[i];
-                }
-
+                set.Execute(clbits);
                 return;
         }
 

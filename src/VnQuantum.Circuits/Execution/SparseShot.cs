@@ -340,12 +340,10 @@ internal sealed class SparseShotRun
     private readonly int _maxEntries;
     private readonly int _threads;
     private readonly Dictionary<string, int> _first;
-    private readonly ulong _root;
     private int _started;
 
     private SparseShotRun(Circuit circuit, ExecutionOptions options, List<CompiledOperation> compiled, ulong root, int maxEntries)
     {
-        _root = root;
         var streams = ShotStreams.For(root, Math.Max(options.Shots, 1));
         _circuit = circuit;
         _options = options;
@@ -394,10 +392,11 @@ internal sealed class SparseShotRun
     }
 
     /// <summary>
-    /// Runs the other shots and adds every shot's bits to <paramref name="counts"/>; should a later shot grow too
-    /// dense, it falls back to <see cref="StateVector"/> shots for the lot, with the same streams and counts.
+    /// Runs the other shots and adds every shot's bits to <paramref name="counts"/>. False, with
+    /// <paramref name="counts"/> untouched, should a later shot grow too dense: the caller then runs the lot on the
+    /// dense state, with fresh streams.
     /// </summary>
-    public void RunTheRest(Dictionary<string, int> counts)
+    public bool RunTheRest(Dictionary<string, int> counts)
     {
         var parts = new Dictionary<string, int>[_threads];
         var peaks = new int[_threads];
@@ -411,8 +410,7 @@ internal sealed class SparseShotRun
         }
         catch (AggregateException a) when (a.InnerExceptions.Any(x => x is SparseShotTooDenseException))
         {
-            RunDense(counts);
-            return;
+            return false;
         }
         catch (AggregateException a) when (a.InnerExceptions.Count == 1)
         {
@@ -431,6 +429,8 @@ internal sealed class SparseShotRun
                 }
             }
         }
+
+        return true;
     }
 
     /// <summary>Shots <paramref name="start"/>, start + step, … below <paramref name="end"/> on one sparse state; the most entries it held.</summary>
@@ -457,27 +457,5 @@ internal sealed class SparseShotRun
         }
 
         return state.PeakCount;
-    }
-
-    private void RunDense(Dictionary<string, int> counts)
-    {
-        int streams = _streams.Length;
-        using var dense = StateVector.Create(_circuit.QubitCount, _options.Precision, _options.Threads, _options.KernelPath);
-        var shot = new StateVectorShot(dense);
-        var interpreter = new ShotInterpreter(_circuit, null, _options.Cancellation);
-        var clbits = new bool[_circuit.ClbitCount];
-        // Fresh streams: the sparse shots have drawn from theirs.
-        var fresh = ShotStreams.For(_root, streams);
-        for (int s = 0; s < streams; s++)
-        {
-            shot.Restart();
-            Array.Clear(clbits);
-            interpreter.Run(_compiled, _channels, shot, clbits, fresh[s]);
-            if (_options.Shots > 0 && _circuit.ClbitCount > 0)
-            {
-                string key = CircuitExecutor.CountsKey(_circuit, clbits);
-                counts[key] = counts.GetValueOrDefault(key) + 1;
-            }
-        }
     }
 }

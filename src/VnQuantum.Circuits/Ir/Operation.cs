@@ -301,6 +301,21 @@ public sealed record CopyBitsOperation : Operation
     public override ImmutableArray<int> Qubits => [];
 
     public override IEnumerable<int> Clbits => Targets.Concat(Sources);
+
+    /// <summary>Copies the bits in one shot's (or branch's) <paramref name="clbits"/>; sources are read before any target is written, so overlapping registers copy as a whole.</summary>
+    public void Execute(Span<bool> clbits)
+    {
+        Span<bool> values = Sources.Length <= 256 ? stackalloc bool[Sources.Length] : new bool[Sources.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = clbits[Sources[i]];
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            clbits[Targets[i]] = values[i];
+        }
+    }
 }
 
 /// <summary>OpenQASM 3's <c>delay[duration]</c>: the qubits idle; a noise model may attach idle noise to "delay".</summary>
@@ -341,4 +356,13 @@ public sealed record SetBitsOperation : Operation
     public override ImmutableArray<int> Qubits => [];
 
     public override IEnumerable<int> Clbits => Targets;
+
+    /// <summary>Sets the bits in one shot's (or branch's) <paramref name="clbits"/>.</summary>
+    public void Execute(Span<bool> clbits)
+    {
+        for (int i = 0; i < Targets.Length; i++)
+        {
+            clbits[Targets[i]] = Values[i];
+        }
+    }
 }
