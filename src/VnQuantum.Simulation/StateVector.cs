@@ -161,14 +161,27 @@ public sealed unsafe partial class StateVector : IDisposable
         return new StateVector(qubits, precision, threads, path);
     }
 
+    /// <summary>True when a state of <paramref name="qubits"/> fits in this process's memory (what <see cref="EnsureFits"/> checks).</summary>
+    public static bool Fits(int qubits, Precision precision)
+    {
+        if (qubits > MaxQubits)
+        {
+            return false;
+        }
+
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        return RequiredBytes(qubits, precision) <= available - Headroom(available);
+    }
+
+    // Leave room for the runtime and the program itself.
+    private static long Headroom(long available) => Math.Max(256L << 20, available / 32);
+
     /// <summary>Throws <see cref="StateTooLargeException"/> with the memory needed when the state would not fit.</summary>
     public static void EnsureFits(int qubits, Precision precision)
     {
         long bytes = RequiredBytes(qubits, precision);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-
-        // Leave room for the runtime and the program itself.
-        long headroom = Math.Max(256L << 20, available / 32);
+        long headroom = Headroom(available);
         if (bytes > available - headroom)
         {
             string single = precision == Precision.Double && RequiredBytes(qubits, Precision.Single) <= available - headroom

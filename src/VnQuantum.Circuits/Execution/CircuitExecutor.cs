@@ -47,6 +47,7 @@ public static class CircuitExecutor
         {
             SimulationMethod.Stabilizer => RunStabilizer(simulated, options, random),
             SimulationMethod.DensityMatrix => RunDensityMatrix(simulated, options, random),
+            SimulationMethod.MatrixProductState => RunMatrixProductState(simulated, options, random),
             _ => RunStateVector(simulated, options, random, choice.Method == SimulationMethod.Trajectories ? options.Noise : null),
         };
         if (classicalOnly)
@@ -73,6 +74,8 @@ public static class CircuitExecutor
             Version)
         {
             MethodReason = choice.Reason + (run.Note is null ? string.Empty : $"; {run.Note}"),
+            DiscardedWeight = run.Bonds?.DiscardedWeight,
+            LargestBond = run.Bonds?.LargestBond,
         };
         return new ExecutionResult(run.Counts, run.Statevector, run.Probabilities, metadata);
     }
@@ -89,7 +92,8 @@ public static class CircuitExecutor
         double FusionMilliseconds,
         double SimulationMilliseconds,
         double SamplingMilliseconds,
-        string? Note = null);
+        string? Note = null,
+        (double DiscardedWeight, int LargestBond)? Bonds = null);
 
     /// <summary>
     /// The state-vector engine: noiseless (sampling the final state when measurements are terminal) or, with a
@@ -146,6 +150,71 @@ public static class CircuitExecutor
 
         var probabilities = options.IncludeProbabilities ? rho.Probabilities() : null;
         return new MethodRun(counts, null, probabilities, rho.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs, shotNote);
+    }
+
+    /// <summary>
+    /// The matrix product state: evolved once and sampled outcome by outcome when every measurement is terminal,
+    /// else re-evolved shot by shot. Fusion stops at 2 qubits: a wider block would contract more sites into one
+    /// SVD than the gates it replaces need.
+    /// </summary>
+    private static MethodRun RunMatrixProductState(Circuit circuit, ExecutionOptions options, SeededRandom random)
+    {
+        int n = circuit.QubitCount;
+        if ((options.IncludeStatevector || options.IncludeProbabilities) && n > MatrixProductState.MaxQubitsForStateVector)
+        {
+            throw new CircuitExecutionException($"the state of {n} qubits is too large to return; the mps method expands it up to {MatrixProductState.MaxQubitsForStateVector} qubits (--shots samples any size)");
+        }
+
+        var program = Compile(circuit, options with { FusionMaxQubits = Math.Min(options.FusionMaxQubits, 2) }, null);
+        var shot = new MatrixProductStateShot(new MatrixProductState(n, options.MaxBond, options.TruncationThreshold));
+        var state = shot.State;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool sampleFinal = circuit.HasOnlyTerminalMeasurements();
+        var clock = Stopwatch.StartNew();
+        double simulationMs, samplingMs = 0;
+        try
+        {
+            if (sampleFinal)
+            {
+                var measurements = EvolveOnce(program.Operations, program.Channels, shot, random, options);
+                simulationMs = clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                if (measurements.Count > 0 && circuit.ClbitCount > 0 && options.Shots > 0)
+                {
+                    var clbits = new bool[circuit.ClbitCount];
+                    state.Sample(options.Shots, random, (bits, count) =>
+                    {
+                        Array.Clear(clbits);
+                        foreach (var m in measurements)
+                        {
+                            clbits[m.Clbit] = bits[m.Qubit];
+                        }
+
+                        string key = CountsKey(circuit, clbits);
+                        counts[key] = counts.GetValueOrDefault(key) + count;
+                    });
+                }
+
+                samplingMs = clock.Elapsed.TotalMilliseconds;
+            }
+            else
+            {
+                int shots = Math.Max(options.Shots, 1);
+                RunShots(circuit, options, program.Operations, program.Channels, shot, null, ShotStreams.For(random.NextUInt64(), shots), counts);
+                simulationMs = clock.Elapsed.TotalMilliseconds;
+            }
+        }
+        catch (StateTooLargeException e)
+        {
+            // The state has grown past its limit part-way: say where, so the user can weigh --max-bond.
+            throw new StateTooLargeException($"{e.Message} (stopped after {clock.Elapsed.TotalSeconds:F1} s)", e);
+        }
+
+        var statevector = options.IncludeStatevector ? state.ToStateVector() : null;
+        var probabilities = options.IncludeProbabilities ? (statevector ?? state.ToStateVector()).Select(a => (a.Real * a.Real) + (a.Imaginary * a.Imaginary)).ToArray() : null;
+        var (discarded, largest) = shot.WorstSoFar();
+        string note = $"largest bond {largest}" + (options.MaxBond > 0 ? $" of at most {options.MaxBond}" : string.Empty) + $", discarded weight {discarded:G3}" + (sampleFinal ? string.Empty : ", shot by shot");
+        return new MethodRun(counts, statevector, probabilities, 1, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs, note, (discarded, largest));
     }
 
     /// <summary>The circuit fused and compiled for a state-vector or density-matrix run, with each operation's noise channels.</summary>

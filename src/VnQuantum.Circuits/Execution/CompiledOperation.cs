@@ -12,6 +12,8 @@ internal sealed class CompiledOperation
     private readonly int[] _targets;
     private readonly int[] _controls;
     private readonly Complex[] _matrix;
+    private int[]? _mpsQubits;
+    private Complex[]? _mpsMatrix;
 
     private CompiledOperation(Operation source, GateAction action, int[] targets, int[] controls, Complex[] matrix)
     {
@@ -94,6 +96,80 @@ internal sealed class CompiledOperation
                 state.ApplyMatrix(_targets, _matrix, _controls);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Applies a unitary operation to a matrix product state: the whole controlled matrix over targets and controls
+    /// (target bits lowest), built once and kept, since the state contracts the gate's sites into one block anyway.
+    /// </summary>
+    public void ApplyUnitary(MatrixProductState state)
+    {
+        if (_action == GateAction.Identity)
+        {
+            return;
+        }
+
+        if (_mpsMatrix is null)
+        {
+            int qubits = _targets.Length + _controls.Length;
+            if (qubits > MatrixProductState.MaxGateQubits)
+            {
+                throw new CircuitExecutionException($"{Describe()} acts on {qubits} qubits; the mps method applies gates on at most {MatrixProductState.MaxGateQubits}; decompose it first");
+            }
+
+            _mpsMatrix = ControlledMatrix(TargetMatrix(), _targets.Length, _controls.Length);
+            _mpsQubits = [.. _targets, .. _controls];
+        }
+
+        if (_mpsQubits!.Length == 1)
+        {
+            state.Apply1(_mpsQubits[0], _mpsMatrix);
+        }
+        else
+        {
+            state.ApplyMatrix(_mpsQubits, _mpsMatrix);
+        }
+    }
+
+    private string Describe() => Source is GateOperation gate ? $"gate '{gate.GateName}'" : "a unitary";
+
+    /// <summary>The dense matrix over the targets alone that the action stands for.</summary>
+    private Complex[] TargetMatrix() => _action switch
+    {
+        GateAction.Flip => [0, 1, 1, 0],
+        GateAction.Swap => [1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1],
+        GateAction.Phase => [1, 0, 0, _matrix[3]],
+        GateAction.Diagonal => [_matrix[0], 0, 0, _matrix[3]],
+        _ => _matrix,
+    };
+
+    /// <summary>
+    /// The identity, but where every control bit (above the <paramref name="targets"/> low bits) is 1 the target
+    /// matrix acts.
+    /// </summary>
+    private static Complex[] ControlledMatrix(Complex[] target, int targets, int controls)
+    {
+        if (controls == 0)
+        {
+            return target;
+        }
+
+        int small = 1 << targets, dim = small << controls, offset = dim - small;
+        var m = new Complex[dim * dim];
+        for (int i = 0; i < offset; i++)
+        {
+            m[(i * dim) + i] = Complex.One;
+        }
+
+        for (int r = 0; r < small; r++)
+        {
+            for (int c = 0; c < small; c++)
+            {
+                m[((offset + r) * dim) + offset + c] = target[(r * small) + c];
+            }
+        }
+
+        return m;
     }
 
     /// <summary>Applies a unitary operation to the state (non-unitary ones are handled by the executor).</summary>

@@ -20,6 +20,12 @@ public enum SimulationMethod
 
     /// <summary>Clifford circuits with Pauli noise on the tableau and Pauli frames (thousands of qubits).</summary>
     Stabilizer,
+
+    /// <summary>
+    /// A matrix product state, noiseless: memory and time grow with the entanglement, not with 2^n, so weakly
+    /// entangled circuits of hundreds of qubits run; <see cref="ExecutionOptions.MaxBond"/> truncates the rest.
+    /// </summary>
+    MatrixProductState,
 }
 
 /// <summary>How to run a circuit. Every option has a sane default.</summary>
@@ -56,6 +62,18 @@ public sealed record ExecutionOptions
     /// </summary>
     public bool ShotBranching { get; init; } = true;
 
+    /// <summary>
+    /// The mps method's largest bond dimension; 0 keeps every singular value above the threshold and refuses a run
+    /// that would pass <see cref="Simulation.MatrixProductState.ExactBondLimit"/>. <value>Default 0.</value>
+    /// </summary>
+    public int MaxBond { get; init; }
+
+    /// <summary>
+    /// The mps method drops, at every split, the smallest singular values whose squares sum to at most this share
+    /// of the norm. <value>Default 1e-16, as Qiskit Aer.</value>
+    /// </summary>
+    public double TruncationThreshold { get; init; } = Simulation.MatrixProductState.DefaultTruncationThreshold;
+
     /// <summary>Return the final state vector (at most 27 qubits). <value>Default false.</value></summary>
     public bool IncludeStatevector { get; init; }
 
@@ -81,6 +99,16 @@ public sealed record ExecutionOptions
         if (FusionMaxQubits is < 0 or > Passes.GateFusion.MaxFusedQubits)
         {
             throw new ArgumentOutOfRangeException(nameof(FusionMaxQubits), FusionMaxQubits, $"Fusion takes 0 (off) to {Passes.GateFusion.MaxFusedQubits} qubits.");
+        }
+
+        if (MaxBond < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBond), MaxBond, "The largest bond is 0 (no limit) or more.");
+        }
+
+        if (!(TruncationThreshold is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TruncationThreshold), TruncationThreshold, "The truncation threshold is a weight from 0 to below 1.");
         }
 
         if (Threads < 0)

@@ -16,7 +16,7 @@ public sealed record MethodChoice(SimulationMethod Method, string Reason);
 /// Chooses the simulation method for a circuit and estimates what each would cost. The automatic choice: a
 /// Clifford-only circuit (with Pauli noise at most) goes to the stabilizer engine; a noisy circuit goes to the exact
 /// density matrix up to <see cref="DensityMatrixAutoLimit"/> qubits and to trajectories above; anything else to the
-/// state vector.
+/// state vector, or to a matrix product state when the state vector does not fit.
 /// </summary>
 public static class MethodSelection
 {
@@ -75,6 +75,13 @@ public static class MethodSelection
                 }
 
                 return new(SimulationMethod.Stabilizer, "asked for");
+            case SimulationMethod.MatrixProductState:
+                if (noise is not null)
+                {
+                    throw new CircuitExecutionException("the mps method is noiseless; with --noise use --method trajectories or density-matrix");
+                }
+
+                return new(SimulationMethod.MatrixProductState, "asked for");
         }
 
         if (options.IncludeStatevector)
@@ -99,6 +106,14 @@ public static class MethodSelection
                 : new(SimulationMethod.Trajectories, $"noisy, {circuit.QubitCount} qubits: a density matrix would need {StateVector.FormatBytes(DensityMatrix.RequiredBytes(Math.Min(circuit.QubitCount, 31)))}" + (circuit.QubitCount > 31 ? " or more" : string.Empty) + ", so one trajectory per shot");
         }
 
+        if (!StateVector.Fits(circuit.QubitCount, options.Precision))
+        {
+            string need = circuit.QubitCount <= StateVector.MaxQubits
+                ? $"a state vector of {circuit.QubitCount} qubits needs {StateVector.FormatBytes(StateVector.RequiredBytes(circuit.QubitCount, options.Precision))}, more than this machine has"
+                : $"a state vector holds at most {StateVector.MaxQubits} qubits";
+            return new(SimulationMethod.MatrixProductState, $"noiseless, not Clifford-only, and {need}: a matrix product state, whose size follows the entanglement");
+        }
+
         return new(SimulationMethod.StateVector, "noiseless and not Clifford-only");
     }
 
@@ -111,11 +126,14 @@ public static class MethodSelection
     {
         ArgumentNullException.ThrowIfNull(options);
         var choice = Choose(circuit, options);
-        return Estimate(circuit, options.Shots, options.Noise).First(c => c.Method == choice.Method);
+        return Estimate(circuit, options.Shots, options.Noise, options.MaxBond).First(c => c.Method == choice.Method);
     }
 
-    /// <summary>Memory and a rough time for every method on this circuit with <paramref name="shots"/> shots.</summary>
-    public static IReadOnlyList<MethodCost> Estimate(Circuit circuit, int shots, NoiseModel? noise = null)
+    /// <summary>
+    /// Memory and a rough time for every method on this circuit with <paramref name="shots"/> shots; the mps
+    /// method's is an upper bound for a run with bond limit <paramref name="maxBond"/> (0: the exact limit).
+    /// </summary>
+    public static IReadOnlyList<MethodCost> Estimate(Circuit circuit, int shots, NoiseModel? noise = null, int maxBond = 0)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         int n = circuit.QubitCount;
@@ -148,7 +166,71 @@ public static class MethodSelection
         int measurements = circuit.Operations.Count(o => o is MeasureOperation);
         double stabilizerSeconds = ((measurements * (double)n * n / 64) + (gates * n / 64.0)) / 1e9 + ((double)shots * gates * 2 / 64 / 1e9);
         list.Add(new(SimulationMethod.Stabilizer, tableau + frames, stabilizerSeconds, lowered is null ? why : null));
+        var (mpsBytes, mpsSeconds) = MatrixProductStateBound(circuit, maxBond);
+        list.Add(new(SimulationMethod.MatrixProductState, mpsBytes, mpsSeconds, noise is not null ? "noiseless only" : null));
         return list;
+    }
+
+    // A managed complex SVD of an m × m matrix takes about this many seconds per m³ on the development machine
+    // (MathNet.Numerics: 2.2 s at m = 512, docs/methods.md).
+    private const double SecondsPerSvdCube = 1.6e-8;
+
+    /// <summary>
+    /// A rough upper bound on the mps method's memory and time, from the qubit order as declared: the bond at a
+    /// cut is at most 2^(qubits on its smaller side), at most 4 times larger for each multi-qubit gate spanning it,
+    /// and at most the bond limit. Circuits whose gates the swaps bring together (GHZ, Bernstein–Vazirani) stay
+    /// far below it; only a run shows the real bond (reported in the result's metadata).
+    /// </summary>
+    private static (long Bytes, double Seconds) MatrixProductStateBound(Circuit circuit, int maxBond)
+    {
+        int n = circuit.QubitCount;
+        int capLog = (int)Math.Ceiling(Math.Log2(maxBond > 0 ? maxBond : MatrixProductState.ExactBondLimit));
+        var spanning = new int[n + 1];
+        double seconds = 0;
+        var gates = new List<(int Low, int High)>();
+        foreach (var op in circuit.Operations)
+        {
+            if (op is BarrierOperation || op.Qubits.IsEmpty)
+            {
+                continue;
+            }
+
+            int low = op.Qubits.Min(), high = op.Qubits.Max();
+            if (high > low)
+            {
+                spanning[low + 1]++;
+                spanning[high + 1]--;
+                gates.Add((low, high));
+            }
+
+            seconds += 2e-6;
+        }
+
+        var bondLog = new int[n + 1];
+        int crossing = 0;
+        for (int cut = 1; cut < n; cut++)
+        {
+            crossing += spanning[cut];
+            bondLog[cut] = Math.Min(Math.Min(cut, n - cut), Math.Min(capLog, 2 * crossing));
+        }
+
+        double bytes = 0, largest = 1;
+        for (int site = 0; site < n; site++)
+        {
+            double left = Math.Pow(2, bondLog[site]), right = Math.Pow(2, bondLog[site + 1]);
+            bytes += 2 * left * right * 16;
+            largest = Math.Max(largest, Math.Max(left, right));
+        }
+
+        foreach (var (low, high) in gates)
+        {
+            double bond = Math.Pow(2, bondLog[(low + high + 1) / 2]);
+            seconds += SecondsPerSvdCube * Math.Pow(2 * bond, 3) * Math.Max(1, high - low);
+        }
+
+        // The block being split and its SVD's factors sit beside the tensors.
+        bytes += 6 * (2 * largest) * (2 * largest) * 16;
+        return ((long)Math.Min(bytes, long.MaxValue / 2), seconds);
     }
 
     /// <summary>The largest state <see cref="TimeByTrialRun"/> will allocate (2^22 amplitudes, 64 MiB).</summary>
@@ -157,7 +239,7 @@ public static class MethodSelection
     /// <summary>
     /// The time a run with <paramref name="options"/> takes, found by starting it: a run that ends within
     /// <paramref name="budget"/> gives its own time; one that does not is stopped and its time extrapolated from
-    /// the share of the work its progress reports had reached. Null when the state is over
+    /// the share of the work its progress reports had reached. Null when a state vector or density matrix is over
     /// <see cref="TrialRunMaxQubits"/> qubits, or the run reported no progress in the budget. For a dynamic circuit
     /// this is the one estimate that holds: how far shots branch, or whether the state stays sparse, shows only in
     /// the run. Shot branching reports progress by operations, so while its branches still multiply the figure is
@@ -167,7 +249,8 @@ public static class MethodSelection
     {
         ArgumentNullException.ThrowIfNull(circuit);
         ArgumentNullException.ThrowIfNull(options);
-        if (circuit.QubitCount > TrialRunMaxQubits && Choose(circuit, options).Method != SimulationMethod.Stabilizer)
+        // The stabilizer and mps methods allocate by the circuit's structure, not by 2^n, and the budget bounds them.
+        if (circuit.QubitCount > TrialRunMaxQubits && Choose(circuit, options).Method is not (SimulationMethod.Stabilizer or SimulationMethod.MatrixProductState))
         {
             return null;
         }
@@ -240,6 +323,7 @@ public static class MethodSelection
         SimulationMethod.DensityMatrix => "density-matrix",
         SimulationMethod.Trajectories => "trajectories",
         SimulationMethod.Stabilizer => "stabilizer",
+        SimulationMethod.MatrixProductState => "mps",
         _ => "auto",
     };
 }

@@ -66,6 +66,16 @@ public static class ResultJson
             json.WriteNumber("operations", m.OperationCount);
             json.WriteNumber("executed_operations", m.ExecutedOperationCount);
             json.WriteBoolean("sampled_from_final_state", m.SampledFromFinalState);
+            if (m.DiscardedWeight is { } discarded)
+            {
+                json.WriteNumber("discarded_weight", discarded);
+            }
+
+            if (m.LargestBond is { } bond)
+            {
+                json.WriteNumber("largest_bond", bond);
+            }
+
             json.WriteStartObject("timings_ms");
             json.WriteNumber("fusion", Math.Round(m.FusionMilliseconds, 3));
             json.WriteNumber("simulation", Math.Round(m.SimulationMilliseconds, 3));
@@ -121,6 +131,8 @@ public static class ResultJson
             Field(m, "version", JsonValueKind.String).GetString()!)
         {
             MethodReason = m.TryGetProperty("method_reason", out var reason) ? reason.GetString() ?? string.Empty : string.Empty,
+            DiscardedWeight = m.TryGetProperty("discarded_weight", out var discarded) ? discarded.GetDouble() : null,
+            LargestBond = m.TryGetProperty("largest_bond", out var bond) ? bond.GetInt32() : null,
         };
         return new ExecutionResult(counts, statevector, probabilities, metadata);
     }

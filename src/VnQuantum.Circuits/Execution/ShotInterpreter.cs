@@ -261,3 +261,37 @@ internal sealed class DensityMatrixShot(DensityMatrix rho) : IShotState
 
     public void ApplyChannel(KrausChannel channel, int[] qubits, SeededRandom random) => rho.ApplyChannel(channel, qubits);
 }
+
+/// <summary>
+/// A matrix product state, noiseless: each dynamic shot re-evolves it. Whole-register samples are taken through
+/// <see cref="MatrixProductState.Sample"/>, as a basis-state index does not hold more than 63 qubits.
+/// </summary>
+internal sealed class MatrixProductStateShot(MatrixProductState state) : IShotState
+{
+    private double _discarded;
+    private int _largestBond = 1;
+
+    public MatrixProductState State => state;
+
+    /// <summary>The most weight any shot discarded and the largest bond any shot reached, this one included.</summary>
+    public (double DiscardedWeight, int LargestBond) WorstSoFar() =>
+        (Math.Max(_discarded, state.DiscardedWeight), Math.Max(_largestBond, state.LargestBond));
+
+    public void Restart()
+    {
+        (_discarded, _largestBond) = WorstSoFar();
+        state.SetZeroState();
+    }
+
+    public long[] Sample(int shots, SeededRandom random) =>
+        throw new InvalidOperationException("a matrix product state is sampled outcome by outcome (MatrixProductState.Sample)");
+
+    public int Measure(int qubit, SeededRandom random) => state.Measure(qubit, random.NextDouble());
+
+    public void Reset(int qubit, SeededRandom random) => state.Reset(qubit, random.NextDouble());
+
+    public void Apply(CompiledOperation operation) => operation.ApplyUnitary(state);
+
+    public void ApplyChannel(KrausChannel channel, int[] qubits, SeededRandom random) =>
+        throw new InvalidOperationException("the mps method is noiseless");
+}

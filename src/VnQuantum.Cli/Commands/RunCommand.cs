@@ -21,8 +21,10 @@ internal static class RunCommand
         var inputs = ProgramLoader.InputOption();
         var shots = new Option<int>("--shots", "-s") { Description = "Number of shots.", DefaultValueFactory = _ => 1024 };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of every random choice (the same seed gives the same counts). Default: drawn and reported." };
-        var method = new Option<string>("--method") { Description = "Simulation method: auto (stabilizer for Clifford circuits, density-matrix for small noisy ones, trajectories for large noisy ones, else statevector), statevector, density-matrix, trajectories, stabilizer.", DefaultValueFactory = _ => "auto" };
-        method.AcceptOnlyFromAmong("auto", "statevector", "density-matrix", "trajectories", "stabilizer");
+        var method = new Option<string>("--method") { Description = "Simulation method: auto (stabilizer for Clifford circuits, density-matrix for small noisy ones, trajectories for large noisy ones, mps where a state vector would not fit, else statevector), statevector, density-matrix, trajectories, stabilizer, mps (matrix product state).", DefaultValueFactory = _ => "auto" };
+        method.AcceptOnlyFromAmong("auto", "statevector", "density-matrix", "trajectories", "stabilizer", "mps");
+        var maxBond = new Option<int>("--max-bond") { Description = $"The mps method's largest bond dimension; 0 keeps it exact and stops past {MatrixProductState.ExactBondLimit}. A smaller bond is faster and drops weight (reported as discarded_weight).", DefaultValueFactory = _ => 0 };
+        var truncation = new Option<double>("--truncation") { Description = "The mps method drops the smallest singular values whose squared sum is at most this share of the norm, at every split.", DefaultValueFactory = _ => MatrixProductState.DefaultTruncationThreshold };
         var noise = new Option<string?>("--noise") { Description = "A noise model (JSON: channels attached to gates, readout errors; see docs/noise.md)." };
         var threads = new Option<int>("--threads", "-t") { Description = "Threads per gate; 0 = one per processor.", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "Amplitude precision: double, or single (half the memory: one more qubit).", DefaultValueFactory = _ => "double" };
@@ -37,7 +39,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Simulate an OpenQASM 2.0 or 3 program and print the measurement histogram.")
         {
-            program, inputs, shots, seed, method, noise, threads, precision, fusion, perShot, statevector, probabilities, format, outFile,
+            program, inputs, shots, seed, method, noise, threads, precision, fusion, perShot, maxBond, truncation, statevector, probabilities, format, outFile,
         };
         command.Validators.Add(result =>
         {
@@ -54,6 +56,16 @@ internal static class RunCommand
             if (result.GetValue(fusion) is < 0 or > 5)
             {
                 result.AddError("--fusion takes 0 (off) to 5 qubits.");
+            }
+
+            if (result.GetValue(maxBond) < 0)
+            {
+                result.AddError("--max-bond must be zero (exact) or more.");
+            }
+
+            if (result.GetValue(truncation) is not (>= 0 and < 1))
+            {
+                result.AddError("--truncation is a weight from 0 to below 1.");
             }
         });
 
@@ -88,6 +100,7 @@ internal static class RunCommand
                     "density-matrix" => SimulationMethod.DensityMatrix,
                     "trajectories" => SimulationMethod.Trajectories,
                     "stabilizer" => SimulationMethod.Stabilizer,
+                    "mps" => SimulationMethod.MatrixProductState,
                     _ => SimulationMethod.Auto,
                 },
                 Noise = model,
@@ -96,6 +109,8 @@ internal static class RunCommand
                 Threads = parse.GetValue(threads),
                 Precision = parse.GetValue(precision) == "single" ? Precision.Single : Precision.Double,
                 FusionMaxQubits = parse.GetValue(fusion),
+                MaxBond = parse.GetValue(maxBond),
+                TruncationThreshold = parse.GetValue(truncation),
                 ShotBranching = !parse.GetValue(perShot),
                 IncludeStatevector = parse.GetValue(statevector),
                 IncludeProbabilities = parse.GetValue(probabilities),
