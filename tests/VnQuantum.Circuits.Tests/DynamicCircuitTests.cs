@@ -534,4 +534,25 @@ public class DynamicCircuitTests
         var result = QasmFrontEnd.ParseFile(AppContext.BaseDirectory);
         Assert.Contains("this is a directory, not a file", result.Error!.Message);
     }
+
+    [Fact]
+    public void VariablesInScratchBits_KeepTheirBits_WhenRegistersAreDeclaredAfterThem()
+    {
+        // Registers are numbered first and scratch bits after them once the program is compiled; every operation
+        // and condition that reads scratch bits must follow the renumbering. This once left 'c = c + 3' and the
+        // tests on c reading the register declared after it (out read 001 instead of 100).
+        var circuit = Compile(Header + """
+            qubit m; bit b; uint[3] c = 0;
+            x m; b = measure m; c = b; c = c + 3;
+            bit[3] out; bit f; bit g;
+            out = c;
+            if (c * 2 == 8) f = 1;
+            uint[3] d = c + 1;
+            if (d > out) g = 1; else g = 0;
+            """);
+        var run = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 20, Seed = 1 });
+        Assert.Equal(["1 1 100 1"], run.Counts.Keys); // g f out b
+        var perShot = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 20, Seed = 1, ShotBranching = false });
+        Assert.Equal(run.Counts, perShot.Counts);
+    }
 }

@@ -43,18 +43,22 @@ public class OpenQasm3Tests
         { "rb.qasm", null },
         { "rus.qasm", null },
         { "teleport.qasm", null },
-        { "alignment.qasm", "'stretch' variable is not supported" },
+        { "alignment.qasm", null },
+        { "defcal.qasm", null },
+        { "ipe.qasm", null },
+
+        // Valid programs that call an extern function: refused at the call, with its name.
+        { "gateteleport.qasm", "'vote' is an extern function (declared at line 6)" },
+        { "t1.qasm", "'tabulate' is an extern function (declared at line 13)" },
+        { "vqe.qasm", "'get_npaulis' is an extern function (declared at line 18)" },
+
+        // Programs the specification gets wrong, refused at the mistake.
         { "arrays.qasm", "array declaration is not supported" },
         { "cphase.qasm", "unknown qubit register 'q'" },
-        { "dd.qasm", "'stretch' variable is not supported" },
-        { "defcal.qasm", "'defcalgrammar' is not supported" },
-        { "gateteleport.qasm", "extern function declaration is not supported" },
-        { "ipe.qasm", "'c' is an angle" },
-        { "msd.qasm", "is a subroutine" },
-        { "scqec.qasm", "extern function declaration is not supported" },
-        { "t1.qasm", "'duration' variable is not supported" },
+        { "dd.qasm", "gate 'u' takes 3 parameter(s), 0 given" },
+        { "msd.qasm", "'distill_and_buffer' is a subroutine" },
+        { "scqec.qasm", "'hadamard_layer' is a subroutine" },
         { "varteleport.qasm", "'bellprep' is a subroutine" },
-        { "vqe.qasm", "extern function declaration is not supported" },
     };
 
     [Theory]
@@ -69,7 +73,14 @@ public class OpenQasm3Tests
         {
             Assert.True(result.Succeeded, result.Error?.ToString());
             var run = CircuitExecutor.Run(result.Circuit!, new ExecutionOptions { Shots = 200, Seed = 1 });
-            Assert.Equal(200, run.Counts.Values.Sum());
+            if (result.Circuit!.ClassicalRegisters.Length > 0)
+            {
+                Assert.Equal(200, run.Counts.Values.Sum());
+            }
+            else
+            {
+                Assert.All(run.Counts.Keys, key => Assert.Equal("", key)); // measures into no register (ipe's angle)
+            }
         }
         else
         {
@@ -257,7 +268,11 @@ public class OpenQasm3Tests
     [InlineData("def f() { continue; }\nfor int i in [0:3] { f(); }", 2, 11, "'continue' outside a loop")]
     [InlineData("qubit q; def f(qubit a) -> bit { bit c = measure a; if (c) { return c; } return c; } bit d = f(q);", 2, 53, "'return' inside a branch or loop on a measurement result")]
     [InlineData("def f(int k) -> int { return f(k); } int x = f(1);", 2, 30, "nest deeper than 64 levels")]
-    [InlineData("qubit q; cal { anything; }", 2, 10, "'cal' (pulse-level calibration) is not supported")]
+    [InlineData("extern f(int[32]) -> bit;\nqubit q; bit b = f(3);", 3, 18, "'f' is an extern function (declared at line 2)")]
+    [InlineData("qubit q; delay[-5ns] q;", 2, 16, "a delay cannot be negative")]
+    [InlineData("qubit q; delay[3] q;", 2, 16, "delay[…] needs a duration")]
+    [InlineData("duration d = 5;", 2, 1, "a duration holds a duration such as 100ns")]
+    [InlineData("qubit q; delay[10ns * 2ns] q;", 2, 21, "'*' is not defined between a duration and a duration")]
     [InlineData("qubit q;\n#pragma foo\n", 3, 1, "pragma 'foo' is not supported")]
     public void Errors_NameFileLineAndColumn(string body, int line, int column, string message)
     {

@@ -60,7 +60,7 @@ internal sealed class CircuitLayout
             };
             string? classicalLabel = op switch
             {
-                MeasureOperation m => (m.Clbit - circuit.ClassicalRegisters[register!.Value].Offset).ToString(CultureInfo.InvariantCulture),
+                MeasureOperation m when register is { } measured => (m.Clbit - circuit.ClassicalRegisters[measured].Offset).ToString(CultureInfo.InvariantCulture),
                 _ when op.Condition is { } c => $"={c.Value}",
                 _ => null,
             };
@@ -90,7 +90,8 @@ internal sealed class CircuitLayout
         return new CircuitLayout(circuit, placed.ToImmutable(), columns);
     }
 
-    private static int RegisterOf(Circuit circuit, int clbit)
+    /// <summary>The register a measurement writes, or null for a scratch bit (a subroutine's or an angle's) that has none.</summary>
+    private static int? RegisterOf(Circuit circuit, int clbit)
     {
         for (int r = 0; r < circuit.ClassicalRegisters.Length; r++)
         {
@@ -101,7 +102,7 @@ internal sealed class CircuitLayout
             }
         }
 
-        return 0;
+        return null;
     }
 
     private static (ImmutableArray<int> Controls, ImmutableArray<int> Targets, string Label) Describe(Operation op)

@@ -318,7 +318,10 @@ public sealed record CopyBitsOperation : Operation
     }
 }
 
-/// <summary>OpenQASM 3's <c>delay[duration]</c>: the qubits idle; a noise model may attach idle noise to "delay".</summary>
+/// <summary>
+/// OpenQASM 3's <c>delay[duration]</c>: the qubits idle; a noise model may attach idle noise to "delay".
+/// <see cref="Seconds"/> is NaN where the program gives no length in seconds (dt, a stretch, a durationof).
+/// </summary>
 public sealed record DelayOperation : Operation
 {
     public DelayOperation(ImmutableArray<int> qubits, double seconds)

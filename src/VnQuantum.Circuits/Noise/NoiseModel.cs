@@ -71,6 +71,11 @@ public sealed class NoiseModel
 
             if (operation is DelayOperation delay && rule.ForDuration is { } forDuration)
             {
+                if (double.IsNaN(delay.Seconds))
+                {
+                    throw new NoiseModelException("a delay whose length is in dt or depends on a stretch or a durationof has no length in seconds for the noise model's idle relaxation; give the delay in ns, us, ms or s, or give the rule a timeNs");
+                }
+
                 var idle = forDuration(delay.Seconds);
                 foreach (int q in qubits)
                 {

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Numerics;
 using VnQuantum.Circuits.Gates;
 using VnQuantum.Circuits.Ir;
 
@@ -54,7 +56,8 @@ internal sealed partial class Qasm3Compiler
             _ => null,
         };
         var symbol = name is null ? null : _scope.Find(name);
-        if (symbol is BitSymbol)
+        bool bitwise = symbol is ValueSymbol withBits && HasBits(withBits) && (target is IndexExpr || a.Value is MeasureExpr);
+        if (symbol is BitSymbol || bitwise)
         {
             var bits = Bits(target);
             if (a.Value is MeasureExpr measure && a.Operator == "=")
@@ -107,7 +110,8 @@ internal sealed partial class Qasm3Compiler
             if (variable.Value is RuntimeBits backing)
             {
                 // The variable already lives in run-time bits (it holds a copy of measured bits): store the constant there.
-                StoreBits(a.At, backing.Clbits, Convert(a.At, value, variable.Type));
+                object converted = Convert(a.At, value, variable.Type);
+                StoreBits(a.At, backing.Clbits, variable.Type.Name == "angle" ? AngleUnits((double)converted, backing.Clbits.Length) : converted);
                 return;
             }
 
@@ -131,7 +135,7 @@ internal sealed partial class Qasm3Compiler
     private void StoreRuntimeValue(Expr source, string name, ValueSymbol variable, RuntimeOperand value)
     {
         var type = variable.Type;
-        if (type.Name is not ("int" or "uint" or "bool"))
+        if (type.Name is not ("int" or "uint" or "bool" or "angle"))
         {
             throw Error(source.At, $"'{name}' would hold a value known only at run time (from a measurement); VnQuantum evaluates {type.Name} variables when the program is compiled");
         }
@@ -141,27 +145,8 @@ internal sealed partial class Qasm3Compiler
             throw Error(source.At, $"'{name}' is a constant; it cannot hold a measurement result");
         }
 
-        int width = type.Name == "bool" ? 1 : type.Width is null ? 64 : PositiveInt(type.Width, "a width");
-        if (variable.Value is not RuntimeBits backing)
-        {
-            // A loop's body is compiled once and run many times, so a variable declared inside one cannot start
-            // living in bits there; one declared outside every run-time branch can (Qiskit declares its
-            // switch_dummy globally and assigns it inside an if): its bits take its value before the branch.
-            if (_runtimeBranchDepth > variable.RuntimeDepth && variable.RuntimeDepth > 0)
-            {
-                throw Error(source.At, $"'{name}' first takes a measured value inside a branch or loop that depends on a measurement; assign it one before the branch");
-            }
-
-            object before = variable.Value;
-            backing = new RuntimeBits(AllocateScratch(width), Signed: type.Name == "int");
-            variable.Value = backing;
-            if (_runtimeBranchDepth > 0)
-            {
-                var v = ToBigInteger(source.At, before);
-                EmitBeforeRunTimeBranches(source.At, new SetBitsOperation([.. backing.Clbits], [.. Enumerable.Range(0, width).Select(i => !(v >> i).IsEven)]));
-            }
-        }
-
+        var backing = Backing(source.At, name, variable, keepValue: false); // the store writes every bit
+        int width = backing.Clbits.Length;
         if (type.Name == "bool" && value is not RuntimeBits { Clbits.Length: 1 })
         {
             value = new RuntimeExpression(new BinaryValue("!=", ToRuntimeValue(source.At, value), new ConstantValue(0)));
@@ -182,6 +167,55 @@ internal sealed partial class Qasm3Compiler
         }
 
         Emit(source.At, new ComputeBitsOperation([.. backing.Clbits], ToRuntimeValue(source.At, value)));
+    }
+
+    /// <summary>
+    /// The scratch bits an int, uint, bool or angle variable lives in once it holds a value known only at run time;
+    /// made on first use, holding the value it had (outside run-time branches only where <paramref name="keepValue"/>). An angle's bits are its value in units of 2π/2^n, bit 0 least
+    /// significant (the specification's layout), so a measurement into c[0] adds 2π/2^n.
+    /// </summary>
+    private RuntimeBits Backing(Token at, string name, ValueSymbol variable, bool keepValue)
+    {
+        if (variable.Value is RuntimeBits existing)
+        {
+            return existing;
+        }
+
+        // A loop's body is compiled once and run many times, so a variable declared inside one cannot start
+        // living in bits there; one declared outside every run-time branch can (Qiskit declares its
+        // switch_dummy globally and assigns it inside an if): its bits take its value before the branch.
+        if (_runtimeBranchDepth > variable.RuntimeDepth && variable.RuntimeDepth > 0)
+        {
+            throw Error(at, $"'{name}' first takes a measured value inside a branch or loop that depends on a measurement; assign it one before the branch");
+        }
+
+        var type = variable.Type;
+        int width = type.Name == "bool" ? 1 : type.Width is null ? 64 : PositiveInt(type.Width, "a width");
+        object before = variable.Value;
+        var backing = new RuntimeBits(AllocateScratch(width), Signed: type.Name == "int");
+        variable.Value = backing;
+        BigInteger v = type.Name == "angle" ? AngleUnits(ToDouble(at, before), width) : ToBigInteger(at, before);
+        var bits = ImmutableArray.CreateRange(Enumerable.Range(0, width).Select(i => !(v >> i).IsEven));
+        if (_runtimeBranchDepth > 0)
+        {
+            EmitBeforeRunTimeBranches(at, new SetBitsOperation([.. backing.Clbits], bits));
+        }
+        else if (keepValue && !v.IsZero)
+        {
+            Emit(at, new SetBitsOperation([.. backing.Clbits], bits));
+        }
+
+        return backing;
+    }
+
+    /// <summary>The nearest angle[width] representation of radians, in units of 2π/2^width.</summary>
+    private static BigInteger AngleUnits(double radians, int width)
+    {
+        double turns = radians / (2 * Math.PI);
+        turns -= Math.Floor(turns);
+        var modulus = BigInteger.One << width;
+        var units = new BigInteger(Math.Round(turns * Math.Pow(2, Math.Min(width, 1000))));
+        return ((units % modulus) + modulus) % modulus;
     }
 
     /// <summary>Writes a value into bits: constants now (and at run time), measured bits by copying at run time.</summary>

@@ -20,7 +20,9 @@ internal sealed partial class Qasm3Compiler
             case ImaginaryExpr imaginary:
                 return new Complex(0, imaginary.Value);
             case DurationExpr duration:
-                throw Error(duration.At, "a duration is only allowed in delay[…]");
+                return DurationLiteral(duration);
+            case DurationOfExpr:
+                return DurationValue.Stretch;
             case NameExpr name:
                 return Name(name);
             case IndexExpr index:
@@ -28,6 +30,11 @@ internal sealed partial class Qasm3Compiler
             case UnaryExpr unary:
                 {
                     object operand = Eval(unary.Operand);
+                    if (operand is DurationValue duration)
+                    {
+                        return unary.Operator == "-" ? duration.Scale(-1) : throw Error(unary.At, $"'{unary.Operator}' is not defined on a duration");
+                    }
+
                     if (operand is RuntimeOperand)
                     {
                         return new RuntimeExpression(new Lazy<RuntimeValue>(() => new UnaryValue(unary.Operator, ToRuntimeValue(unary.Operand.At, operand))));
@@ -86,6 +93,7 @@ internal sealed partial class Qasm3Compiler
                 }
 
             case CallExpr call:
+                RefuseExternCall(call);
                 if (_scope.Find(call.Name) is SubroutineSymbol)
                 {
                     return Call(call, null) ?? throw Error(call.At, $"subroutine '{call.Name}' returns nothing");
@@ -250,12 +258,19 @@ internal sealed partial class Qasm3Compiler
         switch (e)
         {
             case NameExpr n:
-                return _scope.Find(n.Name) is BitSymbol b ? b.Clbits : throw Error(n.At, _scope.Find(n.Name) is null ? $"'{n.Name}' is not declared" : $"'{n.Name}' is not a bit register");
+                return _scope.Find(n.Name) switch
+                {
+                    BitSymbol b => b.Clbits,
+                    ValueSymbol v when HasBits(v) => Backing(n.At, n.Name, v, keepValue: true).Clbits,
+                    null => throw Error(n.At, $"'{n.Name}' is not declared"),
+                    _ => throw Error(n.At, $"'{n.Name}' is not a bit register"),
+                };
             case IndexExpr index when index.Target is NameExpr n:
                 return _scope.Find(n.Name) switch
                 {
                     BitSymbol reg => Select(index, reg.Clbits),
-                    ValueSymbol v => throw Error(n.At, $"'{n.Name}' is {Article(v.Type.Name)} {v.Type.Name}; measurement results go into bit registers ({v.Type.Name} bits set at run time are not supported)"),
+                    ValueSymbol v when HasBits(v) => Select(index, Backing(n.At, n.Name, v, keepValue: true).Clbits),
+                    ValueSymbol v => throw Error(n.At, $"'{n.Name}' is {Article(v.Type.Name)} {v.Type.Name}{(v.IsConst ? " constant" : "")}; measurement results go into bits, and into int[n], uint[n] and angle[n] variables by bit"),
                     _ => throw Error(n.At, $"'{n.Name}' is not a bit register"),
                 };
             case SetExpr set:
@@ -264,6 +279,9 @@ internal sealed partial class Qasm3Compiler
                 throw Error(e.At, "expected a bit or a bit register");
         }
     }
+
+    /// <summary>A variable whose bits a measurement may write: int[n], uint[n] or angle[n], not a constant.</summary>
+    private static bool HasBits(ValueSymbol v) => !v.IsConst && v.Type.Width is not null && v.Type.Name is "int" or "uint" or "angle";
 
     private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
@@ -337,6 +355,11 @@ internal sealed partial class Qasm3Compiler
 
     private object Binary(Token at, string op, object a, object b)
     {
+        if (a is DurationValue || b is DurationValue)
+        {
+            return DurationBinary(at, op, a, b);
+        }
+
         if (a is RuntimeOperand || b is RuntimeOperand)
         {
             return RuntimeBinary(at, op, a, b);
@@ -461,6 +484,8 @@ internal sealed partial class Qasm3Compiler
                     return angle < 0 ? angle + (2 * Math.PI) : angle;
                 }
 
+            case "duration" or "stretch":
+                return value is DurationValue ? value : throw Error(at, $"a {type.Name} holds a duration such as 100ns, not {(value is RuntimeOperand ? "a measured value" : "a number")}");
             case "int" or "uint" or "bit":
                 {
                     long v = value is double d ? (long)Math.Truncate(d) : ToLong(at, value is bool b ? (b ? 1L : 0L) : value);
@@ -480,47 +505,6 @@ internal sealed partial class Qasm3Compiler
             default:
                 throw Error(at, $"'{type.Name}' values are not supported");
         }
-    }
-
-    private double Duration(Expr e)
-    {
-        if (e is DurationExpr d)
-        {
-            return d.Unit switch
-            {
-                "ns" => d.Value * 1e-9,
-                "us" or "µs" => d.Value * 1e-6,
-                "ms" => d.Value * 1e-3,
-                "s" => d.Value,
-                _ => throw Error(d.At, "durations in device cycles (dt) are not supported; give ns, us, ms or s"),
-            };
-        }
-
-        if (e is BinaryExpr { Operator: "*" } product)
-        {
-            if (product.Left is DurationExpr)
-            {
-                return Duration(product.Left) * ToDouble(product.Right.At, Eval(product.Right));
-            }
-
-            if (product.Right is DurationExpr)
-            {
-                return Duration(product.Right) * ToDouble(product.Left.At, Eval(product.Left));
-            }
-        }
-
-        if (e is BinaryExpr { Operator: "+" or "-" } sum)
-        {
-            double l = Duration(sum.Left), r = Duration(sum.Right);
-            return sum.Operator == "+" ? l + r : l - r;
-        }
-
-        if (e is NameExpr n)
-        {
-            throw Error(n.At, $"'{n.Name}' is not a duration VnQuantum knows (stretch and duration variables are not supported)");
-        }
-
-        throw Error(e.At, "expected a duration such as 100ns");
     }
 
     private double ToDouble(Token at, object v) => v switch

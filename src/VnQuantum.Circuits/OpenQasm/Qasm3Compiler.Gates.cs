@@ -12,7 +12,7 @@ internal sealed partial class Qasm3Compiler
     {
         if (call.Duration is not null)
         {
-            throw Error(call.Duration.At, "gate durations ('name[duration]') are not supported");
+            DurationOf(call.Duration, $"'{call.Name}[…]'"); // checked, then ignored: gates here take no time
         }
 
         if (_scope.Find(call.Name) is SubroutineSymbol)
@@ -20,7 +20,15 @@ internal sealed partial class Qasm3Compiler
             throw Error(call.At, $"'{call.Name}' is a subroutine: call it as {call.Name}(arguments…), with its qubits among the arguments");
         }
 
-        var parameters = call.Parameters.Select(p => ToDouble(p.At, Eval(p))).ToArray();
+        var values = call.Parameters.Select(Eval).ToArray();
+        int measured = Array.FindIndex(values, v => v is RuntimeOperand);
+        if (measured >= 0)
+        {
+            GateCallWithMeasuredAngle(call, values, measured);
+            return;
+        }
+
+        var parameters = values.Select((v, i) => ToDouble(call.Parameters[i].At, v)).ToArray();
         var operands = call.Operands.Select(o => Qubits(o)).ToList();
         if (call.Name == "gphase")
         {
@@ -59,6 +67,51 @@ internal sealed partial class Qasm3Compiler
             }
 
             ApplyGate(call.At, call.Modifiers, call.Name, parameters, qubits);
+        }
+    }
+
+    /// <summary>Rotations R(θ) with R(a + b) = R(a) R(b), the property <see cref="GateCallWithMeasuredAngle"/> rests on.</summary>
+    private static readonly HashSet<string> AdditiveRotations =
+        ["p", "phase", "u1", "rx", "ry", "rz", "cp", "cphase", "cu1", "crx", "cry", "crz", "rxx", "ryy", "rzz", "rzx", "gphase"];
+
+    /// <summary>
+    /// A rotation whose angle is an angle[n] variable holding measured bits (the specification's ipe.qasm:
+    /// <c>inv @ phase(c) q;</c>). Its value is the sum over set bits k of 2π·2^k/2^n, below 2π, and a rotation of a
+    /// sum is the product of rotations, so the gate becomes n rotations each conditioned on one bit — exact, with the
+    /// modifiers kept (inv, pow and ctrl of a one-parameter rotation group are rotations of the same kind).
+    /// </summary>
+    private void GateCallWithMeasuredAngle(GateCallStmt call, object[] values, int measured)
+    {
+        var parameter = call.Parameters[measured];
+        if (values.Count(v => v is RuntimeOperand) > 1)
+        {
+            throw Error(call.At, $"'{call.Name}' has more than one parameter known only at run time");
+        }
+
+        if (parameter is not NameExpr name || _scope.Find(name.Name) is not ValueSymbol { Type.Name: "angle", Value: RuntimeBits bits })
+        {
+            throw Error(parameter.At, "a gate parameter known only at run time (from a measurement) must be an angle[n] variable written by measurement");
+        }
+
+        if (!AdditiveRotations.Contains(call.Name) || _scope.Find(call.Name) is not null)
+        {
+            throw Error(call.At, $"a measured angle can drive the rotations {string.Join(", ", AdditiveRotations.Order(StringComparer.Ordinal))}, whose angles add; '{call.Name}' is not one of them");
+        }
+
+        int width = bits.Clbits.Length;
+        for (int k = 0; k < width; k++)
+        {
+            double angle = 2 * Math.PI * Math.Pow(2, k - width);
+            var parameters = call.Parameters.SetItem(measured, new LiteralExpr(parameter.At, angle));
+            var rotation = Collect(call.At, () =>
+            {
+                GateCall(call with { Parameters = parameters });
+                return Flow.Next;
+            });
+            if (!rotation.IsEmpty)
+            {
+                Emit(call.At, new IfElseOperation(new CompareCondition([bits.Clbits[k]], "==", 1), rotation, []));
+            }
         }
     }
 

@@ -6,8 +6,17 @@ namespace VnQuantum.Circuits.OpenQasm;
 /// <content>def and extern: subroutines inlined at each call.</content>
 internal sealed partial class Qasm3Compiler
 {
+    private void RefuseExternCall(CallExpr call)
+    {
+        if (_scope.Find(call.Name) is ExternSymbol ext)
+        {
+            throw Error(call.At, $"'{call.Name}' is an extern function (declared at line {ext.Declaration.At.Line}): its body lives in the host that runs the program, and VnQuantum's simulators have none to call");
+        }
+    }
+
     private object? Call(CallExpr call, int[]? destination)
     {
+        RefuseExternCall(call);
         var symbol = _scope.Find(call.Name);
         if (symbol is not SubroutineSymbol subroutine)
         {

@@ -97,7 +97,7 @@ internal sealed partial class Qasm3Compiler
             {
                 if (s._names.TryGetValue(name, out var symbol))
                 {
-                    return !crossed || symbol is ValueSymbol { IsConst: true } or GateSymbol or SubroutineSymbol or QubitSymbol { Global: true } ? symbol : null;
+                    return !crossed || symbol is ValueSymbol { IsConst: true } or GateSymbol or SubroutineSymbol or ExternSymbol or QubitSymbol { Global: true } ? symbol : null;
                 }
 
                 crossed |= s.IsBoundary;
@@ -130,6 +130,9 @@ internal sealed partial class Qasm3Compiler
     private sealed record GateSymbol(GateDefStmt? Definition, StandardGate? Standard, string Name);
 
     private sealed record SubroutineSymbol(DefStmt Definition);
+
+    /// <summary>An extern declaration: legal to declare, an error to call (nothing here provides its body).</summary>
+    private sealed record ExternSymbol(ExternStmt Declaration);
 
     /// <summary>
     /// A loop being compiled. A break or continue that depends on a measurement cannot end an unrolled loop when it is
@@ -301,17 +304,8 @@ internal sealed partial class Qasm3Compiler
                 }
 
             case DelayStmt d:
-                {
-                    double seconds = Duration(d.Duration);
-                    var qubits = d.Operands.IsEmpty ? Enumerable.Range(0, _qubits).ToArray() : d.Operands.SelectMany(o => Qubits(o)).Distinct().ToArray();
-                    if (qubits.Length > 0)
-                    {
-                        Emit(d.At, new DelayOperation([.. qubits], seconds));
-                    }
-
-                    break;
-                }
-
+                Delay(d);
+                break;
             case IfStmt i:
                 return If(i);
             case ForStmt f:
@@ -321,7 +315,17 @@ internal sealed partial class Qasm3Compiler
             case BlockStmt block:
                 return InScope(() => Statements(block.Body));
             case BoxStmt box:
+                if (box.Duration is not null)
+                {
+                    DurationOf(box.Duration, "box[…]");
+                }
+
                 return InScope(() => Statements(box.Body));
+            case CalibrationStmt:
+                break;
+            case ExternStmt ext:
+                Declare(ext.At, ext.Name, new ExternSymbol(ext));
+                break;
             case ReturnStmt ret:
                 if (_inlineDepth == 0)
                 {
@@ -525,9 +529,10 @@ internal sealed partial class Qasm3Compiler
             return;
         }
 
-        if (type.Name is "duration" or "stretch")
+        if (type.Name is "stretch" && c.Initializer is null)
         {
-            throw Error(c.At, $"'{type.Name}' variables are not supported");
+            Declare(c.At, c.Name, new ValueSymbol(DurationValue.Stretch, type, isConst: true));
+            return;
         }
 
         object value;
@@ -558,7 +563,7 @@ internal sealed partial class Qasm3Compiler
         }
         else
         {
-            value = type.Name switch { "float" or "angle" => 0.0, "bool" => false, "complex" => System.Numerics.Complex.Zero, _ => 0L };
+            value = type.Name switch { "float" or "angle" => 0.0, "bool" => false, "complex" => System.Numerics.Complex.Zero, "duration" => new DurationValue(0, 0, false), _ => 0L };
         }
 
         Declare(c.At, c.Name, new ValueSymbol(Convert(c.At, value, type), type, c.Modifier == "const") { RuntimeDepth = _runtimeBranchDepth });
@@ -647,15 +652,31 @@ internal sealed partial class Qasm3Compiler
             SetBitsOperation set => new SetBitsOperation([.. set.Targets.Select(t => map[t])], set.Values),
             IfElseOperation ifElse => new IfElseOperation(Remap(ifElse.Test, map), [.. ifElse.Body.Select(o => Remap(o, map))], [.. ifElse.OrElse.Select(o => Remap(o, map))]),
             WhileOperation loop => new WhileOperation(Remap(loop.Test, map), [.. loop.Body.Select(o => Remap(o, map))]),
-            _ => op,
+            ComputeBitsOperation compute => new ComputeBitsOperation([.. compute.Targets.Select(t => map[t])], Remap(compute.Value, map)),
+            _ when op.Condition is null && !op.Clbits.Any() => op,
+
+            // Every operation that reads or writes classical bits is listed above: one left out would keep the bit
+            // numbers of before the remap and read or write another register's bits.
+            _ => throw new InvalidOperationException($"'{op.Name}' has classical bits the remap does not know"),
         };
     }
 
     private static ClassicalCondition Remap(ClassicalCondition c, int[] map) => c switch
     {
         CompareCondition compare => compare with { Bits = [.. compare.Bits.Select(b => map[b])] },
+        RegisterCompareCondition registers => new RegisterCompareCondition([.. registers.Left.Select(b => map[b])], registers.Operator, [.. registers.Right.Select(b => map[b])]),
+        ValueCondition value => new ValueCondition(Remap(value.Value, map)),
         NotCondition not => new NotCondition(Remap(not.Operand, map)),
         LogicalCondition logical => new LogicalCondition(logical.IsAnd, Remap(logical.Left, map), Remap(logical.Right, map)),
-        _ => c,
+        _ => throw new InvalidOperationException($"the condition {c.GetType().Name} has classical bits the remap does not know"),
+    };
+
+    private static RuntimeValue Remap(RuntimeValue v, int[] map) => v switch
+    {
+        BitsValue bits => new BitsValue([.. bits.Bits.Select(b => map[b])], bits.Signed),
+        ConstantValue => v,
+        UnaryValue unary => unary with { Operand = Remap(unary.Operand, map) },
+        BinaryValue binary => binary with { Left = Remap(binary.Left, map), Right = Remap(binary.Right, map) },
+        _ => throw new InvalidOperationException($"the run-time value {v.GetType().Name} has classical bits the remap does not know"),
     };
 }

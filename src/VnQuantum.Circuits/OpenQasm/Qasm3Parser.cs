@@ -283,7 +283,7 @@ internal sealed class Qasm3Parser
                 }
 
                 SkipBraces();
-                return new UnsupportedStmt(at, $"'{at.Text}' (pulse-level calibration)");
+                return new CalibrationStmt(at);
             case "let":
                 {
                     Next();
@@ -313,15 +313,24 @@ internal sealed class Qasm3Parser
                 return Switch(at);
             case "case" or "default":
                 throw Error(at, $"'{at.Text}' outside a switch");
-            case "defcalgrammar" or "extern" or "stretch" or "duration" or "array":
-                SkipToSemicolon();
-                return new UnsupportedStmt(at, at.Text switch
+            case "defcalgrammar":
                 {
-                    "extern" => "extern function declaration",
-                    "array" => "array declaration",
-                    "stretch" or "duration" => $"'{at.Text}' variable",
-                    _ => "'defcalgrammar'",
-                });
+                    Next();
+                    var grammar = Next();
+                    if (grammar.Kind != TokenKind.String)
+                    {
+                        throw Error(grammar, "defcalgrammar needs a grammar name in quotes, such as \"openpulse\"");
+                    }
+
+                    Expect(";");
+                    return new CalibrationStmt(at);
+                }
+
+            case "extern":
+                return Extern(at);
+            case "array":
+                SkipToSemicolon();
+                return new UnsupportedStmt(at, "array declaration");
             case "measure":
                 {
                     Next();
@@ -427,14 +436,15 @@ internal sealed class Qasm3Parser
             case "box":
                 {
                     Next();
+                    Expr? duration = null;
                     if (Peek.Is("["))
                     {
                         Next();
-                        Expression();
+                        duration = Expression();
                         Expect("]");
                     }
 
-                    return new BoxStmt(at, Block());
+                    return new BoxStmt(at, duration, Block());
                 }
 
             case "return":
@@ -653,9 +663,9 @@ internal sealed class Qasm3Parser
                 j++;
             }
             while (level > 0 && PeekAt(j).Kind != TokenKind.End);
-            if (i == 1)
+            if (i == 1 && !(PeekAt(j).Kind == TokenKind.Identifier || PeekAt(j).Is("$")))
             {
-                return false; // name[...] is an indexed variable
+                return false; // name[...] followed by '=', an operator or ';' is an indexed variable
             }
 
             i = j;
@@ -767,6 +777,34 @@ internal sealed class Qasm3Parser
         }
 
         return new GateDefStmt(at, name, parameters.ToImmutable(), qubits.ToImmutable(), Block());
+    }
+
+    /// <summary>extern name(types) -> type;: the signature is read past; the compiler refuses only a call.</summary>
+    private Stmt Extern(Token at)
+    {
+        Next();
+        string name = Identifier("an extern function name");
+        var open = Expect("(");
+        int depth = 1;
+        while (depth > 0)
+        {
+            var t = Next();
+            if (t.Kind == TokenKind.End)
+            {
+                throw Error(open, "this '(' is never closed");
+            }
+
+            depth += t.Is("(") ? 1 : t.Is(")") ? -1 : 0;
+        }
+
+        if (Peek.Is("->"))
+        {
+            Next();
+            Type();
+        }
+
+        Expect(";");
+        return new ExternStmt(at, name);
     }
 
     private Stmt Subroutine(Token at)
@@ -1153,18 +1191,13 @@ internal sealed class Qasm3Parser
             case "measure":
                 return new MeasureExpr(t, Postfix(Primary()));
             case "durationof":
-                Expect("(");
-                if (Peek.Is("{"))
                 {
-                    SkipBraces();
-                }
-                else
-                {
-                    Expression();
+                    Expect("(");
+                    var body = Peek.Is("{") ? Block() : [new ExprStmt(Peek, Expression())];
+                    Expect(")");
+                    return new DurationOfExpr(t, body);
                 }
 
-                Expect(")");
-                return new UnsupportedExpr(t, "durationof");
             case "sizeof":
                 Expect("(");
                 ExpressionList(")");

@@ -40,6 +40,9 @@ internal sealed record CastExpr(Token At, TypeRef Type, Expr Operand) : Expr(At)
 
 internal sealed record MeasureExpr(Token At, Expr Operand) : Expr(At);
 
+/// <summary>durationof({ … }): the length of a block, which only a scheduler with the device's gate times knows.</summary>
+internal sealed record DurationOfExpr(Token At, ImmutableArray<Stmt> Body) : Expr(At);
+
 /// <summary>A construct that parses but is outside what VnQuantum runs (durationof, array literals of pulses…).</summary>
 internal sealed record UnsupportedExpr(Token At, string Construct) : Expr(At);
 
@@ -83,7 +86,17 @@ internal sealed record WhileStmt(Token At, Expr Condition, ImmutableArray<Stmt> 
 
 internal sealed record BlockStmt(Token At, ImmutableArray<Stmt> Body) : Stmt(At);
 
-internal sealed record BoxStmt(Token At, ImmutableArray<Stmt> Body) : Stmt(At);
+/// <summary>box[duration] { … }: a scheduling boundary; the simulators run the body as a block.</summary>
+internal sealed record BoxStmt(Token At, Expr? Duration, ImmutableArray<Stmt> Body) : Stmt(At);
+
+/// <summary>
+/// defcalgrammar, defcal and cal: pulse-level calibrations. They say how hardware carries out a gate, not what the
+/// gate does, so a gate-level simulator reads past them.
+/// </summary>
+internal sealed record CalibrationStmt(Token At) : Stmt(At);
+
+/// <summary>extern name(types) -> type;: a function the program's host provides. Only a call is an error.</summary>
+internal sealed record ExternStmt(Token At, string Name) : Stmt(At);
 
 internal sealed record ReturnStmt(Token At, Expr? Value) : Stmt(At);
 
