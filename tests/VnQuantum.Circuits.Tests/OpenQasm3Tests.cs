@@ -53,7 +53,7 @@ public class OpenQasm3Tests
         { "vqe.qasm", "'get_npaulis' is an extern function (declared at line 18)" },
 
         // Programs the specification gets wrong, refused at the mistake.
-        { "arrays.qasm", "array declaration is not supported" },
+        { "arrays.qasm", "index 4 is out of range for a dimension of size 4" },
         { "cphase.qasm", "unknown qubit register 'q'" },
         { "dd.qasm", "gate 'u' takes 3 parameter(s), 0 given" },
         { "msd.qasm", "'distill_and_buffer' is a subroutine" },

@@ -8,7 +8,7 @@ namespace VnQuantum.Circuits.Tests;
 
 /// <summary>
 /// OpenQASM 3 as real programs write it (issue 17, part 6): timing checked and ignored, calibrations read past,
-/// extern refused only when called, and angle registers written by measurement driving rotations.
+/// extern refused only when called, angle registers written by measurement driving rotations, classical arrays.
 /// </summary>
 public class OpenQasm3TimingAndAngleTests
 {
@@ -166,6 +166,94 @@ public class OpenQasm3TimingAndAngleTests
     {
         var result = OpenQasm3.Parse(Header3 + body, "test.qasm");
         Assert.False(result.Succeeded);
+        Assert.Contains(message, result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(3, result.Error.Line);
+    }
+
+    /// <summary>Each register's value in the single outcome of a run (the program is deterministic).</summary>
+    private static Dictionary<string, long> Registers(Circuit circuit)
+    {
+        var run = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 3, Seed = 1 });
+        string key = Assert.Single(run.Counts.Keys);
+        string[] parts = key.Split(' ');
+        var registers = circuit.ClassicalRegisters;
+        return registers.Select((r, i) => (r.Name, Value: System.Convert.ToInt64(parts[registers.Length - 1 - i], 2))).ToDictionary(p => p.Name, p => p.Value);
+    }
+
+    [Fact]
+    public void SpecArraysExample_RunsOnceItsTwoMistakesAreMended_WithTheValuesItsCommentsGive()
+    {
+        // As published, arrays.qasm indexes past the end (my_defined_uints[a - 1] with a = 5, on 4 elements) and
+        // declares first_dimension twice; the examples test checks it is refused at the first. Mended, every
+        // construct in it runs, and the values are the ones its comments state.
+        string source = File.ReadAllText(Path.Combine(OpenQasm3Tests.ExamplesFolder(), "arrays.qasm"))
+            .Replace("my_defined_uints[a - 1] = a + 1;", "my_defined_uints[a - 2] = a + 1;", StringComparison.Ordinal)
+            .Replace("const uint[32] first_dimension = sizeof(my_doubles);", "const uint[32] first_dimension_again = sizeof(my_doubles);", StringComparison.Ordinal);
+        source += """
+
+            bit[8] dimension_bits = dimension;
+            bit[8] first_bits = first_dimension;
+            bit[8] second_bits = second_dimension;
+            bit[8] again_bits = first_dimension_again;
+            bit[8] uint3 = my_defined_uints[3];
+            bit[8] ones10 = all_ones[1, 0];
+            bit[8] float10 = int(my_defined_floats[1, 0] * 100 + 100.5);
+            bit[8] float01 = int(my_defined_floats[0][1] * 100 + 100.5);
+            bit[8] row1 = int(my_defined_float_row[1] * 100 + 100.5);
+            """;
+        var values = Registers(Parse3(source));
+        Assert.Equal(4, values["dimension_bits"]);
+        Assert.Equal(8, values["first_bits"]);
+        Assert.Equal(4, values["second_bits"]);
+        Assert.Equal(8, values["again_bits"]);
+        Assert.Equal(6, values["uint3"]); // a = 5 after my_defined_uints[1] = 5 … [0] is 5; [a − 2] = [3] ← 6
+        Assert.Equal(11, values["ones10"]); // 3 + 8
+        Assert.Equal(55, values["float10"]); // rows 2:3 copied onto 0:1; [3, 0] was set to −0.45
+        Assert.Equal(150, values["float01"]); // row 2 had become the copy of row 0: {0.5, 0.5}
+        Assert.Equal(150, values["row1"]); // the copy of row 0 does not follow later writes to the array
+    }
+
+    [Fact]
+    public void Arrays_PassByReference_AndIterateInOrder()
+    {
+        var values = Registers(Parse3(Header3 + """
+            array[int[8], 4] k = {1, 2, 3, 4};
+            array[uint[8], 2, 3] grid;
+            def bump(mutable array[int[8], #dim = 1] a, readonly array[uint[8], 2, 3] g) -> int {
+                a[0] = a[0] + sizeof(a) + sizeof(g, 1);
+                return g[1, 2];
+            }
+            grid[1, 2] = 9;
+            int total = 0;
+            for int x in k { total = total * 10 + x; }
+            int seen = bump(k, grid);
+            bit[16] t = total;
+            bit[8] first = k[0];
+            bit[8] returned = seen;
+            bit[8] last = k[-1];
+            """));
+        Assert.Equal(1234, values["t"]);
+        Assert.Equal(1 + 4 + 3, values["first"]);
+        Assert.Equal(9, values["returned"]);
+        Assert.Equal(4, values["last"]);
+    }
+
+    [Theory]
+    [InlineData("array[int[8], 2] a = {1, 2, 3};", "this {…} has 3 item(s); dimension 0 of the array has 2")]
+    [InlineData("array[int[8], 2, 2] a = {{1, 2}, 3};", "expected a row {…} of 2 item(s)")]
+    [InlineData("array[int[8], 2000, 2000] a;", "more than the 1,048,576 VnQuantum holds")]
+    [InlineData("array[int[8], 2] a; a[2] = 1;", "index 2 is out of range for a dimension of size 2")]
+    [InlineData("array[int[8], 2] a; array[int[8], 3] b; a = b;", "an array of shape 3 where one of shape 2 is needed")]
+    [InlineData("qubit q; bit c = measure q; array[int[8], 2] a; a[0] = c;", "known only at run time")]
+    [InlineData("def f(readonly array[int[8], 2] a) { a[0] = 1; } array[int[8], 2] b; f(b);", "'a' is a readonly or constant array")]
+    [InlineData("def f(mutable array[float[64], 2] a) { } array[int[8], 2] b; f(b);", "takes an array of float elements")]
+    [InlineData("def f(readonly array[int[8], #dim = 2] a) { } array[int[8], 2] b; f(b);", "takes an array of 2 dimension(s), not 1")]
+    [InlineData("int x = sizeof(3);", "sizeof needs an array")]
+    [InlineData("array[int[8], #dim = 1] a;", "#dim = n is for subroutine parameters")]
+    public void Arrays_OutsideTheRules_AreRefusedWithTheReason(string body, string message)
+    {
+        var result = OpenQasm3.Parse(Header3 + body, "test.qasm");
+        Assert.False(result.Succeeded, "expected a refusal");
         Assert.Contains(message, result.Error!.Message, StringComparison.Ordinal);
         Assert.Equal(3, result.Error.Line);
     }

@@ -46,6 +46,13 @@ internal sealed partial class Qasm3Compiler
         return bits;
     }
 
+    private static string? RootName(Expr e) => e switch
+    {
+        NameExpr n => n.Name,
+        IndexExpr ix => RootName(ix.Target),
+        _ => null,
+    };
+
     private void Assign(AssignStmt a)
     {
         var target = a.Target;
@@ -53,9 +60,16 @@ internal sealed partial class Qasm3Compiler
         {
             NameExpr n => n.Name,
             IndexExpr { Target: NameExpr n } => n.Name,
+            IndexExpr { Target: IndexExpr } => FindVariable(target) is { Value: ArrayValue } ? RootName(target) : null,
             _ => null,
         };
         var symbol = name is null ? null : _scope.Find(name);
+        if (symbol is ValueSymbol { Value: ArrayValue } array)
+        {
+            AssignArray(a, name!, array);
+            return;
+        }
+
         bool bitwise = symbol is ValueSymbol withBits && HasBits(withBits) && (target is IndexExpr || a.Value is MeasureExpr);
         if (symbol is BitSymbol || bitwise)
         {

@@ -77,6 +77,7 @@ internal sealed partial class Qasm3Compiler
         {
             RangeExpr r => Range(r),
             SetExpr s => s.Items.Select(Eval),
+            _ when Eval(f.Iterable) is ArrayValue { Dimensions.Length: 1 } array => array.Elements.ToList(),
             _ => Eval(f.Iterable) is RuntimeOperand ? throw Error(f.Iterable.At, "iterating over bits known only at run time is not supported")
                 : throw Error(f.Iterable.At, "a for loop runs over a range [a:b], [a:step:b] or a set {…}"),
         };

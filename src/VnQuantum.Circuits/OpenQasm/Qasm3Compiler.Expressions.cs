@@ -104,8 +104,6 @@ internal sealed partial class Qasm3Compiler
                 throw Error(measure.At, "measure here is not supported; write 'b = measure q;' or 'measure q -> b;'");
             case PhysicalQubitExpr physical:
                 throw Error(physical.At, $"${physical.Index} is a qubit, not a value");
-            case UnsupportedExpr unsupported:
-                throw Error(unsupported.At, $"'{unsupported.Construct}' is not supported");
             case SetExpr set:
                 throw Error(set.At, "a set {…} is only allowed as a for-loop range");
             case RangeExpr range:
@@ -162,6 +160,11 @@ internal sealed partial class Qasm3Compiler
         }
 
         object target = Eval(index.Target);
+        if (target is ArrayValue array)
+        {
+            return IndexArray(index, array);
+        }
+
         if (target is RuntimeBits runtime)
         {
             return new RuntimeBits(Select(index, runtime.Clbits));
@@ -287,6 +290,11 @@ internal sealed partial class Qasm3Compiler
 
     private object Function(CallExpr call)
     {
+        if (call.Name == "sizeof")
+        {
+            return SizeOf(call);
+        }
+
         var args = call.Arguments.Select(Eval).ToArray();
         if (args.Any(a => a is RuntimeOperand))
         {

@@ -43,7 +43,8 @@ internal sealed partial class Qasm3Compiler
             var argument = call.Arguments[i];
             if (parameter.Type.IsArray)
             {
-                throw Error(argument.At, "array arguments are not supported");
+                BindArrayParameter(scope, parameter, argument);
+                continue;
             }
 
             if (parameter.IsQubit)

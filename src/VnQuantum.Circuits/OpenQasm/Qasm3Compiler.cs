@@ -502,6 +502,12 @@ internal sealed partial class Qasm3Compiler
     private void DeclareClassical(ClassicalDeclStmt c)
     {
         var type = c.Type;
+        if (type.IsArray)
+        {
+            DeclareArray(c);
+            return;
+        }
+
         if (type.Name is "bit")
         {
             if (c.Modifier is "input")

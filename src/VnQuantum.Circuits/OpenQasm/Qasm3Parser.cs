@@ -329,8 +329,7 @@ internal sealed class Qasm3Parser
             case "extern":
                 return Extern(at);
             case "array":
-                SkipToSemicolon();
-                return new UnsupportedStmt(at, "array declaration");
+                return ClassicalDeclaration(at, null);
             case "measure":
                 {
                     Next();
@@ -709,7 +708,38 @@ internal sealed class Qasm3Parser
         var at = Next();
         if (at.Text == "array")
         {
-            throw Error(at, "arrays are not supported");
+            Expect("[");
+            var element = Type();
+            var dimensions = ImmutableArray.CreateBuilder<Expr>();
+            Expr? count = null;
+            while (Peek.Is(","))
+            {
+                Next();
+                if (Peek.Is("#"))
+                {
+                    // #dim = n: a subroutine parameter that fixes only the number of dimensions.
+                    Next();
+                    if (!Next().Is("dim"))
+                    {
+                        throw Error(_tokens[_position - 1], "expected '#dim = n' in an array type");
+                    }
+
+                    Expect("=");
+                    count = Expression();
+                }
+                else
+                {
+                    dimensions.Add(Expression());
+                }
+            }
+
+            Expect("]");
+            if (dimensions.Count == 0 && count is null)
+            {
+                throw Error(at, "an array type needs its dimensions: array[int[8], 16]");
+            }
+
+            return new TypeRef(at, "array", null, IsArray: true, Element: element, Dimensions: dimensions.ToImmutable(), DimensionCount: count);
         }
 
         if (!ClassicalTypes.Contains(at.Text))
@@ -826,19 +856,19 @@ internal sealed class Qasm3Parser
 
             if (Peek.Is("readonly") || Peek.Is("mutable") || Peek.Is("array"))
             {
-                var t = Peek;
-                while (!Peek.Is(")") && Peek.Kind != TokenKind.End)
+                bool mutable = Peek.Is("mutable");
+                if (!Peek.Is("array"))
                 {
                     Next();
-                    if (Peek.Is("]") && PeekAt(1).Kind == TokenKind.Identifier)
-                    {
-                        Next();
-                        Next();
-                        break;
-                    }
                 }
 
-                parameters.Add(new SubroutineParameter(new TypeRef(t, "array", null, IsArray: true), "_", false, null));
+                var arrayType = Type();
+                if (!arrayType.IsArray)
+                {
+                    throw Error(arrayType.At, "readonly and mutable qualify array parameters only");
+                }
+
+                parameters.Add(new SubroutineParameter(arrayType, Identifier("a parameter name"), false, null, mutable));
                 continue;
             }
 
@@ -1199,10 +1229,12 @@ internal sealed class Qasm3Parser
                 }
 
             case "sizeof":
-                Expect("(");
-                ExpressionList(")");
-                Expect(")");
-                return new UnsupportedExpr(t, "sizeof");
+                {
+                    Expect("(");
+                    var arguments = ExpressionList(")");
+                    Expect(")");
+                    return new CallExpr(t, "sizeof", arguments);
+                }
         }
 
         if (ClassicalTypes.Contains(t.Text))

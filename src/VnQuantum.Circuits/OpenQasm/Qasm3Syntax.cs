@@ -43,11 +43,11 @@ internal sealed record MeasureExpr(Token At, Expr Operand) : Expr(At);
 /// <summary>durationof({ … }): the length of a block, which only a scheduler with the device's gate times knows.</summary>
 internal sealed record DurationOfExpr(Token At, ImmutableArray<Stmt> Body) : Expr(At);
 
-/// <summary>A construct that parses but is outside what VnQuantum runs (durationof, array literals of pulses…).</summary>
-internal sealed record UnsupportedExpr(Token At, string Construct) : Expr(At);
-
-/// <summary>A classical type: bit, int, uint, float, angle, bool, complex, duration, stretch, with its width if given.</summary>
-internal sealed record TypeRef(Token At, string Name, Expr? Width, bool IsArray = false);
+/// <summary>
+/// A classical type: bit, int, uint, float, angle, bool, complex, duration, stretch, with its width if given; or
+/// array[element, d1, d2, …] with its dimensions (a subroutine parameter may give only their number, #dim = n).
+/// </summary>
+internal sealed record TypeRef(Token At, string Name, Expr? Width, bool IsArray = false, TypeRef? Element = null, ImmutableArray<Expr> Dimensions = default, Expr? DimensionCount = null);
 
 internal abstract record Stmt(Token At) : Node(At);
 
@@ -59,7 +59,8 @@ internal sealed record ClassicalDeclStmt(Token At, TypeRef Type, string Name, Ex
 
 internal sealed record GateDefStmt(Token At, string Name, ImmutableArray<string> Parameters, ImmutableArray<string> Qubits, ImmutableArray<Stmt> Body) : Stmt(At);
 
-internal sealed record SubroutineParameter(TypeRef Type, string Name, bool IsQubit, Expr? QubitSize);
+/// <summary>A subroutine's parameter; an array parameter is readonly or mutable (passed by reference).</summary>
+internal sealed record SubroutineParameter(TypeRef Type, string Name, bool IsQubit, Expr? QubitSize, bool Mutable = false);
 
 internal sealed record DefStmt(Token At, string Name, ImmutableArray<SubroutineParameter> Parameters, TypeRef? Returns, ImmutableArray<Stmt> Body) : Stmt(At);
 
