@@ -367,7 +367,8 @@ public class OpenQasm3Tests
         sources.Add(Header3 + "gate a q { a q; } qubit r; a r;");
         sources.Add(Header3 + "def f(qubit q) { f(q); } qubit r; f(r);");
         string[] vocabulary = ["{", "}", "(", ")", "[", "]", ";", ",", "@", "ctrl", "inv", "pow(", "if", "else", "while", "for", "in", "def", "gate", "measure", "->", "=", "==", "qubit", "bit", "int", "float", "0", "1", "-1", "pi", "q", "c", "x", "h", "cx", ":", "\"", "/*", "return", "1e308", "**", "<<",
-            "switch", "case", "default", "break", "continue", "let", "$0", "$7", "~", "&", "|", "^", "!", "++", "{0, 1}", "2im", "nop", "uint[70]", "int[8]", "bool", "@ann", "c >> 70"];
+            "switch", "case", "default", "break", "continue", "let", "$0", "$7", "~", "&", "|", "^", "!", "++", "{0, 1}", "2im", "nop", "uint[70]", "int[8]", "bool", "@ann", "c >> 70",
+            "array[int[8], 2]", "sizeof(", "{1, 2}", "delay[10ns]", "stretch", "duration", "durationof({x q;})", "100dt", "angle[3]", "extern", "defcal", "mutable", "#dim = 1"];
         var random = new Random(12345);
         int parsed = 0;
         for (int i = 0; i < cases; i++)
