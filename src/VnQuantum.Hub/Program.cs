@@ -127,7 +127,11 @@ builder.Services.AddRazorPages(options =>
         // Signing in is the fallback for every page; the network's administration needs the role as well.
         options.Conventions.AuthorizeFolder("/Admin", HubRoles.NetworkAdmin);
     })
-    .AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+    .AddMvcOptions(o =>
+    {
+        o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+        o.ModelBinderProviders.Insert(0, new VnQuantum.Hub.Pages.FormNumberBinderProvider());
+    })
 
     // Validation messages name a key of the shared resources (ErrorMessage = "account.name.required").
     .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(VnQuantum.Hub.SharedResource)));

@@ -104,6 +104,17 @@ public sealed class AccountAndOfferTests(HubFactory factory) : IClassFixture<Hub
         string weakPage = await weak.Content.ReadAsStringAsync();
         Assert.Contains("A password needs at least 15 characters", weakPage);
         Assert.DoesNotContain("ít nhất 15 ký tự", weakPage);
+
+        // Every error is shown at its field and summarised at the top: an empty country once failed silently.
+        var noCountry = await session.Post("/Account/SignUp", new Dictionary<string, string> { ["Name"] = "Lê Văn An", ["Email"] = "an@example.vn", ["Country"] = string.Empty, ["Password"] = "ngắn quá" });
+        string noCountryPage = await noCountry.Content.ReadAsStringAsync();
+        Assert.Matches("data-valmsg-for=\"Country\"[^>]*>Cần quốc gia</span>", noCountryPage);
+        var summary = System.Text.RegularExpressions.Regex.Match(noCountryPage, "<div class=\"error validation-summary-errors\"[^>]*>(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(summary.Success, "no validation summary at the top");
+        Assert.Contains("Cần quốc gia", summary.Groups[1].Value);
+        var shortPassword = await session.Post("/Account/SignUp?culture=en", new Dictionary<string, string> { ["Name"] = "Emma Nguyen", ["Email"] = "emma@example.vn", ["Country"] = "Vietnam", ["Password"] = "too short" }, "/Account/SignUp?culture=en");
+        var shortSummary = System.Text.RegularExpressions.Regex.Match(await shortPassword.Content.ReadAsStringAsync(), "<div class=\"error validation-summary-errors\"[^>]*>(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Contains("A password needs at least 15 characters", shortSummary.Groups[1].Value);
     }
 
     [Fact]

@@ -111,6 +111,26 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
     }
 
     [BrowserFact]
+    public async Task SensingForm_KeepsTheNumbersTyped_InVietnameseAndEnglish()
+    {
+        foreach (string culture in new[] { "vi-VN", "en" })
+        {
+            var page = await hub.Browser.NewPageAsync();
+            await page.GotoAsync($"{hub.BaseAddress}/Tools/Sensing?culture={culture}");
+            var contrast = page.Locator("#Contrast");
+            Assert.Equal("0.3", await contrast.InputValueAsync()); // the default is shown, not an empty field
+            await contrast.FillAsync("0.55");
+            await page.Locator("#Photons").FillAsync("0.125");
+            await page.Locator("#Photons").PressAsync("Enter");
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("Contrast=0.55"));
+            Assert.Equal("0.55", await page.Locator("#Contrast").InputValueAsync());
+            Assert.Equal("0.125", await page.Locator("#Photons").InputValueAsync());
+            await Assertions.Expect(page.Locator("figure svg").First).ToBeVisibleAsync();
+            await page.CloseAsync();
+        }
+    }
+
+    [BrowserFact]
     public async Task KeyRatePlot_Renders()
     {
         var page = await hub.Browser.NewPageAsync();

@@ -205,6 +205,28 @@ public sealed class HubPageTests : IClassFixture<HubFactory>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("vi-VN")]
+    [InlineData("en")]
+    public async Task SensingForm_RoundTripsWhatWasTyped_InEveryLanguage(string culture)
+    {
+        // A number field's value must be invariant ("0.55"), whatever the page's language: vi-VN's "0,55" is a value
+        // the browser cannot read, so the field showed empty and the next submit quietly used the default.
+        var client = _factory.CreateClient();
+        string page = await client.GetStringAsync($"/Tools/Sensing?Mode=ramsey&Coherence=1%20us&Spins=2.5&Contrast=0.55&Photons=0.125&Gamma=3.5&culture={culture}");
+        Assert.Contains("name=\"Spins\" type=\"number\" step=\"any\" min=\"1\" value=\"2.5\"", page);
+        Assert.Contains("value=\"0.55\"", page);
+        Assert.Contains("value=\"0.125\"", page);
+        Assert.Contains("value=\"3.5\"", page);
+        Assert.DoesNotContain("value=\"0,55\"", page);
+
+        // What the binder cannot read is reported with the field and the text, and nothing is computed from defaults.
+        string refused = await client.GetStringAsync($"/Tools/Sensing?Mode=ramsey&Coherence=1%20us&Contrast=0%2C55&culture={culture}");
+        Assert.Contains("0,55", refused);
+        Assert.Contains(culture == "en" ? "is not a number Contrast can take" : "không phải là số hợp lệ cho Tương phản", refused);
+        Assert.DoesNotContain("<figure", refused);
+    }
+
     [Fact]
     public async Task KeyRateAndSensingTools_DrawTheirPlots()
     {

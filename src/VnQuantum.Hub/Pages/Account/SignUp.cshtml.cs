@@ -22,8 +22,8 @@ public sealed class SignUpModel(UserManager<HubUser> users, SignInManager<HubUse
     public string Email { get; set; } = string.Empty;
 
     [BindProperty]
-    [Required]
-    [StringLength(60)]
+    [Required(ErrorMessage = "account.country.required")]
+    [StringLength(60, ErrorMessage = "account.country.long")]
     public string Country { get; set; } = "Việt Nam";
 
     [BindProperty]

@@ -62,6 +62,25 @@ public sealed class SensingModel(IStringLocalizer<SharedResource> text, ToolLimi
 
     private void Evaluate(CancellationToken cancel)
     {
+        // A number the binder could not read leaves the property at its default: computing then would answer a
+        // question the user did not ask. Say which field, with what was typed, and compute nothing.
+        foreach (var (field, entry) in ModelState)
+        {
+            if (entry.Errors.Count > 0)
+            {
+                string label = field switch
+                {
+                    nameof(Spins) => text["sensing.centres"],
+                    nameof(Contrast) => text["sensing.contrast"],
+                    nameof(Photons) => text["sensing.photons"],
+                    nameof(Gamma) => text["sensing.gamma"],
+                    _ => field,
+                };
+                Problem = text["tools.badnumber", label, entry.AttemptedValue ?? string.Empty];
+                return;
+            }
+        }
+
         try
         {
             double coherence = Units.Seconds(Coherence, "coherence time");
