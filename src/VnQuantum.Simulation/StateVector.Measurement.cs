@@ -156,8 +156,15 @@ public sealed unsafe partial class StateVector
             return result;
         }
 
-        long chunks = Reductions.ChunkCount(Length);
-        var partials = new double[chunks];
+        var partials = ChunkPartials();
+        WalkSamples(partials, 0, SortedUniforms(shots, partials, random), result, 0);
+        return result;
+    }
+
+    /// <summary>|a|² summed over each run of <see cref="Reductions.ChunkLength"/> amplitudes (the last run may be shorter).</summary>
+    internal double[] ChunkPartials()
+    {
+        var partials = new double[Reductions.ChunkCount(Length)];
         if (Precision == Precision.Double)
         {
             Reductions.ChunkProbabilities(_pool, (double*)_data, Length, 0, 0, partials);
@@ -167,6 +174,12 @@ public sealed unsafe partial class StateVector
             Reductions.ChunkProbabilities(_pool, (float*)_data, Length, 0, 0, partials);
         }
 
+        return partials;
+    }
+
+    /// <summary>One uniform draw per shot, scaled to the total of <paramref name="partials"/> (summed in order), sorted.</summary>
+    internal static double[] SortedUniforms(int shots, ReadOnlySpan<double> partials, SeededRandom random)
+    {
         double total = 0;
         foreach (double p in partials)
         {
@@ -180,21 +193,39 @@ public sealed unsafe partial class StateVector
         }
 
         Array.Sort(uniforms);
+        return uniforms;
+    }
 
+    /// <summary>
+    /// Walks sorted draws through the cumulative distribution: first chunk by chunk over <paramref name="partials"/>,
+    /// then amplitude by amplitude inside the chunk a draw falls in. <paramref name="partials"/> may describe a larger
+    /// state of which this one holds the chunks from <paramref name="firstLocalChunk"/> on (a rank of a distributed
+    /// state): draws that fall in other chunks are left as they are, and picks are offset by
+    /// <paramref name="indexOffset"/>. With the whole state's partials, this is the one-process sampler exactly.
+    /// </summary>
+    internal void WalkSamples(ReadOnlySpan<double> partials, long firstLocalChunk, ReadOnlySpan<double> sortedUniforms, Span<long> result, long indexOffset)
+    {
+        long chunks = partials.Length;
+        long localChunks = Reductions.ChunkCount(Length);
         long chunk = 0;
         double chunkStart = 0;
         long index = -1;
         double cumulative = 0;
-        for (int s = 0; s < shots; s++)
+        for (int s = 0; s < sortedUniforms.Length; s++)
         {
-            double r = uniforms[s];
-            while (chunk < chunks - 1 && chunkStart + partials[chunk] <= r)
+            double r = sortedUniforms[s];
+            while (chunk < chunks - 1 && chunkStart + partials[(int)chunk] <= r)
             {
-                chunkStart += partials[chunk];
+                chunkStart += partials[(int)chunk];
                 chunk++;
             }
 
-            long chunkFirst = chunk * Reductions.ChunkLength;
+            if (chunk < firstLocalChunk || chunk >= firstLocalChunk + localChunks)
+            {
+                continue;
+            }
+
+            long chunkFirst = (chunk - firstLocalChunk) * Reductions.ChunkLength;
             if (index < chunkFirst - 1)
             {
                 index = chunkFirst - 1;
@@ -214,10 +245,8 @@ public sealed unsafe partial class StateVector
                 pick--;
             }
 
-            result[s] = pick;
+            result[s] = pick + indexOffset;
         }
-
-        return result;
     }
 
     private double AmplitudeNorm(long i)

@@ -281,6 +281,9 @@ public sealed unsafe partial class StateVector : IDisposable
     }
 
     /// <summary>A copy of the amplitudes; for states of at most 2^27 amplitudes.</summary>
+    /// <summary>The amplitudes as interleaved doubles (re, im, …), for the distributed layer's exchanges; double precision only.</summary>
+    internal double* DoubleData => Precision == Precision.Double ? (double*)_data : throw new InvalidOperationException("the amplitudes are single precision");
+
     public Complex[] ToArray()
     {
         if (QubitCount > 27)
