@@ -211,6 +211,7 @@ public sealed unsafe partial class StateVector
         double chunkStart = 0;
         long index = -1;
         double cumulative = 0;
+        bool positioned = false;
         for (int s = 0; s < sortedUniforms.Length; s++)
         {
             double r = sortedUniforms[s];
@@ -226,10 +227,12 @@ public sealed unsafe partial class StateVector
             }
 
             long chunkFirst = (chunk - firstLocalChunk) * Reductions.ChunkLength;
-            if (index < chunkFirst - 1)
+            if (!positioned || index < chunkFirst - 1)
             {
+                // The walk starts at the first chunk a draw falls in: this state's first, on a rank after the first.
                 index = chunkFirst - 1;
                 cumulative = chunkStart;
+                positioned = true;
             }
 
             while ((index < 0 || cumulative <= r) && index < Length - 1)

@@ -40,14 +40,15 @@ public static class CircuitExecutor
         var simulated = classicalOnly
             ? new Circuit([new Register("_idle", 1, 0)], circuit.ClassicalRegisters, circuit.Operations, circuit.OpaqueGates, scratchClbits: circuit.ScratchClbitCount)
             : circuit;
-        var choice = MethodSelection.Choose(simulated, options);
-        ulong seed = options.Seed ?? (ulong)Random.Shared.NextInt64();
+        var choice = options.Distributed ? DistributedChoice(options) : MethodSelection.Choose(simulated, options);
+        ulong seed = options.Seed ?? (options.Distributed ? SeedOfRankZero() : (ulong)Random.Shared.NextInt64());
         var random = new SeededRandom(seed);
         var run = choice.Method switch
         {
             SimulationMethod.Stabilizer => RunStabilizer(simulated, options, random),
             SimulationMethod.DensityMatrix => RunDensityMatrix(simulated, options, random),
             SimulationMethod.MatrixProductState => RunMatrixProductState(simulated, options, random),
+            _ when options.Distributed => RunDistributed(simulated, options, random),
             _ => RunStateVector(simulated, options, random, choice.Method == SimulationMethod.Trajectories ? options.Noise : null),
         };
         if (classicalOnly)
@@ -122,6 +123,78 @@ public static class CircuitExecutor
         var statevector = options.IncludeStatevector ? state.ToArray() : null;
         var probabilities = options.IncludeProbabilities ? state.Probabilities() : null;
         return new MethodRun(counts, statevector, probabilities, state.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs, shotNote);
+    }
+
+    /// <summary>Without --seed, every rank must still draw the same numbers: rank 0 picks the seed and sends it to the others.</summary>
+    private static ulong SeedOfRankZero()
+    {
+        var world = Mpi.MpiWorld.Join();
+        Span<byte> bytes = stackalloc byte[8];
+        if (world.IsRoot)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)Random.Shared.NextInt64());
+        }
+
+        world.Broadcast(bytes);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+    }
+
+    private static MethodChoice DistributedChoice(ExecutionOptions options)
+    {
+        if (options.Method is not (SimulationMethod.Auto or SimulationMethod.StateVector))
+        {
+            throw new CircuitExecutionException($"under mpirun the state vector is split over the ranks; --method {MethodSelection.Name(options.Method)} runs in one process");
+        }
+
+        if (options.Noise is not null)
+        {
+            throw new CircuitExecutionException("the state vector split over MPI ranks is noiseless; run a noisy circuit in one process");
+        }
+
+        return new(SimulationMethod.StateVector, "split over the ranks of the MPI job");
+    }
+
+    /// <summary>
+    /// The state vector split over MPI ranks (<see cref="DistributedStateVector"/>): evolved once with the same fused
+    /// operations as one process, and sampled draw for draw as one process samples, so the same seed gives the same
+    /// counts on every rank count.
+    /// </summary>
+    private static MethodRun RunDistributed(Circuit circuit, ExecutionOptions options, SeededRandom random)
+    {
+        if (!circuit.HasOnlyTerminalMeasurements())
+        {
+            throw new CircuitExecutionException("under mpirun, circuits run when every measurement is at the end; mid-circuit measurement, reset and run-time control flow across ranks are not built yet");
+        }
+
+        if (options.Precision != Precision.Double)
+        {
+            throw new CircuitExecutionException("the state vector split over MPI ranks is double precision");
+        }
+
+        if ((options.IncludeStatevector || options.IncludeProbabilities) && circuit.QubitCount > 24)
+        {
+            throw new CircuitExecutionException($"the state of {circuit.QubitCount} qubits is too large to gather from the ranks; the state vector and probabilities are offered up to 24 qubits under mpirun");
+        }
+
+        var world = Mpi.MpiWorld.Join();
+        var program = Compile(circuit, options with { FusionMaxQubits = Math.Min(options.FusionMaxQubits, circuit.QubitCount - int.Log2(world.Size)) }, null);
+        DistributedStateVector created;
+        try
+        {
+            created = DistributedStateVector.Create(circuit.QubitCount, world, options.Threads);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CircuitExecutionException(e.Message); // the same on every rank: rank 0 reports it, all end
+        }
+
+        using var state = created;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var (simulationMs, samplingMs, _) = Simulate(circuit, options, program, new DistributedShot(state), sampleFinal: true, null, random, counts);
+        var statevector = options.IncludeStatevector || options.IncludeProbabilities ? state.Gather() : null;
+        var probabilities = options.IncludeProbabilities ? statevector!.Select(a => (a.Real * a.Real) + (a.Imaginary * a.Imaginary)).ToArray() : null;
+        string note = $"{world.Size} ranks × 2^{state.LocalQubits} amplitudes, {state.Exchanges} exchanges of half a rank's amplitudes ({StateVector.FormatBytes(state.BytesSent)} sent by this rank)";
+        return new MethodRun(counts, options.IncludeStatevector ? statevector : null, probabilities, state.Local.Threads, program.Fusion, program.Operations.Count, true, program.Milliseconds, simulationMs, samplingMs, note);
     }
 
     /// <summary>

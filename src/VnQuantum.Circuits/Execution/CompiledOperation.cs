@@ -173,36 +173,48 @@ internal sealed class CompiledOperation
     }
 
     /// <summary>Applies a unitary operation to the state (non-unitary ones are handled by the executor).</summary>
-    public void ApplyUnitary(StateVector state)
+    public void ApplyUnitary(StateVector state) => ApplyTo(state, _targets, _controls);
+
+    /// <summary>On a state split over MPI ranks: its qubits made local first (swapping in a global target), then this rank's part.</summary>
+    public void ApplyUnitary(DistributedStateVector state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (_action != GateAction.Identity && state.Localize(_targets, _controls, out var targets, out var controls))
+        {
+            ApplyTo(state.Local, targets, controls);
+        }
+    }
+
+    private void ApplyTo(StateVector state, int[] targets, int[] controls)
     {
         switch (_action)
         {
             case GateAction.Identity:
                 break;
             case GateAction.Flip:
-                state.ApplyX(_targets[0], _controls);
+                state.ApplyX(targets[0], controls);
                 break;
             case GateAction.Swap:
-                state.ApplySwap(_targets[0], _targets[1], _controls);
+                state.ApplySwap(targets[0], targets[1], controls);
                 break;
             case GateAction.Phase:
-                state.ApplyPhase(_targets[0], _matrix[3], _controls);
+                state.ApplyPhase(targets[0], _matrix[3], controls);
                 break;
             case GateAction.Diagonal:
-                state.ApplyDiagonal1(_targets[0], _matrix[0], _matrix[3], _controls);
+                state.ApplyDiagonal1(targets[0], _matrix[0], _matrix[3], controls);
                 break;
             default:
-                if (_targets.Length == 1)
+                if (targets.Length == 1)
                 {
-                    state.ApplyMatrix1(_targets[0], _matrix, _controls);
+                    state.ApplyMatrix1(targets[0], _matrix, controls);
                 }
-                else if (_targets.Length == 2)
+                else if (targets.Length == 2)
                 {
-                    state.ApplyMatrix2(_targets[0], _targets[1], _matrix, _controls);
+                    state.ApplyMatrix2(targets[0], targets[1], _matrix, controls);
                 }
                 else
                 {
-                    state.ApplyMatrix(_targets, _matrix, _controls);
+                    state.ApplyMatrix(targets, _matrix, controls);
                 }
 
                 break;

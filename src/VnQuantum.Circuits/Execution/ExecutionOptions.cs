@@ -63,6 +63,13 @@ public sealed record ExecutionOptions
     public bool ShotBranching { get; init; } = true;
 
     /// <summary>
+    /// Split the state vector over the ranks of the MPI job this process is part of (started by <c>mpirun</c>):
+    /// each rank holds 2^(n−k) of the amplitudes. Noiseless state-vector runs whose measurements are all at the end.
+    /// <value>Default false.</value>
+    /// </summary>
+    public bool Distributed { get; init; }
+
+    /// <summary>
     /// The mps method's largest bond dimension; 0 keeps every singular value above the threshold and refuses a run
     /// that would pass <see cref="Simulation.MatrixProductState.ExactBondLimit"/>. <value>Default 0.</value>
     /// </summary>

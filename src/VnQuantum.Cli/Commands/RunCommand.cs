@@ -5,6 +5,7 @@ using Spectre.Console;
 using VnQuantum.Circuits.Execution;
 using VnQuantum.Circuits.Ir;
 using VnQuantum.Circuits.Noise;
+using VnQuantum.Mpi;
 using VnQuantum.Simulation;
 
 namespace VnQuantum.Cli.Commands;
@@ -15,7 +16,7 @@ internal static class RunCommand
     /// <summary>Amplitude-updates (gates × 2^n × shots) above which a run shows a progress bar: about a second.</summary>
     private const double ProgressThreshold = 2e9;
 
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter standardOutput, TextWriter standardError)
     {
         var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 or 3 file (the version statement decides)." };
         var inputs = ProgramLoader.InputOption();
@@ -71,6 +72,10 @@ internal static class RunCommand
 
         command.SetAction(parse =>
         {
+            // Under mpirun every rank runs this command on its share of the state; rank 0 alone prints and writes.
+            using var world = MpiWorld.LaunchedByMpirun ? MpiWorld.Join() : null;
+            var output = world is { IsRoot: false } ? TextWriter.Null : standardOutput;
+            var error = world is { IsRoot: false } ? TextWriter.Null : standardError;
             string path = parse.GetValue(program)!;
             var circuit = ProgramLoader.Load(path, error, parse.GetValue(inputs));
             if (circuit is null)
@@ -114,6 +119,7 @@ internal static class RunCommand
                 ShotBranching = !parse.GetValue(perShot),
                 IncludeStatevector = parse.GetValue(statevector),
                 IncludeProbabilities = parse.GetValue(probabilities),
+                Distributed = world is not null,
             };
 
             ExecutionResult result;
@@ -131,9 +137,16 @@ internal static class RunCommand
                 error.WriteLine($"{path}: {e.Message}");
                 return ExitCodes.ResourceError;
             }
+            catch (Exception e) when (world is { Size: > 1 })
+            {
+                // One rank failing alone would leave the others waiting in an exchange: say why, then end them all.
+                standardError.WriteLine($"{path}: rank {world.Rank} of {world.Size}: {e.Message}");
+                world.Abort(ExitCodes.ResourceError);
+                throw;
+            }
 
             string json = ResultJson.Write(result);
-            if (parse.GetValue(outFile) is { } file)
+            if (parse.GetValue(outFile) is { } file && world is not { IsRoot: false })
             {
                 try
                 {
