@@ -59,6 +59,24 @@ public sealed unsafe class DistributedStateVector : IDisposable
     /// <summary>The fewest local qubits a rank may hold: one sampling chunk (2^12 amplitudes) or more.</summary>
     public static int MinLocalQubits => int.Log2((int)Reductions.ChunkLength);
 
+    /// <summary>
+    /// The fewest ranks (a power of two) whose share of a <paramref name="qubits"/>-qubit state, with the exchange
+    /// buffers, fits in <paramref name="bytesPerRank"/>; null where no count does (a rank holds at least 2^12 and at
+    /// most 2^40 amplitudes, and at most 2^30 ranks are counted).
+    /// </summary>
+    public static int? RanksNeeded(int qubits, long bytesPerRank)
+    {
+        for (int k = 0; k <= 30 && qubits - k >= MinLocalQubits; k++)
+        {
+            if (qubits - k <= StateVector.MaxQubits && StateVector.RequiredBytes(qubits - k, Precision.Double) + (2L * 16 * ExchangePiece) <= bytesPerRank)
+            {
+                return 1 << k;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A distributed |0…0⟩; the rank count must be a power of two that leaves each rank at least 2^12 amplitudes.</summary>
     public static DistributedStateVector Create(int qubits, MpiWorld world, int threads = 0)
     {
@@ -220,6 +238,62 @@ public sealed unsafe class DistributedStateVector : IDisposable
             }
         }
     }
+
+    /// <summary>Back to |0…0⟩ for the next shot (the qubit map may stay as it is: |0…0⟩ looks the same in any order).</summary>
+    public void Restart()
+    {
+        if (_world.IsRoot)
+        {
+            Local.SetBasisState(0);
+        }
+        else
+        {
+            Local.Scale(Complex.Zero);
+        }
+    }
+
+    /// <summary>
+    /// Measures a qubit, as <see cref="StateVector.Measure"/> does on the whole state: the outcome weights summed
+    /// over the ranks, one draw (the same on every rank, from the same stream), and the collapse.
+    /// </summary>
+    public int Measure(int qubit, SeededRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        int p = _physicalOf[qubit];
+        Span<double> weights = stackalloc double[2];
+        if (p < LocalQubits)
+        {
+            (weights[0], weights[1]) = Local.OutcomeWeights(p);
+        }
+        else
+        {
+            weights[RankBit(p)] = Local.NormSquared();
+        }
+
+        _world.SumInPlace(weights);
+        var (outcome, onZero, onOne) = ProjectiveMeasurement.Draw(weights[0], weights[1], random);
+        if (p < LocalQubits)
+        {
+            Local.ApplyDiagonal1(p, onZero, onOne);
+        }
+        else
+        {
+            Local.Scale(RankBit(p) == 1 ? onOne : onZero); // a global qubit is one value on a whole rank
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Resets a qubit to |0⟩: measure, then flip on 1, as <see cref="StateVector.ResetQubit"/>.</summary>
+    public void Reset(int qubit, SeededRandom random)
+    {
+        if (Measure(qubit, random) == 1 && Localize([qubit], [], out var target, out _))
+        {
+            Local.ApplyX(target[0]);
+        }
+    }
+
+    private int RankBit(int physical) => (_world.Rank >> (physical - LocalQubits)) & 1;
 
     /// <summary>Draws shots of all qubits, as <see cref="StateVector.Sample"/> on the whole state would with the same random state: the same outcomes on every rank.</summary>
     public long[] Sample(int shots, SeededRandom random)

@@ -244,9 +244,43 @@ public sealed class MpiRunTests
         Assert.NotEqual(0, tooMany);
         Assert.Contains("4 ranks are too many for 13 qubits", error8);
 
-        var (dynamic, _, errorDynamic, _) = MpiVnq(2, Header + "qreg q[14];\ncreg c[14];\nh q[0];\nmeasure q[0] -> c[0];\nif (c == 1) x q[1];\nmeasure q -> c;\n", "--seed", "1");
-        Assert.NotEqual(0, dynamic);
-        Assert.Contains("every measurement is at the end", errorDynamic);
+        var (noisy, _, errorNoisy, _) = MpiVnq(2, RandomCircuit(14, 1), "--seed", "1", "--method", "density-matrix");
+        Assert.NotEqual(0, noisy);
+        Assert.Contains("under mpirun the state vector is split over the ranks", errorNoisy);
+    }
+
+    [MpiFact]
+    public void DynamicCircuits_MidCircuitMeasurementResetAndIf_GiveTheOneProcessCounts()
+    {
+        // Measurements of local and global qubits (12 and 13 are global on 4 ranks), resets, and branches on them:
+        // shot by shot on the ranks with one process's per-shot streams, so the counts equal one process's
+        // (which branches the state; issue 19 proved branching and per-shot counts equal).
+        const string program = """
+            OPENQASM 3.0;
+            include "stdgates.inc";
+            qubit[14] q;
+            bit[14] c;
+            bit m;
+            for int i in [0:13] { h q[i]; rx(0.3 * i) q[i]; }
+            m = measure q[13];
+            if (m) { x q[0]; cx q[0], q[12]; }
+            reset q[12];
+            h q[12];
+            cx q[12], q[13];
+            m = measure q[0];
+            if (!m) { ry(0.7) q[13]; }
+            reset q[5];
+            crx(0.4) q[13], q[5];
+            c = measure q;
+            """;
+        var expected = OneProcess(program, "--seed", "4", "--shots", "300");
+        foreach (int ranks in (int[])[2, 4])
+        {
+            var (code, _, error, json) = MpiVnq(ranks, program, "--seed", "4", "--shots", "300");
+            Assert.True(code == 0, error);
+            Assert.Equal(Counts(expected), Counts(json!));
+            Assert.EndsWith("shot by shot", json!.RootElement.GetProperty("metadata").GetProperty("method_reason").GetString());
+        }
     }
 
     [MpiFact]

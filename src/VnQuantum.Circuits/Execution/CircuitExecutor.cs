@@ -156,16 +156,12 @@ public static class CircuitExecutor
 
     /// <summary>
     /// The state vector split over MPI ranks (<see cref="DistributedStateVector"/>): evolved once with the same fused
-    /// operations as one process, and sampled draw for draw as one process samples, so the same seed gives the same
-    /// counts on every rank count.
+    /// operations as one process and sampled draw for draw as one process samples; a dynamic circuit runs shot by
+    /// shot with the per-shot streams of one process. Either way the same seed gives the same counts on every rank
+    /// count.
     /// </summary>
     private static MethodRun RunDistributed(Circuit circuit, ExecutionOptions options, SeededRandom random)
     {
-        if (!circuit.HasOnlyTerminalMeasurements())
-        {
-            throw new CircuitExecutionException("under mpirun, circuits run when every measurement is at the end; mid-circuit measurement, reset and run-time control flow across ranks are not built yet");
-        }
-
         if (options.Precision != Precision.Double)
         {
             throw new CircuitExecutionException("the state vector split over MPI ranks is double precision");
@@ -190,11 +186,13 @@ public static class CircuitExecutor
 
         using var state = created;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var (simulationMs, samplingMs, _) = Simulate(circuit, options, program, new DistributedShot(state), sampleFinal: true, null, random, counts);
+        bool sampleFinal = circuit.HasOnlyTerminalMeasurements();
+        var (simulationMs, samplingMs, shotNote) = Simulate(circuit, options, program, new DistributedShot(state), sampleFinal, null, random, counts);
         var statevector = options.IncludeStatevector || options.IncludeProbabilities ? state.Gather() : null;
         var probabilities = options.IncludeProbabilities ? statevector!.Select(a => (a.Real * a.Real) + (a.Imaginary * a.Imaginary)).ToArray() : null;
-        string note = $"{world.Size} ranks × 2^{state.LocalQubits} amplitudes, {state.Exchanges} exchanges of half a rank's amplitudes ({StateVector.FormatBytes(state.BytesSent)} sent by this rank)";
-        return new MethodRun(counts, options.IncludeStatevector ? statevector : null, probabilities, state.Local.Threads, program.Fusion, program.Operations.Count, true, program.Milliseconds, simulationMs, samplingMs, note);
+        string note = $"{world.Size} ranks × 2^{state.LocalQubits} amplitudes, {state.Exchanges} exchanges of half a rank's amplitudes ({StateVector.FormatBytes(state.BytesSent)} sent by this rank)"
+            + (shotNote is null ? string.Empty : $"; {shotNote}");
+        return new MethodRun(counts, options.IncludeStatevector ? statevector : null, probabilities, state.Local.Threads, program.Fusion, program.Operations.Count, sampleFinal, program.Milliseconds, simulationMs, samplingMs, note);
     }
 
     /// <summary>

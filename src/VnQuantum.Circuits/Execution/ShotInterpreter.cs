@@ -296,16 +296,16 @@ internal sealed class MatrixProductStateShot(MatrixProductState state) : IShotSt
         throw new InvalidOperationException("the mps method is noiseless");
 }
 
-/// <summary>A state vector split over MPI ranks: evolved once and sampled; it has no per-shot path (yet).</summary>
+/// <summary>A state vector split over MPI ranks: every rank runs the same shots with the same streams.</summary>
 internal sealed class DistributedShot(DistributedStateVector state) : IShotState
 {
-    public void Restart() => throw new CircuitExecutionException("a state split over MPI ranks runs once, with every measurement at the end");
+    public void Restart() => state.Restart();
 
     public long[] Sample(int shots, SeededRandom random) => state.Sample(shots, random);
 
-    public int Measure(int qubit, SeededRandom random) => throw new CircuitExecutionException("mid-circuit measurement is not built for a state split over MPI ranks");
+    public int Measure(int qubit, SeededRandom random) => state.Measure(qubit, random);
 
-    public void Reset(int qubit, SeededRandom random) => throw new CircuitExecutionException("reset is not built for a state split over MPI ranks");
+    public void Reset(int qubit, SeededRandom random) => state.Reset(qubit, random);
 
     public void Apply(CompiledOperation operation) => operation.ApplyUnitary(state);
 

@@ -46,6 +46,7 @@ internal static class InfoCommand
                     depth = circuit.Depth,
                     statevector_bytes_double = fits ? StateVector.RequiredBytes(circuit.QubitCount, Precision.Double) : (long?)null,
                     statevector_bytes_single = fits ? StateVector.RequiredBytes(circuit.QubitCount, Precision.Single) : (long?)null,
+                    mpi_ranks_at_this_memory = DistributedStateVector.RanksNeeded(circuit.QubitCount, MachineMemory),
                     sampled_from_final_state = circuit.HasOnlyTerminalMeasurements(),
                     clifford = isClifford,
                     clifford_obstacle = why,
@@ -81,6 +82,9 @@ internal static class InfoCommand
                 table.AddRow("state vector memory", $"more than 2^{StateVector.MaxQubits} amplitudes: too large");
             }
 
+            table.AddRow("MPI ranks, one a node with this machine's memory", DistributedStateVector.RanksNeeded(circuit.QubitCount, MachineMemory) is { } ranks
+                ? Markup.Escape(ranks == 1 ? "1 (the state fits here)" : $"{ranks} (mpirun -np {ranks}, {StateVector.FormatBytes(MachineMemory)} a node)")
+                : "more than 2^30, or too few qubits to split");
             table.AddRow("sampled from the final state", circuit.HasOnlyTerminalMeasurements() ? "yes" : "no (mid-circuit measurement, reset or if)");
             bool clifford = MethodSelection.IsClifford(circuit, out string? obstacle);
             table.AddRow("Clifford-only", clifford ? "yes: the stabilizer method runs it" : Markup.Escape($"no: {obstacle}"));
@@ -123,6 +127,9 @@ internal static class InfoCommand
     /// run itself, timed by a trial run of up to a second (three for a dynamic circuit) where the state is small enough to allocate here, else
     /// from the cost model.
     /// </summary>
+    /// <summary>The memory this process may use, as the state vector's own fit check reads it.</summary>
+    private static long MachineMemory => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
     private static (double? Seconds, string Basis) EstimateRun(VnQuantum.Circuits.Ir.Circuit circuit, int shots, double loadSeconds)
     {
         var options = new ExecutionOptions { Shots = shots, Seed = 1 };
