@@ -6,17 +6,18 @@ using System.Text.Json;
 namespace VnQuantum.Benchmarks;
 
 /// <summary>
-/// <c>mpi --vnq path/to/vnq.dll [--qubits 26,28] [--ranks 2] [--rounds 2]</c>: the same circuits (H on every qubit, QFT,
+/// <c>mpi --vnq path/to/vnq.dll [--qubits 26,28] [--ranks 2] [--rounds 2]</c>, or <c>mpi --write DIR [--qubits …]</c> to
+/// write the circuits for a peer (QuEST) to run the same gates: the same circuits (H on every qubit, QFT,
 /// a qsim-style random circuit of depth 20) run by one process on all the cores and by <c>mpirun -np R</c> with one
 /// thread a rank, alternating, with the simulation time each reports and the exchanges the split state made. Also
-/// counts the gates that act on a global qubit with a non-diagonal matrix: the exchanges a state that swaps back
-/// after every such gate (as QuEST does) would make, against the swaps kept in a qubit map here.
+/// counts the gates that act on a global qubit with a non-diagonal matrix (QuEST exchanges a rank's whole chunk for
+/// each), beside the half-chunk swaps the qubit map made here (sampling's return to qubit order included).
 /// </summary>
 internal static class MpiBench
 {
     public static int Run(string[] args)
     {
-        string? vnq = null;
+        string? vnq = null, write = null;
         int[] sizes = [26, 28];
         int ranks = 2, rounds = 2;
         for (int i = 0; i + 1 < args.Length; i += 2)
@@ -24,10 +25,25 @@ internal static class MpiBench
             switch (args[i])
             {
                 case "--vnq": vnq = args[i + 1]; break;
+                case "--write": write = args[i + 1]; break;
                 case "--qubits": sizes = [.. args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--ranks": ranks = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
             }
+        }
+
+        if (write is not null)
+        {
+            Directory.CreateDirectory(write);
+            foreach (int n in sizes)
+            {
+                foreach (var (name, body) in Circuits(n))
+                {
+                    File.WriteAllText(Path.Combine(write, $"{name}-n{n}.qasm"), Source(n, body));
+                }
+            }
+
+            return 0;
         }
 
         if (vnq is null || !File.Exists(vnq))
@@ -39,7 +55,7 @@ internal static class MpiBench
         int cores = Environment.ProcessorCount;
         string dir = Path.Combine(Path.GetTempPath(), $"vnq-mpi-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
-        Console.WriteLine($"| circuit | qubits | gates | 1 process × {cores} threads, ms | {ranks} ranks × 1 thread, ms | ratio (ranks ÷ one) | exchanges kept in the map | gates a swap-back scheme exchanges for | sent per rank |");
+        Console.WriteLine($"| circuit | qubits | gates | 1 process × {cores} threads, ms | {ranks} ranks × 1 thread, ms | ratio (ranks ÷ one) | exchanges kept in the map | gates with a non-diagonal global target (QuEST: one whole-chunk exchange each) | sent per rank |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         try
         {
@@ -47,8 +63,8 @@ internal static class MpiBench
             {
                 foreach (var (name, body) in Circuits(n))
                 {
-                    string file = Path.Combine(dir, $"{name}{n}.qasm");
-                    File.WriteAllText(file, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\n" + $"qreg q[{n}];\ncreg c[{n}];\n" + string.Join(string.Empty, body) + "measure q -> c;\n");
+                    string file = Path.Combine(dir, $"{name}-n{n}.qasm");
+                    File.WriteAllText(file, Source(n, body));
                     int global = n - int.Log2(ranks);
                     int swapBack = body.Count(g => OnGlobalNonDiagonal(g, global));
                     var one = new List<double>();
@@ -56,8 +72,11 @@ internal static class MpiBench
                     string exchanges = "—", sent = "—";
                     for (int round = 0; round < rounds; round++)
                     {
-                        one.Add(Simulation(Launch("dotnet", [vnq, "run", file, "--method", "statevector", "--threads", cores.ToString(CultureInfo.InvariantCulture), "--seed", "1", "--shots", "100", "-f", "json"])).Ms);
-                        var distributed = Simulation(Launch("mpirun", ["--oversubscribe", "-np", ranks.ToString(CultureInfo.InvariantCulture), "dotnet", vnq, "run", file, "--threads", "1", "--seed", "1", "--shots", "100", "-f", "json"]));
+                        string result = Path.Combine(dir, "result.json");
+                        Launch("dotnet", [vnq, "run", file, "--method", "statevector", "--threads", cores.ToString(CultureInfo.InvariantCulture), "--seed", "1", "--shots", "100", "-o", result]);
+                        one.Add(Simulation(File.ReadAllText(result)).Ms);
+                        Launch("mpirun", ["--oversubscribe", "-np", ranks.ToString(CultureInfo.InvariantCulture), "dotnet", vnq, "run", file, "--threads", "1", "--seed", "1", "--shots", "100", "-o", result]);
+                        var distributed = Simulation(File.ReadAllText(result));
                         split.Add(distributed.Ms);
                         var reason = System.Text.RegularExpressions.Regex.Match(distributed.Reason, @"(\d+) exchanges of half a rank's amplitudes \(([^)]+) sent");
                         exchanges = reason.Success ? reason.Groups[1].Value : "?";
@@ -77,6 +96,9 @@ internal static class MpiBench
         Console.WriteLine($"Best of {rounds} alternating rounds; simulation time as each run reports it (fusion included, start-up and sampling not).");
         return 0;
     }
+
+    private static string Source(int n, List<string> body) =>
+        "OPENQASM 2.0;\ninclude \"qelib1.inc\";\n" + $"qreg q[{n}];\ncreg c[{n}];\n" + string.Join(string.Empty, body) + "measure q -> c;\n";
 
     private static IEnumerable<(string Name, List<string> Gates)> Circuits(int n)
     {
@@ -134,7 +156,7 @@ internal static class MpiBench
         return targets.Any(q => q >= firstGlobal);
     }
 
-    private static string Launch(string file, string[] args)
+    private static void Launch(string file, string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args)
@@ -153,7 +175,7 @@ internal static class MpiBench
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {error.Result}");
         }
 
-        return output.Result;
+        _ = output.Result;
     }
 
     private static (double Ms, string Reason) Simulation(string json)
