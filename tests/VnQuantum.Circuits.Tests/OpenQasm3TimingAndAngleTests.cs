@@ -250,6 +250,7 @@ public class OpenQasm3TimingAndAngleTests
     [InlineData("def f(readonly array[int[8], #dim = 2] a) { } array[int[8], 2] b; f(b);", "takes an array of 2 dimension(s), not 1")]
     [InlineData("int x = sizeof(3);", "sizeof needs an array")]
     [InlineData("array[int[8], #dim = 1] a;", "#dim = n is for subroutine parameters")]
+    [InlineData("for int i in [0:1000000] { array[int[8], 1000000] a; }", "more than 10,000,000 compile steps")]
     public void Arrays_OutsideTheRules_AreRefusedWithTheReason(string body, string message)
     {
         var result = OpenQasm3.Parse(Header3 + body, "test.qasm");

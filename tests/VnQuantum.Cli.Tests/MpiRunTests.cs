@@ -40,20 +40,7 @@ public sealed class MpiRunTests
         {
             string file = Path.Combine(dir, "prog.qasm"), json = Path.Combine(dir, "out.json");
             File.WriteAllText(file, program);
-            var start = new ProcessStartInfo(Mpirun)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (string a in (string[])["--oversubscribe", "-np", ranks.ToString(CultureInfo.InvariantCulture), "dotnet", Path.Combine(AppContext.BaseDirectory, "vnq.dll"), "run", file, "-f", "json", "-o", json, .. args])
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            // CI machines run as root; Open MPI refuses that unless told it is meant.
-            start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
-            start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
-            using var process = Process.Start(start)!;
+            using var process = StartVnq(ranks, ["run", file, "-f", "json", "-o", json, .. args]);
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
@@ -68,6 +55,21 @@ public sealed class MpiRunTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>Starts <c>mpirun -np ranks dotnet vnq.dll args…</c> with its output redirected.</summary>
+    private static Process StartVnq(int ranks, string[] args)
+    {
+        var start = new ProcessStartInfo(Mpirun) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])["--oversubscribe", "-np", ranks.ToString(CultureInfo.InvariantCulture), "dotnet", Path.Combine(AppContext.BaseDirectory, "vnq.dll"), .. args])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        // CI machines run as root; Open MPI refuses that unless told it is meant.
+        start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+        start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
+        return Process.Start(start)!;
     }
 
     private static JsonDocument OneProcess(string program, params string[] args)
@@ -308,15 +310,7 @@ public sealed class MpiRunTests
         File.WriteAllText(file, program.Append("measure q -> c;\n").ToString());
         try
         {
-            var start = new ProcessStartInfo(Mpirun) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in (string[])["--oversubscribe", "-np", "2", "dotnet", Path.Combine(AppContext.BaseDirectory, "vnq.dll"), "run", file, "--fusion", "0", "--seed", "1"])
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
-            start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
-            using var job = Process.Start(start)!;
+            using var job = StartVnq(2, ["run", file, "--fusion", "0", "--seed", "1"]);
             var error = job.StandardError.ReadToEndAsync();
             _ = job.StandardOutput.ReadToEndAsync();
 

@@ -67,6 +67,7 @@ internal sealed partial class Qasm3Compiler
             throw Error(type.At, $"an array of {elements:N0} elements is more than the {MaxArrayElements:N0} VnQuantum holds");
         }
 
+        Steps(c.At, elements); // bounds a loop that declares large arrays over and over
         ArrayValue array;
         if (c.Initializer is null)
         {
@@ -160,6 +161,7 @@ internal sealed partial class Qasm3Compiler
                 }
 
                 var rows = SelectedRows(spec, a);
+                Steps(spec.At, (long)rows.Count * a.RowLength); // a slice is a copy
                 return new ArrayValue(a.Element, [rows.Count, .. a.Dimensions[1..]], [.. rows.SelectMany(r => RowElements(a, r))], 0);
             }
 
@@ -263,6 +265,7 @@ internal sealed partial class Qasm3Compiler
         int[] shape = oneRow ? place.Dimensions[1..] : [rows.Count, .. place.Dimensions[1..]];
         var source = value as ArrayValue ?? throw Error(at, $"expected an array of shape {string.Join(" × ", shape)}");
         RequireShape(at, source, shape);
+        Steps(at, source.Length);
         var elements = source.Elements.ToArray();
         int rowLength = place.RowLength;
         for (int r = 0; r < rows.Count; r++)

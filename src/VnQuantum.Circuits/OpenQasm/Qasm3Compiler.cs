@@ -204,6 +204,14 @@ internal sealed partial class Qasm3Compiler
         }
     }
 
+    /// <summary>Work of many elements at once (an array declared, copied or written): each element is a step.</summary>
+    private void Steps(Token at, long count)
+    {
+        _steps += Math.Max(0, count - 1);
+        Step(at);
+        _cancel.ThrowIfCancellationRequested();
+    }
+
     private QasmException Error(Token at, string message) => new(new QasmDiagnostic(_file, at.Line, at.Column, message));
 
     /// <summary>
