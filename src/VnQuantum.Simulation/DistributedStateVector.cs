@@ -83,13 +83,13 @@ public sealed unsafe class DistributedStateVector : IDisposable
         ArgumentNullException.ThrowIfNull(world);
         if (!int.IsPow2(world.Size))
         {
-            throw new ArgumentException($"the distributed state vector needs a power-of-two number of ranks; this job has {world.Size}", nameof(world));
+            throw new ArgumentException($"the distributed state vector needs a power-of-two number of ranks; this job has {world.Size}");
         }
 
         int local = qubits - int.Log2(world.Size);
         if (local < MinLocalQubits)
         {
-            throw new ArgumentException($"{world.Size} ranks are too many for {qubits} qubits: each rank needs at least 2^{MinLocalQubits} amplitudes, so at most {(qubits >= MinLocalQubits ? 1 << (qubits - MinLocalQubits) : 1)} ranks", nameof(world));
+            throw new ArgumentException($"{world.Size} ranks are too many for {qubits} qubits: each rank needs at least 2^{MinLocalQubits} amplitudes, so at most {(qubits >= MinLocalQubits ? 1 << (qubits - MinLocalQubits) : 1)} rank(s)");
         }
 
         return new DistributedStateVector(qubits, world, threads);

@@ -73,6 +73,12 @@ internal static class RunCommand
         command.SetAction(parse =>
         {
             // Under mpirun every rank runs this command on its share of the state; rank 0 alone prints and writes.
+            if (MpiWorld.LaunchedByMpirun && !MpiWorld.IsAvailable)
+            {
+                standardError.WriteLine("started by mpirun, but Open MPI's library (libmpi.so.40) is not installed: apt-get install openmpi-bin libopenmpi-dev");
+                return ExitCodes.ResourceError;
+            }
+
             using var world = MpiWorld.LaunchedByMpirun ? MpiWorld.Join() : null;
             var output = world is { IsRoot: false } ? TextWriter.Null : standardOutput;
             var error = world is { IsRoot: false } ? TextWriter.Null : standardError;
@@ -119,7 +125,7 @@ internal static class RunCommand
                 ShotBranching = !parse.GetValue(perShot),
                 IncludeStatevector = parse.GetValue(statevector),
                 IncludeProbabilities = parse.GetValue(probabilities),
-                Distributed = world is not null,
+                Distributed = world is { Size: > 1 }, // one rank is an ordinary run, with every method
             };
 
             ExecutionResult result;
