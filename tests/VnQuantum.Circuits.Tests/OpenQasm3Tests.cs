@@ -10,12 +10,12 @@ namespace VnQuantum.Circuits.Tests;
 
 public class OpenQasm3Tests
 {
-    private const string Header3 = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\n";
+    internal const string Header3 = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\n";
 
     // The specification's examples (github.com/openqasm/openqasm, examples/ at 45977e1), copied beside the tests.
     internal static string ExamplesFolder() => Path.Combine(AppContext.BaseDirectory, "testdata", "openqasm3-examples");
 
-    private static Circuit Parse3(string source, IReadOnlyDictionary<string, string>? inputs = null)
+    internal static Circuit Parse3(string source, IReadOnlyDictionary<string, string>? inputs = null)
     {
         var result = OpenQasm3.Parse(source, "test.qasm", inputs);
         Assert.True(result.Succeeded, result.Error?.ToString());

@@ -12,14 +12,9 @@ namespace VnQuantum.Circuits.Tests;
 /// </summary>
 public class OpenQasm3TimingAndAngleTests
 {
-    private const string Header3 = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\n";
+    private const string Header3 = OpenQasm3Tests.Header3;
 
-    private static Circuit Parse3(string source)
-    {
-        var result = OpenQasm3.Parse(source, "test.qasm");
-        Assert.True(result.Succeeded, result.Error?.ToString());
-        return result.Circuit!;
-    }
+    private static Circuit Parse3(string source) => OpenQasm3Tests.Parse3(source);
 
     private static Complex[] FinalState(Circuit circuit) =>
         CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = 1, Seed = 3, IncludeStatevector = true, Method = SimulationMethod.StateVector, Threads = 1 }).Statevector!;
