@@ -4,7 +4,8 @@ using VnQuantum.Benchmarks;
 // `ratios` (the default): the side-by-side table of docs/benchmarks.md. `qkd`: the QKD post-processing tables.
 // `startup`: whole `vnq run` processes against allocating and zeroing the state once. `qasmbench`: every
 // QASMBench program through `vnq info` and `vnq run`, estimate beside measurement. `mpi`: one process against the
-// state split over mpirun ranks. `bdn`: the BenchmarkDotNet suite.
+// state split over mpirun ranks. `costmodel`: the state vector's
+// time per kernel class, the figures its cost model carries. `bdn`: the BenchmarkDotNet suite.
 if (args.Length > 0 && args[0] == "bdn")
 {
     BenchmarkSwitcher.FromAssembly(typeof(GateBenchmarks).Assembly).Run(args[1..]);
@@ -50,6 +51,11 @@ if (args.Length > 0 && args[0] == "zero")
 if (args.Length > 0 && args[0] == "qasmbench")
 {
     return QasmBenchTable.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "costmodel")
+{
+    return CostModelBench.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "mpi")

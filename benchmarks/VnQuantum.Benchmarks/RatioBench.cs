@@ -286,7 +286,7 @@ internal static class RatioBench
         return m;
     }
 
-    private static int Option(string[] args, string name, int fallback) =>
+    internal static int Option(string[] args, string name, int fallback) =>
         OptionText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private static string? OptionText(string[] args, string name)

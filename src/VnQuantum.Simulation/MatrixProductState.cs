@@ -90,6 +90,9 @@ public sealed class MatrixProductState
     /// <summary>The largest bond dimension the state has had since it was set.</summary>
     public int LargestBond { get; private set; }
 
+    /// <summary>The factorisations done since the state was made: each SVD of a split, each QR step of the centre (<see cref="PlanFactorisations"/>).</summary>
+    public long Factorisations { get; private set; }
+
     /// <summary>Bytes the site tensors hold now.</summary>
     public long Bytes => _bytes;
 
@@ -388,13 +391,19 @@ public sealed class MatrixProductState
     /// Swaps neighbouring sites until the gate's qubits sit on adjacent sites, each moving as little as it can
     /// (to a window placed at the median offset); returns the window's first site.
     /// </summary>
-    private int GatherAdjacent(ReadOnlySpan<int> qubits)
+    private int GatherAdjacent(ReadOnlySpan<int> qubits) => GatherAdjacent(qubits, _siteOfQubit, SwapSites);
+
+    /// <summary>
+    /// Brings the qubits' sites together around the middle one, calling <paramref name="swapSites"/> for each
+    /// exchange of neighbouring sites (which also updates <paramref name="siteOfQubit"/>); returns the first site.
+    /// </summary>
+    private static int GatherAdjacent(ReadOnlySpan<int> qubits, int[] siteOfQubit, Action<int> swapSites)
     {
         int k = qubits.Length;
         var sites = new int[k];
         for (int j = 0; j < k; j++)
         {
-            sites[j] = _siteOfQubit[qubits[j]];
+            sites[j] = siteOfQubit[qubits[j]];
         }
 
         Array.Sort(sites);
@@ -412,7 +421,7 @@ public sealed class MatrixProductState
         {
             for (int s = sites[j]; s < first + j; s++)
             {
-                SwapSites(s);
+                swapSites(s);
             }
         }
 
@@ -420,11 +429,64 @@ public sealed class MatrixProductState
         {
             for (int s = sites[j]; s > first + j; s--)
             {
-                SwapSites(s - 1);
+                swapSites(s - 1);
             }
         }
 
         return first;
+    }
+
+    /// <summary>
+    /// The factorisations (each SVD of a split, each QR step that moves the centre; <see cref="Factorisations"/>
+    /// counts them in a run) that applying <paramref name="gates"/> in turn to a fresh state of
+    /// <paramref name="qubits"/> qubits costs, following where the gates' swaps move the qubits, without any
+    /// amplitudes. Entry i is the total after gate i. A factorisation's cost grows with the bonds, which only a run
+    /// shows; the count is the shape of the work, so a run's progress is reported in it.
+    /// </summary>
+    public static long[] PlanFactorisations(int qubits, IReadOnlyList<int[]> gates)
+    {
+        ArgumentNullException.ThrowIfNull(gates);
+        var siteOfQubit = Enumerable.Range(0, qubits).ToArray();
+        var qubitAtSite = Enumerable.Range(0, qubits).ToArray();
+        int center = 0;
+        long total = 0;
+        void Contract(int first, int k)
+        {
+            int to = Math.Clamp(center, first, first + k - 1);
+            total += Math.Abs(to - center);
+            center = to;
+        }
+
+        void Split(int first, int k)
+        {
+            total += k - 1;
+            center = first + k - 1;
+        }
+
+        void SwapSites(int site)
+        {
+            Contract(site, 2);
+            (qubitAtSite[site], qubitAtSite[site + 1]) = (qubitAtSite[site + 1], qubitAtSite[site]);
+            siteOfQubit[qubitAtSite[site]] = site;
+            siteOfQubit[qubitAtSite[site + 1]] = site + 1;
+            Split(site, 2);
+        }
+
+        var plan = new long[gates.Count];
+        for (int i = 0; i < gates.Count; i++)
+        {
+            var gate = gates[i];
+            if (gate.Length > 1)
+            {
+                int first = GatherAdjacent(gate, siteOfQubit, SwapSites);
+                Contract(first, gate.Length);
+                Split(first, gate.Length);
+            }
+
+            plan[i] = total;
+        }
+
+        return plan;
     }
 
     /// <summary>Exchanges the qubits on sites <paramref name="site"/> and site + 1 (a SWAP gate, then the map).</summary>
@@ -508,6 +570,7 @@ public sealed class MatrixProductState
         {
             int rows = bond * 2, cols = rest.Length / rows;
             var (u, s, vh, kept) = TruncatedSvd(rest, rows, cols);
+            Factorisations++;
             SetSite(first + t, u, bond, kept);
             for (int i = 0; i < kept; i++)
             {
@@ -637,6 +700,7 @@ public sealed class MatrixProductState
             SetSite(c, q, left, kept);
             SetSite(c + 1, next, kept, right);
             _center++;
+            Factorisations++;
         }
 
         while (_center > site)
@@ -651,6 +715,7 @@ public sealed class MatrixProductState
             SetSite(c, ConjugateTranspose(q, cols, kept), kept, right);
             SetSite(c - 1, previous, left, kept);
             _center--;
+            Factorisations++;
         }
     }
 

@@ -60,6 +60,32 @@ public class MatrixProductStateTests
         }
     }
 
+    [Theory]
+    [InlineData(8, 1)]
+    [InlineData(20, 2)]
+    public void PlannedFactorisations_EqualTheRunsCount_GateByGate(int n, int seed)
+    {
+        // The plan follows the qubits' sites without amplitudes; if it drifts from what ApplyMatrix does, a run's
+        // progress (and vnq info's estimate from it) measures the wrong work.
+        var random = new Random(seed);
+        var gates = new List<int[]>();
+        for (int g = 0; g < 80; g++)
+        {
+            gates.Add(DistinctQubits(random, n, 1 + random.Next(3)));
+        }
+
+        var plan = MatrixProductState.PlanFactorisations(n, gates);
+        var mps = new MatrixProductState(n, maxBond: 8); // truncation changes the bonds, not the factorisations
+        for (int g = 0; g < gates.Count; g++)
+        {
+            int k = gates[g].Length;
+            mps.ApplyMatrix(gates[g], DenseReference.Flatten(DenseReference.RandomUnitary(1 << k, random)));
+            Assert.Equal(plan[g], mps.Factorisations);
+        }
+
+        Assert.True(plan[^1] > gates.Count(g => g.Length > 1), "long-range gates cost their swaps");
+    }
+
     [Fact]
     public void WideGates_OnScatteredQubits_MatchTheStateVector()
     {

@@ -484,6 +484,12 @@ public static class CircuitExecutor
     private static List<MeasureOperation> EvolveOnce(List<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, SeededRandom random, ExecutionOptions options)
     {
         var measurements = new List<MeasureOperation>();
+
+        // A matrix product state's gates differ in cost by the swaps that bring their qubits together, so its
+        // progress (which `vnq info` extrapolates) counts the factorisations planned, not the operations.
+        long[]? plan = state is MatrixProductStateShot mps
+            ? MatrixProductState.PlanFactorisations(mps.State.QubitCount, [.. compiled.Select(c => c.Source is MeasureOperation || c.IsIdentity ? [] : c.Qubits.ToArray())])
+            : null;
         for (int i = 0; i < compiled.Count; i++)
         {
             if (compiled[i].Source is MeasureOperation m)
@@ -500,7 +506,14 @@ public static class CircuitExecutor
                 state.ApplyChannel(channel, qubits, random);
             }
 
-            ReportEvery(options, i, compiled.Count);
+            if (plan is null)
+            {
+                ReportEvery(options, i, compiled.Count);
+            }
+            else
+            {
+                ReportWork(options, i, compiled.Count, plan);
+            }
         }
 
         return measurements;
@@ -565,6 +578,16 @@ public static class CircuitExecutor
         }
 
         return key.ToString();
+    }
+
+    // As ReportEvery, with progress measured in planned work (plan[i] done after operation i) plus one per operation.
+    private static void ReportWork(ExecutionOptions options, int done, int total, long[] plan)
+    {
+        options.Cancellation.ThrowIfCancellationRequested();
+        if (options.Progress is { } progress && done % Math.Max(1, total / 200) == 0)
+        {
+            progress.Report((double)(plan[done] + done) / (plan[^1] + total));
+        }
     }
 
     // Called after each operation or shot: the cancellation check is one volatile read, the report rarer.

@@ -185,6 +185,26 @@ internal sealed class CompiledOperation
         }
     }
 
+    /// <summary>Whether this operation changes the state at all (identities and non-unitary placeholders do not).</summary>
+    public bool IsIdentity => _action == GateAction.Identity;
+
+    /// <summary>
+    /// The qubits this operation's kernel reads, targets then controls, so a smaller copy of the state can run the
+    /// same kernel on mapped positions (<see cref="ApplyMapped"/>).
+    /// </summary>
+    public IEnumerable<int> Qubits => _targets.Concat(_controls);
+
+    /// <summary>
+    /// A key equal for two operations that run the same kernel on the same qubits: the engine call, its targets and
+    /// its controls, under <paramref name="map"/> (the dense matrix's entries do not change its cost).
+    /// </summary>
+    public string KernelKey(IReadOnlyDictionary<int, int> map) =>
+        $"{_action}:{string.Join(',', _targets.Select(q => map[q]))}|{string.Join(',', _controls.Select(q => map[q]))}";
+
+    /// <summary>Runs this operation's kernel on <paramref name="state"/> with each qubit moved to <paramref name="map"/>'s position.</summary>
+    public void ApplyMapped(StateVector state, IReadOnlyDictionary<int, int> map) =>
+        ApplyTo(state, [.. _targets.Select(q => map[q])], [.. _controls.Select(q => map[q])]);
+
     private void ApplyTo(StateVector state, int[] targets, int[] controls)
     {
         switch (_action)

@@ -26,13 +26,15 @@ public static class MethodSelection
     // A pass over memory streams at roughly this rate on one socket (bytes per second); estimates only.
     private const double StreamBytesPerSecond = 8e9;
 
-    // The state vector's cost model, fitted to QASMBench runs on the 2-core development machine (`bench qasmbench`,
-    // docs/benchmarks.md): a fixed cost per fused operation (dispatch, threads) and a cost per amplitude it passes
-    // over, and for sampling one pass over the probabilities plus a cost per shot.
+    // The state vector's cost model, measured on the 2-core development machine with `bench costmodel --qubits 24`
+    // (docs/benchmarks.md): a fixed cost per fused operation (dispatch, threads), a cost per amplitude it passes over
+    // (a dense one-qubit gate out of cache), the first pass over freshly mapped memory, and for sampling one pass
+    // over the probabilities plus a cost per shot.
     private const double SecondsPerFusedOperation = 1.5e-6;
-    private const double SecondsPerAmplitudePass = 0.3e-9;
-    private const double SecondsPerSampledAmplitude = 2e-9;
-    private const double SecondsPerSampledShot = 3e-7;
+    private const double SecondsPerAmplitudePass = 0.6e-9;
+    private const double SecondsPerFreshAmplitude = 0.75e-9;
+    private const double SecondsPerSampledAmplitude = 0.9e-9;
+    private const double SecondsPerSampledShot = 1e-6;
 
     public static MethodChoice Choose(Circuit circuit, ExecutionOptions options)
     {
@@ -145,7 +147,7 @@ public static class MethodSelection
         bool terminal = circuit.HasOnlyTerminalMeasurements();
         double amplitudes = Math.Pow(2, Math.Min(n, 62));
         int fused = n <= StateVector.MaxQubits ? GateFusion.Fuse(circuit, new ExecutionOptions().FusionMaxQubits).Operations.Length : gates;
-        double evolve = fused * (SecondsPerFusedOperation + (amplitudes * SecondsPerAmplitudePass));
+        double evolve = FreshMemorySeconds(n) + (fused * (SecondsPerFusedOperation + (amplitudes * SecondsPerAmplitudePass)));
 
         // A dynamic circuit is priced shot by shot: shot branching and the sparse state only make it cheaper, by
         // how much only a run shows (vnq info times a trial run for that).
@@ -269,6 +271,40 @@ public static class MethodSelection
             return progress.Extrapolate();
         }
     }
+
+    /// <summary>
+    /// The time a state-vector run of a circuit over <see cref="TrialRunMaxQubits"/> qubits takes, without allocating
+    /// its state: each distinct kernel of the fused circuit is timed on a 2^22-amplitude state with its qubits at
+    /// positions of the same kind (low ones where they are, the top ones as far from the top) and scaled to the full
+    /// size, the most frequent first for up to <paramref name="budget"/>; the first pass over fresh memory and the
+    /// sampling come from the cost model. Null unless the run would be a noiseless state vector sampled from its final
+    /// state.
+    /// </summary>
+    public static double? TimeByProxy(Circuit circuit, ExecutionOptions options, TimeSpan budget)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(options);
+        int n = circuit.QubitCount;
+        if (n <= TrialRunMaxQubits || n > StateVector.MaxQubits || options.Noise is not null || !circuit.HasOnlyTerminalMeasurements()
+            || Choose(circuit, options).Method != SimulationMethod.StateVector)
+        {
+            return null;
+        }
+
+        if (ProxyTiming.EvolveSeconds(circuit, options, budget) is not { } evolve)
+        {
+            return null;
+        }
+
+        double amplitudes = Math.Pow(2, n);
+        bool measures = circuit.Operations.Any(o => o is MeasureOperation);
+        return FreshMemorySeconds(n) + evolve + (measures ? (amplitudes * SecondsPerSampledAmplitude) + (options.Shots * SecondsPerSampledShot) : 0);
+    }
+
+    // States from 32 MiB are mapped fresh and not cleared (VnQuantum.Simulation's AmplitudeMemory.MappedFrom): the
+    // first pass over them pays the page faults.
+    private static double FreshMemorySeconds(int n) =>
+        n <= StateVector.MaxQubits && StateVector.RequiredBytes(n, Precision.Double) >= (32L << 20) ? Math.Pow(2, n) * SecondsPerFreshAmplitude : 0;
 
     /// <summary>
     /// Progress reports and when they came, taken on the reporting thread (not posted as <see cref="Progress{T}"/>

@@ -122,14 +122,15 @@ internal static class InfoCommand
     /// <summary>What starting the runtime and the CLI costs a `vnq run` before it reads the program (measured on the 2-core development machine).</summary>
     private const double ProcessStartSeconds = 0.12;
 
-    /// <summary>
-    /// The whole `vnq run` with the automatic method: start-up, reading the program (as long as it took here) and the
-    /// run itself, timed by a trial run of up to a second (three for a dynamic circuit) where the state is small enough to allocate here, else
-    /// from the cost model.
-    /// </summary>
     /// <summary>The memory this process may use, as the state vector's own fit check reads it.</summary>
     private static long MachineMemory => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
+    /// <summary>
+    /// The whole `vnq run` with the automatic method: start-up, reading the program (as long as it took here) and the
+    /// run itself, timed by a trial run of up to a second (three for a dynamic circuit or a matrix product state)
+    /// where the state is small enough to allocate here; a larger state vector by its kernels timed on a smaller
+    /// state; else from the cost model.
+    /// </summary>
     private static (double? Seconds, string Basis) EstimateRun(VnQuantum.Circuits.Ir.Circuit circuit, int shots, double loadSeconds)
     {
         var options = new ExecutionOptions { Shots = shots, Seed = 1 };
@@ -150,11 +151,18 @@ internal static class InfoCommand
 
         try
         {
-            // A dynamic circuit's run plans first (a sparse trial, a branching attempt), so its trial gets longer.
-            double budget = circuit.HasOnlyTerminalMeasurements() ? 1 : 3;
+            // A dynamic circuit's run plans first (a sparse trial, a branching attempt), and a matrix product state's
+            // gates cost more as its bonds grow, so their trials get longer: the pace of the trial's last second
+            // is the one extrapolated, past the start-up and the cheap first gates.
+            double budget = circuit.HasOnlyTerminalMeasurements() && cost.Method != SimulationMethod.MatrixProductState ? 1 : 3;
             if (MethodSelection.TimeByTrialRun(circuit, options, TimeSpan.FromSeconds(budget)) is { } measured)
             {
                 return (ProcessStartSeconds + loadSeconds + measured, measured <= budget ? "timed by running it" : $"extrapolated from a {budget:0}-second trial run");
+            }
+
+            if (MethodSelection.TimeByProxy(circuit, options, TimeSpan.FromSeconds(2)) is { } proxied)
+            {
+                return (ProcessStartSeconds + loadSeconds + proxied, $"its kernels timed on a {MethodSelection.TrialRunMaxQubits}-qubit state and scaled");
             }
         }
         catch (Exception e) when (e is CircuitExecutionException or StateTooLargeException or OutOfMemoryException)
