@@ -65,13 +65,13 @@ builder.Services.AddRateLimiter(options =>
 {
     options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
 
-    // Said in the visitor's language, with when to try again (a fixed one-minute window).
-    options.OnRejected = async (context, cancel) =>
+    // A fixed one-minute window: Retry-After, and no body, so the status page (Pages/Status) says in the visitor's
+    // language what happened and at what time to try again.
+    options.OnRejected = (context, _) =>
     {
         context.HttpContext.Response.Headers.RetryAfter = "60";
-        context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-        var text = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<VnQuantum.Hub.SharedResource>>();
-        await context.HttpContext.Response.WriteAsync(text["tools.ratelimited"].Value, cancel);
+        context.HttpContext.Items[VnQuantum.Hub.Pages.StatusModel.RetryAfterItem] = 60; // the re-execution starts a fresh response
+        return ValueTask.CompletedTask;
     };
     options.AddPolicy("jobs", context =>
         HttpMethods.IsPost(context.Request.Method)
@@ -99,7 +99,16 @@ builder.Services.AddIdentity<HubUser, IdentityRole>(options =>
         options.User.RequireUniqueEmail = true;
     })
     .AddEntityFrameworkStores<HubDbContext>()
+    .AddDefaultTokenProviders()
+    .AddErrorDescriber<HubIdentityErrors>()
     .AddPasswordValidator<PasswordPolicy>();
+
+// Password resets and e-mail confirmations (Hub:Mail): SMTP when a server is set, else .eml files in App_Data/mail.
+builder.Services.AddSingleton(services => HubMail.Create(
+    builder.Configuration.GetSection("Hub:Mail").Get<MailOptions>() ?? new MailOptions(),
+    builder.Environment.ContentRootPath,
+    services.GetRequiredService<ILoggerFactory>().CreateLogger("VnQuantum.Hub.Mail")));
+builder.Services.AddScoped<AccountMail>();
 builder.Services.ConfigureApplicationCookie(options =>
 {
     options.LoginPath = "/Account/SignIn";
@@ -184,12 +193,19 @@ app.UseRequestLocalization(new RequestLocalizationOptions
 });
 app.UseStaticFiles();
 app.UseRequestConcurrency(concurrency);
+
+// An error status without a body of its own (404, 403, a rate limit's 429) is answered with the hub's status page in
+// the visitor's language. After the concurrency guard, so that an overload's 503 stays as cheap as it is.
+app.UseStatusCodePagesWithReExecute("/Status/{0}");
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseRequestTimeouts();
 app.MapRazorPages();
+
+// Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
+app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).AllowAnonymous();
 
 // iCalendar: one event, or every event as a feed a calendar application subscribes to.
 app.MapGet("/Events/{id:int}.ics", async (int id, HubDbContext db, HttpContext http) =>

@@ -56,8 +56,12 @@ public static class RequestConcurrencyMiddleware
             {
                 if (!lease.IsAcquired)
                 {
+                    // A line of text in the visitor's language, not a rendered page: an overload is no time for one.
                     context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     context.Response.Headers.RetryAfter = "1";
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    var text = context.RequestServices.GetService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+                    await context.Response.WriteAsync(text?["status.503.text"].Value ?? "The server is busy. Try again in a few seconds.", context.RequestAborted);
                     return;
                 }
 

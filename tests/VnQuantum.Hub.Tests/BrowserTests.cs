@@ -47,7 +47,7 @@ public sealed class HubBrowser : IAsyncLifetime
         }
 
         // A port of its own (127.0.0.1:0): never 5000, where a developer's hub or another test run may be listening.
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}").UseSetting("Hub:AdminPasswordFile", _file + ".admin").UseSetting("Hub:Tools:RequestsPerMinute", "100000").UseUrls("http://127.0.0.1:0"));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Hub", $"Data Source={_file}").UseSetting("Hub:AdminPasswordFile", _file + ".admin").UseSetting("Hub:Mail:PickupDirectory", _file + ".mail").UseSetting("Hub:Tools:RequestsPerMinute", "100000").UseUrls("http://127.0.0.1:0"));
         _factory.UseKestrel();
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
@@ -72,6 +72,10 @@ public sealed class HubBrowser : IAsyncLifetime
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(_file);
         File.Delete(_file + ".admin");
+        if (Directory.Exists(_file + ".mail"))
+        {
+            Directory.Delete(_file + ".mail", recursive: true);
+        }
     }
 }
 
@@ -262,6 +266,23 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
 
         await page.GotoAsync(hub.BaseAddress + "/");
         await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "home.png"), FullPage = true });
+    }
+
+    [BrowserFact]
+    public async Task ErrorStatuses_ArePagesOfTheHub_InBothLanguages_AndPassAxe()
+    {
+        var page = await hub.Browser.NewPageAsync();
+        var missing = await page.GotoAsync(hub.BaseAddress + "/Events/Details/987654");
+        Assert.Equal(404, missing!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Không tìm thấy trang" })).ToBeVisibleAsync();
+        await Axe(page, "/Events/Details/987654");
+
+        // What a refused tool request shows (the page itself; the HTTP tests drive a real limit to it).
+        var limited = await page.GotoAsync(hub.BaseAddress + "/Status/429?culture=en");
+        Assert.Equal(429, limited!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Too many requests" })).ToBeVisibleAsync();
+        await Axe(page, "/Status/429");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "status-429.png"), FullPage = true });
     }
 
     /// <summary>axe-core with the WCAG 2.0/2.1 A and AA and 2.2 AA rules: no violation allowed.</summary>

@@ -29,6 +29,15 @@ public class HubFactory : WebApplicationFactory<Program>
 
     public string AdminEmail => "admin@vnquantum.local";
 
+    /// <summary>The pickup directory this hub writes its e-mail to (one .eml file a message).</summary>
+    public string MailFolder => _file + ".mail";
+
+    /// <summary>The messages sent to <paramref name="address"/> so far, oldest first, parsed.</summary>
+    public IReadOnlyList<MimeKit.MimeMessage> MailTo(string address) =>
+        !Directory.Exists(MailFolder) ? [] :
+        [.. Directory.GetFiles(MailFolder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeKit.MimeMessage.Load(f))
+            .Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase)))];
+
     /// <summary>The first admin's password, read from the file the hub wrote it to.</summary>
     public string AdminPassword
     {
@@ -47,6 +56,7 @@ public class HubFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Hub:AdminPasswordFile", _file + ".admin");
+        builder.UseSetting("Hub:Mail:PickupDirectory", MailFolder);
 
         // Many tests share one hub and one client address: the tool pages' rate limit is tested where it is set low.
         builder.UseSetting("Hub:Tools:RequestsPerMinute", "100000");
@@ -66,6 +76,11 @@ public class HubFactory : WebApplicationFactory<Program>
             foreach (string suffix in new[] { string.Empty, ".admin", "-wal", "-shm" })
             {
                 File.Delete(_file + suffix);
+            }
+
+            if (Directory.Exists(MailFolder))
+            {
+                Directory.Delete(MailFolder, recursive: true);
             }
         }
     }

@@ -13,11 +13,12 @@ public sealed partial class RouteTableTests(HubFactory factory) : IClassFixture<
 {
     private static readonly string[] Public =
     [
-        string.Empty, "Account/Denied", "Account/SignIn", "Account/SignOut", "Account/SignUp", "Error",
+        string.Empty, "Account/ConfirmEmail", "Account/Denied", "Account/ForgotPassword", "Account/ResetPassword", "Account/SignIn",
+        "Account/SignInTwoFactor", "Account/SignOut", "Account/SignUp", "Error",
         "Events", "Events/Details/{id:int}", "Events/Index", "Events/calendar.ics", "Events/{id:int}.ics",
         "Index", "Jobs/Details/{id:long}", "Language", "Learn", "Learn/Index", "Learn/{course}", "Learn/{course}/{lesson}",
         "Offers", "Offers/Details/{id:int}", "Offers/Index", "Organisations", "Organisations/Details/{id:int}", "Organisations/Index",
-        "People", "People/Details/{id:int}", "People/Index", "Projects", "Projects/Index", "Search",
+        "People", "People/Details/{id:int}", "People/Index", "Projects", "Projects/Index", "Search", "Status/{code:int}", "favicon.ico",
         "Tools/Circuit", "Tools/Composer", "Tools/KeyRate", "Tools/Network", "Tools/Sensing",
     ];
 

@@ -153,7 +153,7 @@ public static class HubDatabase
         VnQuantum.Kms.PrivateFile.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(passwordFile))!);
         VnQuantum.Kms.PrivateFile.WriteText(passwordFile, $"{email}\n{password}\n");
 
-        logger.LogWarning("Made the first network admin, {Email}; its password is in {File} (change it after signing in)", email, passwordFile);
+        logger.LogWarning("Made the first network admin, {Email}; its password is in {File} (change it after signing in, at /Account/Manage/Security)", email, passwordFile);
     }
 
     private static async Task<string?> ScalarOrNull(HubDbContext db, string sql, CancellationToken cancel)

@@ -37,6 +37,11 @@ public sealed class SignInModel(SignInManager<HubUser> signIn, IStringLocalizer<
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
 
+        if (result.RequiresTwoFactor)
+        {
+            return RedirectToPage("/Account/SignInTwoFactor", new { ReturnUrl });
+        }
+
         ModelState.AddModelError(string.Empty, result.IsLockedOut
             ? text["signin.locked"]
             : text["signin.wrong"]);

@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using VnQuantum.Hub.Accounts;
 using VnQuantum.Hub.Data;
 
 namespace VnQuantum.Hub.Pages.Account;
 
 /// <summary>A new account with its profile; the profile starts visible to signed-in members only.</summary>
 [AllowAnonymous]
-public sealed class SignUpModel(UserManager<HubUser> users, SignInManager<HubUser> signIn, HubDbContext db) : PageModel
+public sealed class SignUpModel(UserManager<HubUser> users, SignInManager<HubUser> signIn, HubDbContext db, AccountMail mail) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "account.name.required")]
@@ -58,6 +59,9 @@ public sealed class SignUpModel(UserManager<HubUser> users, SignInManager<HubUse
         await transaction.CommitAsync();
         await SearchIndex.UpdateAsync(db, person);
         await signIn.SignInAsync(user, isPersistent: false);
+
+        // The account works at once; the link confirms that the address is the member's (Account/Manage/Security).
+        await mail.SendConfirmationAsync(user, Request, HttpContext.RequestAborted);
         return RedirectToPage("/Account/Manage/Profile", new { welcome = true });
     }
 }
