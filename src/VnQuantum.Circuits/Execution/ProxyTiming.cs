@@ -10,7 +10,8 @@ namespace VnQuantum.Circuits.Execution;
 /// smaller state, with every qubit at a position of the same kind: the low qubits (inside a vector, a cache line, a
 /// thread's block) where they are, the top ones as far from the top, the rest in between. A kernel's cost per
 /// amplitude depends on those positions far more than on the state's size once the state is out of cache (a
-/// controlled swap with its control on qubit 0 costs eight times one on high qubits; a per-class table missed it),
+/// controlled swap with its control on qubit 0 and its targets far apart costs 24 times one on high qubits; a table
+/// per kernel class missed it),
 /// and 2^22 amplitudes (64 MiB, twice this machine's last-level cache) are out of cache.
 /// </summary>
 internal static class ProxyTiming
