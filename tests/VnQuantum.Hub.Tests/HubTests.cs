@@ -271,6 +271,26 @@ public sealed class HubPageTests : IClassFixture<HubFactory>
         Assert.Contains("tf-sns", bad);
     }
 
+    [Fact]
+    public async Task ManyOutcomes_DrawTheCommonestAndOneOtherBar_AndATableFoldedByPages()
+    {
+        // 12 qubits in superposition, 2,000 shots: about 1,600 distinct outcomes.
+        const string wide = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[12];\ncreg c[12];\nh q;\nmeasure q -> c;\n";
+        var (ok, page) = await PostCircuit(_factory.CreateClient(), wide, 2000);
+        Assert.True(ok, page);
+        // ScottPlot draws its text as glyph outlines, so the bars are counted by their ticks' grid lines: one a bar.
+        string svg = page[page.IndexOf("<svg", StringComparison.Ordinal)..(page.IndexOf("</svg>", StringComparison.Ordinal) + 6)];
+        Assert.True(svg.Length < 120_000, $"the chart is {svg.Length} characters");
+        var grid = System.Text.RegularExpressions.Regex.Match(svg, "d=\"((?:M[0-9.]+ 262L[0-9.]+ [0-9.]+)+)\"");
+        Assert.True(grid.Success, "no vertical grid lines found");
+        Assert.Equal(VnQuantum.Hub.Plots.SvgCharts.MaxBars, System.Text.RegularExpressions.Regex.Matches(grid.Groups[1].Value, "M").Count);
+
+        // The first 64 rows open, the rest in folds of 64; the page stays small.
+        Assert.Contains("Kết quả 1–64 trong", page);
+        Assert.Contains("<details>", page);
+        Assert.True(page.Length < 400_000, $"{page.Length} characters");
+    }
+
     private const string CircuitBell = "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0], q[1];\nmeasure q -> c;\n";
 
     private static async Task<(bool Ok, string Page)> PostCircuit(HttpClient client, string source, int shots)
@@ -373,5 +393,31 @@ public sealed class SharedResourceTests
         Assert.All(vi.Concat(en), s => Assert.DoesNotContain(" · ", s.Value, StringComparison.Ordinal));
         Assert.Equal("Đăng ký", TestText.In("vi-VN")["signup.title"]);
         Assert.Equal("Sign up", TestText.In("en")["signup.title"]);
+    }
+}
+
+public sealed class OutcomeTests
+{
+    [Fact]
+    public void Top_KeepsTheCommonest_AndSumsTheRest_OrEveryOutcomeInKeyOrderWhenFew()
+    {
+        var many = Enumerable.Range(0, 100).ToDictionary(i => Convert.ToString(i, 2).PadLeft(7, '0'), i => i % 10 == 0 ? 50 : 1 + (i % 7));
+        var (shown, otherShots, otherOutcomes) = VnQuantum.Hub.Plots.Outcomes.Top(many, 32);
+        Assert.Equal(31, shown.Count);
+        Assert.Equal(69, otherOutcomes);
+        Assert.Equal(many.Values.Sum(), shown.Sum(o => o.Count) + otherShots);
+        Assert.All(shown.Take(10), o => Assert.Equal(50, o.Count)); // the ten 50s first, in key order
+        Assert.Equal("0000000", shown[0].Key);
+        var hidden = many.Where(c => !shown.Any(o => o.Key == c.Key)).ToList();
+        Assert.True(shown.Min(o => o.Count) >= hidden.Max(c => c.Value), "an outcome left out is commoner than one shown");
+
+        var few = new Dictionary<string, int> { ["11"] = 5, ["00"] = 7, ["01"] = 1 };
+        var (all, none, zero) = VnQuantum.Hub.Plots.Outcomes.Top(few, 32);
+        Assert.Equal(["00", "01", "11"], all.Select(o => o.Key));
+        Assert.Equal(0, none + zero);
+
+        var pages = VnQuantum.Hub.Plots.Outcomes.Pages(many, 64);
+        Assert.Equal([64, 36], pages.Select(p => p.Count));
+        Assert.Equal(50, pages[0][0].Count);
     }
 }

@@ -72,7 +72,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, IS
             if (job.Kind == JobKinds.Circuit)
             {
                 Circuit = CircuitJobResult.Read(result);
-                Chart = Circuit is { Counts.Count: > 0 and <= 64 } c ? SvgCharts.Histogram(text["chart.shots.seed", c.Counts.Values.Sum(), c.Seed], c.Counts) : null;
+                Chart = Circuit is { Counts.Count: > 0 } c ? SvgCharts.Histogram(text["chart.shots.seed", c.Counts.Values.Sum(), c.Seed], c.Counts, text["chart.counts"], text["chart.other"]) : null;
             }
             else
             {

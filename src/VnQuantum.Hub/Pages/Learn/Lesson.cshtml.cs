@@ -82,7 +82,7 @@ public sealed class LessonModel(CourseCatalog catalog, UserManager<HubUser> user
 
         if (Result.Counts is { Count: > 0 } counts)
         {
-            Chart = SvgCharts.Histogram(text["chart.shots", ExerciseChecker.Shots], counts);
+            Chart = SvgCharts.Histogram(text["chart.shots", ExerciseChecker.Shots], counts, text["chart.counts"], text["chart.other"]);
         }
 
         if (users.GetUserId(User) is { } me)

@@ -89,7 +89,7 @@ public sealed class CircuitModel(IStringLocalizer<SharedResource> text, ToolLimi
 
             var result = CircuitExecutor.Run(circuit, new ExecutionOptions { Shots = Shots, Seed = Seed, Cancellation = cancel });
             Counts = result.Counts;
-            Chart = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts);
+            Chart = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts, text["chart.counts"], text["chart.other"]);
         }
         catch (Exception e) when (e is CircuitExecutionException or StateTooLargeException)
         {

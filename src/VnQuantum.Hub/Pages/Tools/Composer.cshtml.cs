@@ -136,7 +136,7 @@ public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageM
         if (Circuit.HasMeasurement)
         {
             var result = CircuitExecutor.Run(QasmFrontEnd.Parse(Circuit.ToQasm(), "composer.qasm").Circuit!, new ExecutionOptions { Shots = Shots, Seed = Seed, Cancellation = HttpContext.RequestAborted });
-            Histogram = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts);
+            Histogram = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts, text["chart.counts"], text["chart.other"]);
         }
     }
 }
