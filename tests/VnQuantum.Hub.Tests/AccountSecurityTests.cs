@@ -157,6 +157,24 @@ public sealed partial class AccountSecurityTests(HubFactory factory) : IClassFix
         Assert.Equal("/", plain.Headers.Location!.OriginalString);
     }
 
+    [Fact]
+    public async Task AMailServerThatIsDown_NeitherBreaksSignUp_NorTellsAStrangerWhoIsAMember()
+    {
+        // A port nobody listens on: the SMTP connection is refused at once.
+        var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        int port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        using var hub = new HubFactory { Settings = { ["Hub:Mail:SmtpHost"] = "127.0.0.1", ["Hub:Mail:SmtpPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+        var member = hub.Session();
+        Assert.Equal(HttpStatusCode.Redirect, (await member.SignUp("thu.hong@example.vn", "Lê Thu", Password)).StatusCode);
+        Assert.Contains("chưa xác nhận", await member.Get("/Account/Manage/Security"));
+        var asked = await hub.Session().Post("/Account/ForgotPassword", new() { ["Email"] = "thu.hong@example.vn" });
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Contains("Nếu địa chỉ này có tài khoản", await asked.Content.ReadAsStringAsync());
+        Assert.False(Directory.Exists(hub.MailFolder)); // nothing fell back to the pickup directory
+    }
+
     private static string OtherCode(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"https?://\S+")]

@@ -14,35 +14,41 @@ namespace VnQuantum.Hub.Accounts;
 /// of a kind a minute (on this node), whoever asks: the per-client rate limit alone would let a stranger fill a
 /// member's mailbox from many addresses.
 /// </summary>
-public sealed class AccountMail(UserManager<HubUser> users, IHubMail mail, IStringLocalizer<SharedResource> text, IConfiguration configuration, IMemoryCache recent)
+public sealed class AccountMail(UserManager<HubUser> users, IHubMail mail, IStringLocalizer<SharedResource> text, IConfiguration configuration, IMemoryCache recent, ILogger<AccountMail> logger)
 {
     private static readonly TimeSpan Spacing = TimeSpan.FromMinutes(1);
 
     // The check and the mark are one step, so two requests at once cannot both send.
     private static readonly Lock Gate = new();
 
-    public async Task SendConfirmationAsync(HubUser user, HttpRequest request, CancellationToken cancel)
+    public Task SendConfirmationAsync(HubUser user, HttpRequest request, CancellationToken cancel) =>
+        SendLinkAsync("confirm", user, cancel, async () =>
+            $"{Base(request)}/Account/ConfirmEmail?userId={Uri.EscapeDataString(user.Id)}&token={Encode(await users.GenerateEmailConfirmationTokenAsync(user))}");
+
+    public Task SendResetAsync(HubUser user, HttpRequest request, CancellationToken cancel) =>
+        SendLinkAsync("reset", user, cancel, async () =>
+            $"{Base(request)}/Account/ResetPassword?email={Uri.EscapeDataString(user.Email!)}&token={Encode(await users.GeneratePasswordResetTokenAsync(user))}");
+
+    /// <summary>
+    /// One message of <paramref name="kind"/> with its link, unless the address had one in the last minute. A mail
+    /// server that is down or refuses is logged (never the link: it is a credential) and the page answers as if it
+    /// had gone, so a sign-up still succeeds and a reset request still says nothing about who is a member.
+    /// </summary>
+    private async Task SendLinkAsync(string kind, HubUser user, CancellationToken cancel, Func<Task<string>> link)
     {
-        if (!FirstInAMinute("confirm", user))
+        if (!FirstInAMinute(kind, user))
         {
             return;
         }
 
-        string token = Encode(await users.GenerateEmailConfirmationTokenAsync(user));
-        string link = $"{Base(request)}/Account/ConfirmEmail?userId={Uri.EscapeDataString(user.Id)}&token={token}";
-        await mail.SendAsync(user.Email!, text["mail.confirm.subject"], text["mail.confirm.body", link], cancel);
-    }
-
-    public async Task SendResetAsync(HubUser user, HttpRequest request, CancellationToken cancel)
-    {
-        if (!FirstInAMinute("reset", user))
+        try
         {
-            return;
+            await mail.SendAsync(user.Email!, text[$"mail.{kind}.subject"], text[$"mail.{kind}.body", await link()], cancel);
         }
-
-        string token = Encode(await users.GeneratePasswordResetTokenAsync(user));
-        string link = $"{Base(request)}/Account/ResetPassword?email={Uri.EscapeDataString(user.Email!)}&token={token}";
-        await mail.SendAsync(user.Email!, text["mail.reset.subject"], text["mail.reset.body", link], cancel);
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or MailKit.ServiceNotConnectedException or MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Security.AuthenticationException or TimeoutException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not send the {Kind} e-mail of account {UserId}: {Error}", kind, user.Id, e.Message);
+        }
     }
 
     /// <summary>A token from a link back as Identity made it; null when it was not ours to begin with.</summary>

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using VnQuantum.Hub.Data;
+using VnQuantum.Hub.Tools;
 
 namespace VnQuantum.Hub.Pages.Account;
 
@@ -14,6 +16,7 @@ namespace VnQuantum.Hub.Pages.Account;
 /// count towards the account's lockout like wrong passwords.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(ToolLimits.PostPolicy)] // code guesses per client, besides the account's lockout
 public sealed class SignInTwoFactorModel(SignInManager<HubUser> signIn, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]
