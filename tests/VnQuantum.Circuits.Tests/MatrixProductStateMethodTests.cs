@@ -112,6 +112,31 @@ public class MatrixProductStateMethodTests
     }
 
     [Fact]
+    public void ShotByShot_ReportsProgressInsideAShot_InOrder()
+    {
+        // vnq info extrapolates a trial run's progress; a shot of minutes must not report nothing until it ends.
+        var text = new System.Text.StringBuilder(Header + "qreg q[6]; creg c[6];\n");
+        for (int i = 0; i < 400; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"ry(0.{i % 9 + 1}) q[{i % 6}];\ncx q[{i % 6}],q[{(i + 3) % 6}];\n");
+        }
+
+        text.Append("measure q[0] -> c[0];\nreset q[0];\nh q[0];\nmeasure q -> c;\n");
+        var reports = new List<double>();
+        var progress = new Recorder(reports);
+        CircuitExecutor.Run(Parse(text.ToString()), new ExecutionOptions { Shots = 2, Seed = 1, Threads = 1, Method = SimulationMethod.MatrixProductState, Progress = progress });
+        Assert.Contains(reports, r => r is > 0 and < 0.5); // inside the first shot
+        Assert.Contains(reports, r => r is > 0.5 and < 1); // inside the second
+        Assert.Equal(reports.Order(), reports); // never backwards
+        Assert.Equal(1.0, reports[^1]);
+    }
+
+    private sealed class Recorder(List<double> reports) : IProgress<double>
+    {
+        public void Report(double value) => reports.Add(value);
+    }
+
+    [Fact]
     public void GhzOnTwoHundredQubits_GivesOnlyAllZerosAndAllOnes()
     {
         const int n = 200;

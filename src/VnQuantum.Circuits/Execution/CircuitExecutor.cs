@@ -464,18 +464,30 @@ public static class CircuitExecutor
         var clbits = new bool[circuit.ClbitCount];
         int shots = streams.Length;
         var interpreter = new ShotInterpreter(circuit, noise, options.Cancellation);
-        for (int shot = 0; shot < shots; shot++)
+
+        // Progress inside a shot as well: one shot of a large matrix product state can take minutes, and vnq info's
+        // trial run has nothing to extrapolate until something is reported.
+        int shot = 0;
+        var progress = options.Progress;
+        Action<int, int>? within = progress is null ? null : (done, total) =>
+        {
+            if (done % Math.Max(1, total / 200) == 0)
+            {
+                progress.Report((shot + ((double)done / total)) / shots);
+            }
+        };
+        for (; shot < shots; shot++)
         {
             state.Restart();
             Array.Clear(clbits);
-            interpreter.Run(compiled, channels, state, clbits, streams[shot]);
+            interpreter.Run(compiled, channels, state, clbits, streams[shot], within);
             if (options.Shots > 0 && circuit.ClbitCount > 0)
             {
                 string key = CountsKey(circuit, clbits);
                 counts[key] = counts.GetValueOrDefault(key) + 1;
             }
 
-            ReportEvery(options, shot, shots);
+            ReportEvery(options, shot + 1, shots);
         }
     }
 

@@ -36,13 +36,14 @@ internal sealed class ShotInterpreter(Circuit circuit, NoiseModel? noise, Cancel
     private readonly Dictionary<Operation, (CompiledOperation Op, (KrausChannel Channel, int[] Qubits)[] Channels)> _nested = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Runs the top-level operations (already compiled) and then returns.</summary>
-    public void Run(IReadOnlyList<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, bool[] clbits, SeededRandom random)
+    public void Run(IReadOnlyList<CompiledOperation> compiled, (KrausChannel Channel, int[] Qubits)[][] channels, IShotState state, bool[] clbits, SeededRandom random, Action<int, int>? afterOperation = null)
     {
         try
         {
             for (int i = 0; i < compiled.Count; i++)
             {
                 Step(compiled[i], channels[i], state, clbits, random);
+                afterOperation?.Invoke(i + 1, compiled.Count);
             }
         }
         catch (DivideByZeroException e)
