@@ -57,7 +57,11 @@ public sealed class AccountAndOfferTests(HubFactory factory) : IClassFixture<Hub
 
         // A wrong ORCID check character is named; a right one is saved.
         var bad = await session.Post("/Account/Manage/Profile", ProfileForm("0000-0002-1825-0098", isPublic: false));
-        Assert.Contains("should be 7", await bad.Content.ReadAsStringAsync());
+        Assert.Contains("Ký tự kiểm tra của 0000-0002-1825-0098 phải là 7, không phải 8", await bad.Content.ReadAsStringAsync());
+
+        // An X typed where a digit belongs: the message names the X, it does not speak of a mistyped digit.
+        var ex = await session.Post("/Account/Manage/Profile?culture=en", ProfileForm("0000-0002-1825-009X", isPublic: false), "/Account/Manage/Profile?culture=en");
+        Assert.Contains("The check character of 0000-0002-1825-009X should be 7, not X: a character was mistyped.", System.Net.WebUtility.HtmlDecode(await ex.Content.ReadAsStringAsync()));
         var saved = await session.Post("/Account/Manage/Profile", ProfileForm("0000-0002-1825-0097", isPublic: false));
         Assert.Contains("Đã lưu", await saved.Content.ReadAsStringAsync());
 

@@ -18,19 +18,22 @@ public class OrcidAndFoldingTests
     public void ValidOrcids_AreAccepted(string text)
     {
         // ORCID's own examples (Josiah Carberry and others), one with the check character X.
-        Assert.NotNull(Orcid.Normalise(text, out string? problem));
-        Assert.Null(problem);
+        Assert.NotNull(Orcid.Normalise(text, out var error, out _));
+        Assert.Equal(OrcidError.None, error);
     }
 
     [Theory]
-    [InlineData("0000-0002-1825-0098", "should be 7")]
-    [InlineData("0000-0002-1825-009", "four groups of four")]
-    [InlineData("0000-0002-1825-00X7", "four groups of four")]
-    [InlineData("", "four groups of four")]
-    public void InvalidOrcids_SayWhy(string text, string expected)
+    [InlineData("0000-0002-1825-0098", OrcidError.CheckCharacter, '7')]
+    [InlineData("0000-0002-1825-009X", OrcidError.CheckCharacter, '7')]
+    [InlineData("0000-0002-1694-2331", OrcidError.CheckCharacter, 'X')]
+    [InlineData("0000-0002-1825-009", OrcidError.Shape, '\0')]
+    [InlineData("0000-0002-1825-00X7", OrcidError.Shape, '\0')]
+    [InlineData("", OrcidError.Shape, '\0')]
+    public void InvalidOrcids_SayWhy(string text, OrcidError reason, char check)
     {
-        Assert.Null(Orcid.Normalise(text, out string? problem));
-        Assert.Contains(expected, problem);
+        Assert.Null(Orcid.Normalise(text, out var error, out char expected));
+        Assert.Equal(reason, error);
+        Assert.Equal(check, expected);
     }
 
     [Theory]
@@ -74,7 +77,7 @@ public sealed class HubSearchTests : IAsyncLifetime
         Assert.True(_db.Organisations.Count() >= 20);
         Assert.True(_db.Projects.Count() >= 10);
         Assert.All(_db.People, p => Assert.True(p.Sample));
-        Assert.All(_db.People.Where(p => p.Orcid != null), p => Assert.NotNull(Orcid.Normalise(p.Orcid, out _)));
+        Assert.All(_db.People.Where(p => p.Orcid != null), p => Assert.NotNull(Orcid.Normalise(p.Orcid, out _, out _)));
         Assert.False(SampleData.SeedIfEmpty(_db));
     }
 

@@ -8,10 +8,18 @@ namespace VnQuantum.Hub.Data;
 /// </summary>
 public static partial class Orcid
 {
-    /// <summary>The iD in its canonical form, or null with <paramref name="problem"/> saying why it is not one.</summary>
-    public static string? Normalise(string? text, out string? problem)
+    /// <summary>The last character an iD ends in: the check character, or its place.</summary>
+    public static char Last(string text) => (text ?? string.Empty).Trim() is { Length: > 0 } t ? char.ToUpperInvariant(t[^1]) : ' ';
+
+    /// <summary>
+    /// The iD in its canonical form, or null with <paramref name="error"/> saying why it is not one; for a wrong check
+    /// character, <paramref name="expected"/> is the one the fifteen digits call for. The page says it in the reader's
+    /// language.
+    /// </summary>
+    public static string? Normalise(string? text, out OrcidError error, out char expected)
     {
-        problem = null;
+        error = OrcidError.None;
+        expected = default;
         string value = (text ?? string.Empty).Trim();
         foreach (string prefix in new[] { "https://orcid.org/", "http://orcid.org/", "orcid.org/" })
         {
@@ -23,15 +31,15 @@ public static partial class Orcid
 
         if (!Shape().IsMatch(value))
         {
-            problem = "an ORCID iD is four groups of four digits, e.g. 0000-0002-1825-0097 (the last may be X)";
+            error = OrcidError.Shape;
             return null;
         }
 
         string digits = value.Replace("-", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
-        char expected = CheckCharacter(digits.AsSpan(0, 15));
+        expected = CheckCharacter(digits.AsSpan(0, 15));
         if (digits[15] != expected)
         {
-            problem = $"the check character of {value} should be {expected}: a digit was mistyped";
+            error = OrcidError.CheckCharacter;
             return null;
         }
 
@@ -53,4 +61,16 @@ public static partial class Orcid
 
     [GeneratedRegex(@"^\d{4}-\d{4}-\d{4}-\d{3}[\dXx]$")]
     private static partial Regex Shape();
+}
+
+/// <summary>Why a text is not an ORCID iD.</summary>
+public enum OrcidError
+{
+    None,
+
+    /// <summary>Not four groups of four digits (the last may be X).</summary>
+    Shape,
+
+    /// <summary>The right shape, but the check character does not match the fifteen digits: a character was mistyped.</summary>
+    CheckCharacter,
 }

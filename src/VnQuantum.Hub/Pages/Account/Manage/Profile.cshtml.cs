@@ -85,10 +85,14 @@ public sealed class ProfileModel(UserManager<HubUser> users, HubDbContext db, IS
         string? orcid = null;
         if (!string.IsNullOrWhiteSpace(Orcid))
         {
-            orcid = Data.Orcid.Normalise(Orcid, out string? problem);
+            orcid = Data.Orcid.Normalise(Orcid, out var error, out char expected);
             if (orcid is null)
             {
-                ModelState.AddModelError(nameof(Orcid), problem!);
+                // The check character can be X, so the message names the character typed and the one expected
+                // rather than blaming a "digit".
+                ModelState.AddModelError(nameof(Orcid), error == Data.OrcidError.Shape
+                    ? text["profile.orcid.shape"]
+                    : text["profile.orcid.check", Orcid.Trim(), expected, Data.Orcid.Last(Orcid)]);
             }
             else if (await db.People.AnyAsync(p => p.Orcid == orcid && p.Id != person.Id))
             {
