@@ -158,7 +158,7 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
         await Axe(page, "/Account/Manage/Profile");
         await page.GetByLabel("ORCID iD").FillAsync("0000-0002-1825-0098");
         await page.GetByRole(AriaRole.Button, new() { Name = "Lưu", Exact = true }).PressAsync("Enter");
-        await Assertions.Expect(page.Locator("#orcid-error")).ToContainTextAsync("should be 7");
+        await Assertions.Expect(page.Locator("#orcid-error")).ToContainTextAsync("phải là 7, không phải 8");
         await page.GetByLabel("ORCID iD").FillAsync("0000-0002-1825-0097");
         await page.GetByRole(AriaRole.Button, new() { Name = "Lưu", Exact = true }).PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã lưu");
