@@ -12,7 +12,7 @@ namespace VnQuantum.Benchmarks;
 /// <summary>
 /// Gate and circuit timings as ratios to a streaming pass measured in the same run, with Qulacs beside them when a
 /// peer binary is given. Usage: ratios [--qubits 28] [--threads N] [--reps 5] [--circuits 20,22,24,26] [--qulacs PATH]
-/// [--only GATE] (only the gate rows whose name contains GATE)
+/// [--only GATE] (only the gate rows whose name contains GATE) [--precision single|double] (of the gate table's state)
 /// </summary>
 internal static class RatioBench
 {
@@ -24,6 +24,12 @@ internal static class RatioBench
         string circuitSizes = OptionText(args, "--circuits") ?? "20,22,24,26";
         string? qulacs = OptionText(args, "--qulacs");
         bool skipGates = args.Contains("--no-gates");
+        var precision = OptionText(args, "--precision") switch
+        {
+            null or "double" => Precision.Double,
+            "single" => Precision.Single,
+            var other => throw new ArgumentException($"--precision takes single or double, not '{other}'."),
+        };
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"# VnQuantum ratios: {qubits} qubits, {threads} threads, median of {reps} (after one warm-up); {Environment.ProcessorCount} cores, {RuntimeLabel()}");
@@ -36,7 +42,7 @@ internal static class RatioBench
 
         if (!skipGates)
         {
-            GateTable(report, qubits, threads, reps, peer, OptionText(args, "--only"));
+            GateTable(report, qubits, threads, reps, peer, OptionText(args, "--only"), precision);
         }
 
         var sizes = circuitSizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -49,9 +55,9 @@ internal static class RatioBench
         return 0;
     }
 
-    private static unsafe void GateTable(StringBuilder report, int n, int threads, int reps, Dictionary<string, double> peer, string? only)
+    private static unsafe void GateTable(StringBuilder report, int n, int threads, int reps, Dictionary<string, double> peer, string? only, Precision precision)
     {
-        using var state = StateVector.Create(n, threads: threads);
+        using var state = StateVector.Create(n, precision, threads);
         var random = new Random(1);
         for (int q = 0; q < n; q++)
         {
@@ -62,17 +68,18 @@ internal static class RatioBench
         // the ratio compares runs taken seconds apart (this machine's memory bandwidth drifts from minute to minute).
         // Its buffer is the same kind of memory as the state's (huge pages where the engine maps them): a floor on
         // 4 KiB pages would pay TLB misses the gates do not.
-        var floorMemory = AmplitudeMemory.Allocate(StateVector.RequiredBytes(n, Precision.Double));
+        long stateBytes = StateVector.RequiredBytes(n, precision);
+        var floorMemory = AmplitudeMemory.Allocate(stateBytes);
         double* scratch = (double*)floorMemory.Data;
-        long doubles = 2L << n;
+        long doubles = stateBytes / sizeof(double);
         StreamingFloor.Pass(scratch, doubles, threads, 0.0);
         void Floor() => StreamingFloor.Pass(scratch, doubles, threads, 1.0);
         double floor = Median(reps, Floor);
 
-        double bytes = 2.0 * StateVector.RequiredBytes(n, Precision.Double);
+        double bytes = 2.0 * stateBytes;
         report.AppendLine();
         string peerFloor = peer.TryGetValue("stream", out double qs) ? string.Create(CultureInfo.InvariantCulture, $"; Qulacs' own floor loop: {qs:0.0} ms") : string.Empty;
-        report.AppendLine(CultureInfo.InvariantCulture, $"Streaming floor (read + write {StateVector.FormatBytes(StateVector.RequiredBytes(n, Precision.Double))} once): {floor:0.0} ms = {bytes / floor / 1e6:0.0} GB/s at the start{peerFloor}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Streaming floor (read + write {StateVector.FormatBytes(stateBytes)} once, the {precision.ToString().ToLowerInvariant()} state's bytes): {floor:0.0} ms = {bytes / floor / 1e6:0.0} GB/s at the start{peerFloor}");
         report.AppendLine();
         report.AppendLine("| gate | qubits | kernel | ms | floor ms (alternating) | × floor | Qulacs ms | Qulacs × its floor |");
         report.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
@@ -109,7 +116,7 @@ internal static class RatioBench
             Row("CZ", $"{c},{t}", "phase, 1 control", () => state.ApplyPhase(t, -1, [c]), null);
         }
 
-        foreach (var (a, b) in new[] { (0, 1), (mid, mid + 1), (n - 2, n - 1), (0, n - 1) })
+        foreach (var (a, b) in new[] { (0, 1), (mid, mid + 1), (n - 2, n - 1), (0, n - 1), (2, mid) })
         {
             Row("4×4", $"{a},{b}", "dense 4×4", () => state.ApplyMatrix2(a, b, u4), $"dense2 {a} {b}");
         }
@@ -117,6 +124,8 @@ internal static class RatioBench
         Row("SWAP", $"0,{n - 1}", "swap", () => state.ApplySwap(0, n - 1), null);
         var u8 = RandomMatrix(random, 8);
         Row("8×8", $"0,{mid},{n - 1}", "dense 8×8, lanes", () => state.ApplyMatrix([0, mid, n - 1], u8), null);
+        Row("8×8", "0,1,2", "dense 8×8, lanes", () => state.ApplyMatrix([0, 1, 2], u8), null);
+        Row("8×8", $"2,{mid},{n - 1}", "dense 8×8", () => state.ApplyMatrix([2, mid, n - 1], u8), null);
         Row("8×8", $"{mid - 1},{mid},{mid + 1}", "dense 8×8", () => state.ApplyMatrix([mid - 1, mid, mid + 1], u8), null);
         Row("8×8", $"{n - 3},{n - 2},{n - 1}", "dense 8×8", () => state.ApplyMatrix([n - 3, n - 2, n - 1], u8), null);
         var u16 = RandomMatrix(random, 16);

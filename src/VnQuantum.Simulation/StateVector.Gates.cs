@@ -37,7 +37,7 @@ public sealed unsafe partial class StateVector
         RequireLength(matrix, 16);
         Span<int> positions = stackalloc int[controls.Length + 2];
         long setMask = Positions(controls, [q0, q1], positions);
-        if (TryLowTargetDense([q0, q1], matrix, controls) || TryLanes([q0, q1], matrix, controls))
+        if (TryLowTargetDense([q0, q1], matrix, controls) || TryLaneSwapDense([q0, q1], matrix, controls) || TryLanes([q0, q1], matrix, controls))
         {
             return;
         }
@@ -78,7 +78,7 @@ public sealed unsafe partial class StateVector
 
         Span<int> positions = stackalloc int[controls.Length + targets.Length];
         long setMask = Positions(controls, targets, positions);
-        if (TryLowTargetDense(targets, matrix, controls) || TryLanes(targets, matrix, controls))
+        if (TryLowTargetDense(targets, matrix, controls) || TryLaneSwapDense(targets, matrix, controls) || TryLanes(targets, matrix, controls))
         {
             return;
         }
@@ -293,6 +293,144 @@ public sealed unsafe partial class StateVector
     /// Runs a dense 4×4 or 8×8 with <see cref="LowTargetDenseKernel"/> when one or two of its targets sit below the
     /// vector width and the kernel fits (see its remarks); returns false to try the lane kernel.
     /// </summary>
+    /// <summary>
+    /// Runs a dense block with targets below the vector width by exchanging them with free high qubits inside the
+    /// registers (<see cref="LaneSwapDenseKernel{T}"/>); false when it does not apply: a low control, no low target,
+    /// no 512-bit path, not enough free qubits, or a shape the specialised kernels already run at the floor.
+    /// </summary>
+    private bool TryLaneSwapDense(ReadOnlySpan<int> targets, ReadOnlySpan<Complex> matrix, ReadOnlySpan<int> controls) =>
+        Precision == Precision.Double ? TryLaneSwapDense<double>(targets, matrix, controls) : TryLaneSwapDense<float>(targets, matrix, controls);
+
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private bool TryLaneSwapDense<T>(ReadOnlySpan<int> targets, ReadOnlySpan<Complex> matrix, ReadOnlySpan<int> controls)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int laneBits = LaneSwapDenseKernel<T>.LaneBits;
+        int k = targets.Length;
+        if (_width != 512 || !LaneSwapDenseKernel<T>.Supported || k < LaneSwapMinTargets<T>() || k > LaneSwapDenseKernel<T>.MaxTargets)
+        {
+            return false;
+        }
+
+        long used = 0;
+        int lowTargets = 0;
+        foreach (int t in targets)
+        {
+            lowTargets += t < laneBits ? 1 : 0;
+            used |= 1L << t;
+        }
+
+        foreach (int c in controls)
+        {
+            if (c < laneBits)
+            {
+                return false;
+            }
+
+            used |= 1L << c;
+        }
+
+        if (lowTargets == 0)
+        {
+            return false;
+        }
+
+        // The partners: the highest free qubits, so that the group loop's runs (2^(lowest position) long) stay long.
+        Span<int> partners = stackalloc int[LaneSwapDenseKernel<T>.MaxSwaps];
+        int found = 0;
+        for (int bit = QubitCount - 1; bit >= laneBits && found < lowTargets; bit--)
+        {
+            if ((used & (1L << bit)) == 0)
+            {
+                partners[found++] = bit;
+            }
+        }
+
+        if (found < lowTargets)
+        {
+            return false;
+        }
+
+        // Slot order: the low targets ascending (slot bit s exchanged with partner s), then the high targets as given.
+        Span<int> order = stackalloc int[k];
+        int count = 0;
+        for (int q = 0; q < laneBits; q++)
+        {
+            int i = targets.IndexOf(q);
+            if (i >= 0)
+            {
+                order[count++] = i;
+            }
+        }
+
+        Span<int> positions = stackalloc int[k + controls.Length];
+        int positionCount = 0;
+        for (int s = 0; s < lowTargets; s++)
+        {
+            positions[positionCount++] = partners[s];
+        }
+
+        for (int i = 0; i < k; i++)
+        {
+            if (targets[i] >= laneBits)
+            {
+                order[count++] = i;
+                positions[positionCount++] = targets[i];
+            }
+        }
+
+        long setMask = 0;
+        foreach (int c in controls)
+        {
+            positions[positionCount++] = c;
+            setMask |= 1L << c;
+        }
+
+        int dim = 1 << k;
+        var offsets = stackalloc long[dim];
+        Span<int> original = stackalloc int[dim];
+        for (int slot = 0; slot < dim; slot++)
+        {
+            long offset = 0;
+            int index = 0;
+            for (int b = 0; b < k; b++)
+            {
+                long bit = (slot >> b) & 1L;
+                offset |= bit << (b < lowTargets ? partners[b] : targets[order[b]]);
+                index |= (int)bit << order[b];
+            }
+
+            offsets[slot] = offset;
+            original[slot] = index;
+        }
+
+        var coefficients = stackalloc Coefficient<T>[dim * dim];
+        for (int r = 0; r < dim; r++)
+        {
+            for (int c = 0; c < dim; c++)
+            {
+                coefficients[(r * dim) + c] = new Coefficient<T>(matrix[(original[r] * dim) + original[c]]);
+            }
+        }
+
+        var indices = stackalloc Vector512<T>[2 * LaneSwapDenseKernel<T>.MaxSwaps];
+        for (int s = 0; s < lowTargets; s++)
+        {
+            LaneSwapDenseKernel<T>.FillIndices(targets[order[s]], indices + (2 * s));
+        }
+
+        var kernel = new LaneSwapDenseKernel<T> { Data = (T*)_data, Dimension = dim, Swaps = lowTargets, Offsets = offsets, Indices = indices, M = coefficients };
+        GroupLoop.Run(_pool, kernel, QubitCount, positions[..positionCount], setMask);
+        return true;
+    }
+
+    /// <summary>
+    /// The smallest block the lane-swap kernel takes, from the ratio table in docs/benchmarks.md: in double precision
+    /// the transposing kernel already runs 4×4 and 8×8 blocks with low targets near the floor, and in single precision
+    /// the lane kernel's straight-line 4×4 (1.3–1.5× the floor) beats this kernel's general loop (2.2–2.7×).
+    /// </summary>
+    private static int LaneSwapMinTargets<T>() => typeof(T) == typeof(float) ? 3 : 4;
+
     private bool TryLowTargetDense(ReadOnlySpan<int> targets, ReadOnlySpan<Complex> matrix, ReadOnlySpan<int> controls)
     {
         const int laneBits = 2;

@@ -69,6 +69,33 @@ public class ExecutionTests
     }
 
     [Fact]
+    public void Fusion_AGateThatCannotJoinEveryOpenBlock_JoinsTheOnesThatFit()
+    {
+        // cz q[2],q[3] cannot join both the 3-qubit block {0,1,2} and the one-qubit block {3}: it joins {3}, so the
+        // h on q[3] is not left behind as a sweep of its own.
+        var circuit = Parse(Header + "qreg q[4];\nh q[0]; cx q[0],q[1]; cx q[1],q[2]; h q[3]; cz q[2],q[3]; rx(0.3) q[3];");
+        var fused = GateFusion.Fuse(circuit, 3);
+        Assert.Collection(
+            fused.Operations,
+            first => Assert.Equal([0, 1, 2], first.Qubits.ToArray()),
+            second => Assert.Equal([2, 3], second.Qubits.ToArray()));
+        Assert.True(DenseReference.MaxDistance(State(circuit, fusion: 3), State(circuit)) < 1e-12);
+    }
+
+    [Fact]
+    public void Fusion_ABlockThatDoesNotPay_IsFusedAgainInSmallerBlocks()
+    {
+        // Five qubits whose gates cost less than one dense 32×32 sweep: the block is split into blocks of four
+        // qubits and fewer, not into its eight gates.
+        var circuit = Parse(Header + "qreg q[5];\nh q[0]; h q[1]; h q[2]; h q[3]; cx q[0],q[1]; cx q[1],q[2]; cx q[2],q[3]; cx q[3],q[4];");
+        var fused = GateFusion.Fuse(circuit, 5);
+        Assert.DoesNotContain(fused.Operations, o => o.Qubits.Length == 5);
+        Assert.Contains(fused.Operations, o => o is UnitaryOperation { Qubits.Length: 4 });
+        Assert.True(fused.Operations.Length <= 2, string.Join("; ", fused.Operations.Select(o => o.Name)));
+        Assert.True(DenseReference.MaxDistance(State(circuit, fusion: 5), State(circuit)) < 1e-12);
+    }
+
+    [Fact]
     public void Fusion_DoesNotCrossMeasurementsOrConditions()
     {
         var circuit = Parse(Header + "qreg q[2]; creg c[1];\nh q[0]; measure q[0] -> c[0]; h q[0]; if(c==1) x q[1]; h q[1]; cx q[0],q[1];");

@@ -172,6 +172,41 @@ public class StateVectorTests
     }
 
     [Theory]
+    [InlineData(Precision.Single, 1)]
+    [InlineData(Precision.Single, 3)]
+    [InlineData(Precision.Double, 1)]
+    [InlineData(Precision.Double, 3)]
+    public void LowTargetBlocks_OfThreeToFiveQubits_MatchEmbeddedReference(Precision precision, int threads)
+    {
+        // The lane-swap kernel's shapes: one, two or three targets below the vector width (qubits 0–2 in single
+        // precision, 0–1 in double), first or not, with high targets low and high, under a high control, and
+        // states too small to leave free partner qubits (which fall back to the lane kernel).
+        var random = new Random(11);
+        double tolerance = precision == Precision.Double ? Tolerance : 2e-6;
+        (int Qubits, int[] Targets, int[] Controls)[] cases =
+        [
+            (9, [0, 5, 8], []), (9, [5, 2, 7], []), (9, [1, 0, 6], []), (9, [2, 0, 1], []), (9, [0, 1, 2], [8]),
+            (9, [3, 1, 4], []), (9, [8, 7, 0], []), (9, [4, 0, 7, 2], []), (9, [1, 2, 0, 8], []), (9, [2, 6, 1, 0, 5], []),
+            (9, [0, 3, 4, 5, 6], [7]), (9, [6, 1, 3], [2]), (5, [0, 1, 2, 3, 4], []), (6, [0, 1, 2, 3], []), (4, [2, 0, 1], []),
+        ];
+        foreach (var path in AvailablePaths())
+        {
+            foreach (var (n, targets, controls) in cases)
+            {
+                var u = DenseReference.RandomUnitary(1 << targets.Length, random);
+                var v = DenseReference.RandomState(n, random);
+                using var state = StateVector.Create(n, precision, threads, path);
+                state.CopyFrom(v);
+                state.ApplyMatrix(targets, DenseReference.Flatten(u), controls);
+                var expected = DenseReference.Apply(DenseReference.Embed(n, targets, u, controls), v);
+                Assert.True(
+                    DenseReference.MaxDistance(state.ToArray(), expected) < tolerance,
+                    $"{path}, {n} qubits, targets {string.Join(",", targets)} | {string.Join(",", controls)}");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(Precision.Double)]
     [InlineData(Precision.Single)]
     public void VectorKernels_EqualTheirScalarTwin_ToRounding(Precision precision)

@@ -35,6 +35,11 @@ public static class GateFusion
             throw new ArgumentOutOfRangeException(nameof(maxQubits), maxQubits, $"Fusion takes blocks of 1 to {MaxFusedQubits} qubits.");
         }
 
+        return new Circuit(circuit.QuantumRegisters, circuit.ClassicalRegisters, FuseOperations(circuit.Operations, maxQubits), circuit.OpaqueGates);
+    }
+
+    private static ImmutableArray<Operation> FuseOperations(IEnumerable<Operation> input, int maxQubits)
+    {
         var output = new List<object?>();
         var open = new Dictionary<int, Block>();
 
@@ -52,7 +57,7 @@ public static class GateFusion
             }
         }
 
-        foreach (var op in circuit.Operations)
+        foreach (var op in input)
         {
             if (op is GateOperation gate && gate.Condition is null && StandardGates.Find(gate.GateName) is { } standard)
             {
@@ -64,40 +69,26 @@ public static class GateFusion
                 if (gate.Qubits.Length <= maxQubits)
                 {
                     var candidates = gate.Qubits.Where(open.ContainsKey).Select(q => open[q]).Distinct().ToList();
-                    var union = new SortedSet<int>(gate.Qubits);
-                    foreach (var c in candidates)
+                    var chosen = ChooseMerge(candidates, gate.Qubits, maxQubits);
+                    foreach (var c in candidates.Except(chosen))
                     {
-                        union.UnionWith(c.Qubits);
+                        Close(c.Qubits.ToArray());
                     }
 
-                    if (union.Count <= maxQubits)
+                    var merged = new Block { Index = output.Count };
+                    foreach (var c in chosen.OrderBy(c => c.Index))
                     {
-                        var merged = new Block { Index = output.Count };
-                        foreach (var c in candidates.OrderBy(c => c.Index))
-                        {
-                            merged.Gates.AddRange(c.Gates);
-                            output[c.Index] = null;
-                        }
-
-                        merged.Gates.Add(gate);
-                        merged.Qubits.UnionWith(union);
-                        output.Add(merged);
-                        foreach (int q in union)
-                        {
-                            open[q] = merged;
-                        }
-
-                        continue;
+                        merged.Gates.AddRange(c.Gates);
+                        merged.Qubits.UnionWith(c.Qubits);
+                        output[c.Index] = null;
                     }
 
-                    Close(gate.Qubits);
-                    var fresh = new Block { Index = output.Count };
-                    fresh.Gates.Add(gate);
-                    fresh.Qubits.UnionWith(gate.Qubits);
-                    output.Add(fresh);
-                    foreach (int q in gate.Qubits)
+                    merged.Gates.Add(gate);
+                    merged.Qubits.UnionWith(gate.Qubits);
+                    output.Add(merged);
+                    foreach (int q in merged.Qubits)
                     {
-                        open[q] = fresh;
+                        open[q] = merged;
                     }
 
                     continue;
@@ -122,7 +113,44 @@ public static class GateFusion
             }
         }
 
-        return new Circuit(circuit.QuantumRegisters, circuit.ClassicalRegisters, operations.ToImmutable(), circuit.OpaqueGates);
+        return operations.ToImmutable();
+    }
+
+    /// <summary>
+    /// Which open blocks on the gate's qubits it joins: all of them when their qubits together fit, else the subset
+    /// that fits and carries the most work (cost, then gates). The others are closed. Joining only some is sound: a
+    /// block left behind shares none of the chosen blocks' qubits (a gate on both would have merged or closed them),
+    /// so the chosen ones may move past it to the new gate's place. Without it, a gate that could not join every
+    /// block left the one-qubit gates before it as separate sweeps (153 of them on qsim's circuit_q24 at fusion 3).
+    /// </summary>
+    private static List<Block> ChooseMerge(List<Block> candidates, ImmutableArray<int> gateQubits, int maxQubits)
+    {
+        var best = new List<Block>();
+        double bestWork = -1;
+        int bestGates = -1;
+        for (int subset = 0; subset < 1 << candidates.Count; subset++)
+        {
+            var union = new HashSet<int>(gateQubits);
+            double work = 0;
+            int gates = 0;
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                if ((subset & (1 << i)) != 0)
+                {
+                    union.UnionWith(candidates[i].Qubits);
+                    work += candidates[i].Gates.Sum(Cost);
+                    gates += candidates[i].Gates.Count;
+                }
+            }
+
+            if (union.Count <= maxQubits && (work > bestWork || (work == bestWork && gates > bestGates)))
+            {
+                (bestWork, bestGates) = (work, gates);
+                best = [.. candidates.Where((_, i) => (subset & (1 << i)) != 0)];
+            }
+        }
+
+        return best;
     }
 
     /// <summary>
@@ -156,12 +184,23 @@ public static class GateFusion
         _ => 8.0,
     };
 
+    /// <summary>
+    /// One dense sweep where it beats the block's gates one by one; where it does not, the block's gates fused again
+    /// in blocks of one qubit fewer, so a 5-qubit block that does not pay still yields the 4-qubit blocks that do
+    /// (emitting its gates one by one gave qsim's circuit_q24 798 operations at fusion 5 against 179 at fusion 4).
+    /// </summary>
     private static void Emit(Block block, ImmutableArray<Operation>.Builder operations)
     {
         double separate = block.Gates.Sum(Cost);
-        if (block.Gates.Count == 1 || separate <= DenseCost(block.Qubits.Count))
+        if (block.Gates.Count == 1)
         {
             operations.AddRange(block.Gates);
+            return;
+        }
+
+        if (separate <= DenseCost(block.Qubits.Count))
+        {
+            operations.AddRange(block.Qubits.Count > 2 ? FuseOperations(block.Gates, block.Qubits.Count - 1) : [.. block.Gates]);
             return;
         }
 
