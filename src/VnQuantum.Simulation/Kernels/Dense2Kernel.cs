@@ -171,19 +171,9 @@ internal unsafe struct DenseKernel<T> : IRunKernel
                     s[c] = ComplexLanes.TimesI(a[c]);
                 }
 
-                // Two rows at a time: each input loaded from the stack feeds four FMAs, not two.
                 for (int r = 0; r < dim; r += 2)
                 {
-                    Coefficient<T>* row = M + (r * dim);
-                    Coefficient<T>* next = row + dim;
-                    var acc = ComplexFma.First(Vector512.Create(row[0].R), Vector512.Create(row[0].I), a[0], s[0]);
-                    var acc1 = ComplexFma.First(Vector512.Create(next[0].R), Vector512.Create(next[0].I), a[0], s[0]);
-                    for (int c = 1; c < dim; c++)
-                    {
-                        acc = ComplexFma.Next(acc, Vector512.Create(row[c].R), Vector512.Create(row[c].I), a[c], s[c]);
-                        acc1 = ComplexFma.Next(acc1, Vector512.Create(next[c].R), Vector512.Create(next[c].I), a[c], s[c]);
-                    }
-
+                    var (acc, acc1) = TwoRows512(M + (r * dim), dim, a, s);
                     acc.Store(p + (2 * (Offsets[r] + j)));
                     acc1.Store(p + (2 * (Offsets[r + 1] + j)));
                 }
@@ -248,6 +238,25 @@ internal unsafe struct DenseKernel<T> : IRunKernel
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Rows r and r + 1 of a dim×dim block (<paramref name="row"/> points at row r) over inputs and their products by i
+    /// held on the stack: two rows at a time, so each input loaded from the stack feeds four FMAs, not two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector512<T> Row, Vector512<T> Next) TwoRows512(Coefficient<T>* row, int dim, Vector512<T>* a, Vector512<T>* s)
+    {
+        Coefficient<T>* next = row + dim;
+        var acc = ComplexFma.First(Vector512.Create(row[0].R), Vector512.Create(row[0].I), a[0], s[0]);
+        var acc1 = ComplexFma.First(Vector512.Create(next[0].R), Vector512.Create(next[0].I), a[0], s[0]);
+        for (int c = 1; c < dim; c++)
+        {
+            acc = ComplexFma.Next(acc, Vector512.Create(row[c].R), Vector512.Create(row[c].I), a[c], s[c]);
+            acc1 = ComplexFma.Next(acc1, Vector512.Create(next[c].R), Vector512.Create(next[c].I), a[c], s[c]);
+        }
+
+        return (acc, acc1);
     }
 
     /// <summary>

@@ -112,21 +112,9 @@ internal unsafe struct LaneSwapDenseKernel<T> : IRunKernel
                 s[c] = ComplexLanes.TimesI(a[c]);
             }
 
-            // Two rows at a time: each input loaded from the stack feeds four FMAs, not two.
             for (int r = 0; r < dim; r += 2)
             {
-                Coefficient<T>* row = M + (r * dim);
-                Coefficient<T>* next = row + dim;
-                var acc = ComplexFma.First(Vector512.Create(row[0].R), Vector512.Create(row[0].I), a[0], s[0]);
-                var acc1 = ComplexFma.First(Vector512.Create(next[0].R), Vector512.Create(next[0].I), a[0], s[0]);
-                for (int c = 1; c < dim; c++)
-                {
-                    acc = ComplexFma.Next(acc, Vector512.Create(row[c].R), Vector512.Create(row[c].I), a[c], s[c]);
-                    acc1 = ComplexFma.Next(acc1, Vector512.Create(next[c].R), Vector512.Create(next[c].I), a[c], s[c]);
-                }
-
-                o[r] = acc;
-                o[r + 1] = acc1;
+                (o[r], o[r + 1]) = DenseKernel<T>.TwoRows512(M + (r * dim), dim, a, s);
             }
 
             Exchange(o);
