@@ -353,15 +353,7 @@ public sealed unsafe partial class StateVector
 
         // Slot order: the low targets ascending (slot bit s exchanged with partner s), then the high targets as given.
         Span<int> order = stackalloc int[k];
-        int count = 0;
-        for (int q = 0; q < laneBits; q++)
-        {
-            int i = targets.IndexOf(q);
-            if (i >= 0)
-            {
-                order[count++] = i;
-            }
-        }
+        int count = LowTargetsFirst(targets, laneBits, order);
 
         Span<int> positions = stackalloc int[k + controls.Length];
         int positionCount = 0;
@@ -425,6 +417,26 @@ public sealed unsafe partial class StateVector
     }
 
     /// <summary>
+    /// Writes into <paramref name="order"/> the indices of the targets below <paramref name="laneBits"/>, ascending by
+    /// qubit, and returns how many; the callers append the high targets after them (the slot order of the low-target
+    /// kernels).
+    /// </summary>
+    private static int LowTargetsFirst(ReadOnlySpan<int> targets, int laneBits, Span<int> order)
+    {
+        int count = 0;
+        for (int q = 0; q < laneBits; q++)
+        {
+            int i = targets.IndexOf(q);
+            if (i >= 0)
+            {
+                order[count++] = i;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
     /// The smallest block the lane-swap kernel takes, from the ratio table in docs/benchmarks.md: in double precision
     /// the transposing kernel already runs 4×4 and 8×8 blocks with low targets near the floor, and in single precision
     /// the lane kernel's straight-line 4×4 (1.3–1.5× the floor) beats this kernel's general loop (2.2–2.7×).
@@ -474,15 +486,7 @@ public sealed unsafe partial class StateVector
         // Slot order: the low targets ascending, then the high targets as given.
         int k = targets.Length, dim = 1 << k;
         Span<int> order = stackalloc int[k];
-        int count = 0;
-        for (int q = 0; q < laneBits; q++)
-        {
-            int i = targets.IndexOf(q);
-            if (i >= 0)
-            {
-                order[count++] = i;
-            }
-        }
+        int count = LowTargetsFirst(targets, laneBits, order);
 
         var kernel = new LowTargetDenseKernel
         {
