@@ -118,9 +118,8 @@ public class QecTests(ITestOutputHelper output)
             double relative = Math.Abs(ours[targets] - p) / p;
             worst = Math.Max(worst, relative);
 
-            // Stim composes the depolarizing components exactly; we treat each Pauli as independent, as Stim's own
-            // approximation does at first order: the two agree to second order in p = 10⁻³.
-            Assert.True(relative < 5e-4, $"{targets}: ours {ours[targets]:G6}, Stim {p:G6}");
+            // Both rewrite the depolarizing channels as exactly equivalent independent components.
+            Assert.True(relative < 1e-9, $"{targets}: ours {ours[targets]:R}, Stim {p:R}");
         }
 
         output.WriteLine($"219 mechanisms, the same detectors and observables; worst relative difference {worst:E2}");

@@ -8,13 +8,19 @@ namespace VnQuantum.Simulation.Stabilizer;
 public sealed record DetectorError(double Probability, ImmutableArray<int> Detectors, ulong ObservableMask);
 
 /// <summary>
-/// The detector error model of a noisy Clifford program, as Stim's <c>detector_error_model</c>: every Pauli of every
-/// noise channel and every readout flip is an error mechanism; its effect on the detectors and observables is found
-/// by propagating it through the rest of the circuit as a Pauli frame (4,096 mechanisms at a time, one per lane);
-/// mechanisms with the same effect are merged (p = p₁ + p₂ − 2p₁p₂). Each Pauli of a channel is treated as its own
-/// independent mechanism, as Stim does for small probabilities.
+/// The detector error model of a noisy Clifford program, as Stim's <c>analyze_errors</c>: every Pauli of every noise
+/// channel and every readout flip is an error mechanism; its effect on the detectors and observables is found by
+/// propagating it through the rest of the circuit as a Pauli frame (4,096 mechanisms at a time, one per lane);
+/// mechanisms with the same effect are merged (p = p₁ + p₂ − 2p₁p₂).
 /// </summary>
-/// <remarks>Noise inside a classically controlled block is not included (the QEC circuits this serves have none).</remarks>
+/// <remarks>
+/// A channel's Paulis are disjoint (one of them happens), a model's mechanisms independent. As Stim does, a one-qubit
+/// channel is rewritten exactly as three independent X, Y, Z components where that is possible (depolarizing:
+/// ½ − ½√(1 − 4p/3) each), a two-qubit depolarizing channel as fifteen (½ − ½(1 − 16p/15)^⅛ each); other two-qubit
+/// channels keep their disjoint probabilities, Stim's <c>--approximate_disjoint_errors</c>, with the Paulis of one
+/// channel that have the same effect added together first. Noise inside a classically controlled block is not
+/// included (the QEC circuits this serves have none).
+/// </remarks>
 public sealed class DetectorErrorModel
 {
     private DetectorErrorModel(int detectorCount, int observableCount, ImmutableArray<DetectorError> errors, ImmutableArray<DetectorDefinition> detectors)
@@ -44,41 +50,65 @@ public sealed class DetectorErrorModel
         }
 
         var sampler = new PauliFrameSampler(program, 0);
-        var mechanisms = new List<(int Instruction, int Pauli, double Probability)>();
+        var mechanisms = new List<(int Instruction, int Pauli, double Probability, bool Disjoint)>();
         for (int i = 0; i < program.Instructions.Length; i++)
         {
             var op = program.Instructions[i];
             if (op.Kind == CliffordKind.PauliChannel)
             {
-                for (int k = 1; k < op.Probabilities.Length; k++)
+                var (components, disjoint) = IndependentComponents(op.Probabilities.AsSpan());
+                for (int k = 1; k < components.Length; k++)
                 {
-                    if (op.Probabilities[k] > 0)
+                    if (components[k] > 0)
                     {
-                        mechanisms.Add((i, k, op.Probabilities[k]));
+                        mechanisms.Add((i, k, components[k], disjoint));
                     }
                 }
             }
             else if (op.Kind == CliffordKind.Measure && (op.FlipZeroToOne > 0 || op.FlipOneToZero > 0))
             {
                 // A symmetric flip in the model; an asymmetric readout error enters with its mean.
-                mechanisms.Add((i, -1, (op.FlipZeroToOne + op.FlipOneToZero) / 2));
+                mechanisms.Add((i, -1, (op.FlipZeroToOne + op.FlipOneToZero) / 2, false));
             }
         }
 
         var merged = new Dictionary<string, (double P, ImmutableArray<int> Detectors, ulong Observables)>(StringComparer.Ordinal);
+        var sameChannel = new Dictionary<string, (double P, ImmutableArray<int> Detectors, ulong Observables)>(StringComparer.Ordinal);
+        int channel = -1;
+        void Merge(string key, double p, ImmutableArray<int> set, ulong mask) =>
+            merged[key] = merged.TryGetValue(key, out var existing)
+                ? (existing.P + p - (2 * existing.P * p), set, mask)
+                : (p, set, mask);
+        void FlushChannel()
+        {
+            foreach (var (key, (p, set, mask)) in sameChannel)
+            {
+                Merge(key, p, set, mask);
+            }
+
+            sameChannel.Clear();
+        }
+
         for (int start = 0; start < mechanisms.Count; start += PauliFrameSampler.BatchShots)
         {
             int count = Math.Min(PauliFrameSampler.BatchShots, mechanisms.Count - start);
             var injections = new List<(int Lane, int Pauli)>?[program.Instructions.Length];
             for (int lane = 0; lane < count; lane++)
             {
-                var (instruction, pauli, _) = mechanisms[start + lane];
+                var (instruction, pauli, _, _) = mechanisms[start + lane];
                 (injections[instruction] ??= []).Add((lane, pauli));
             }
 
             var (detectors, observables) = sampler.Propagate(injections);
             for (int lane = 0; lane < count; lane++)
             {
+                var mechanism = mechanisms[start + lane];
+                if (mechanism.Instruction != channel)
+                {
+                    FlushChannel();
+                    channel = mechanism.Instruction;
+                }
+
                 int word = lane >> 6;
                 ulong bit = 1UL << (lane & 63);
                 var flipped = ImmutableArray.CreateBuilder<int>();
@@ -106,12 +136,19 @@ public sealed class DetectorErrorModel
 
                 var set = flipped.ToImmutable();
                 string key = string.Join(",", set) + "|" + mask.ToString(CultureInfo.InvariantCulture);
-                double p = mechanisms[start + lane].Probability;
-                merged[key] = merged.TryGetValue(key, out var existing)
-                    ? (existing.P + p - (2 * existing.P * p), set, mask)
-                    : (p, set, mask);
+                if (mechanism.Disjoint)
+                {
+                    // Disjoint Paulis of one channel with the same effect are one case of it: their probabilities add.
+                    sameChannel[key] = sameChannel.TryGetValue(key, out var existing) ? (existing.P + mechanism.Probability, set, mask) : (mechanism.Probability, set, mask);
+                }
+                else
+                {
+                    Merge(key, mechanism.Probability, set, mask);
+                }
             }
         }
+
+        FlushChannel();
 
         var errors = merged.Values
             .OrderBy(e => e.Detectors.Length == 0 ? int.MaxValue : e.Detectors[0])
@@ -120,6 +157,86 @@ public sealed class DetectorErrorModel
             .Select(e => new DetectorError(e.P, e.Detectors, e.Observables))
             .ToImmutableArray();
         return new DetectorErrorModel(program.Detectors.Length, program.Observables.Length, errors, program.Detectors);
+    }
+
+    /// <summary>
+    /// The channel's Paulis as independent components (index as the channel's, identity unused) when an exact rewrite
+    /// exists, as Stim's error analyser makes it; otherwise the disjoint probabilities and <c>Disjoint = true</c>.
+    /// </summary>
+    internal static (double[] Components, bool Disjoint) IndependentComponents(ReadOnlySpan<double> p)
+    {
+        var components = p.ToArray();
+        components[0] = 0;
+        int nonzero = 0;
+        for (int k = 1; k < p.Length; k++)
+        {
+            nonzero += p[k] > 0 ? 1 : 0;
+        }
+
+        if (nonzero <= 1)
+        {
+            return (components, false);
+        }
+
+        if (p.Length == 4)
+        {
+            // Stim's try_disjoint_to_independent_xyz_errors_approx, analytic branch: x, y, z are the disjoint X, Y, Z.
+            double x = p[1], y = p[3], z = p[2];
+            double identity = 1 - x - y - z;
+            if (identity >= x && identity >= y && identity >= z && x + z < 0.5 && x + y < 0.5 && y + z < 0.5)
+            {
+                double sxz = Math.Sqrt(1 - (2 * x) - (2 * z));
+                double sxy = Math.Sqrt(1 - (2 * x) - (2 * y));
+                double syz = Math.Sqrt(1 - (2 * y) - (2 * z));
+                double a = 0.5 - (0.5 * sxz * sxy / syz);
+                double b = 0.5 - (0.5 * sxy * syz / sxz);
+                double c = 0.5 - (0.5 * sxz * syz / sxy);
+                if (a >= 0 && b >= 0 && c >= 0)
+                {
+                    components[1] = a;
+                    components[3] = b;
+                    components[2] = c;
+                    return (components, false);
+                }
+            }
+
+            return (components, true);
+        }
+
+        bool uniform = nonzero == 15;
+        for (int k = 2; k < 16 && uniform; k++)
+        {
+            uniform = p[k] == p[1];
+        }
+
+        if (uniform && 15 * p[1] <= 15.0 / 16)
+        {
+            double each = 0.5 - (0.5 * Math.Pow(1 - (16 * p[1]), 0.125));
+            Array.Fill(components, each, 1, 15);
+            return (components, false);
+        }
+
+        return (components, true);
+    }
+
+    /// <summary>
+    /// Reads a model in Stim's text format: <c>error(p)</c> lines with D and L targets, <c>detector(coords) D5</c>,
+    /// <c>logical_observable L0</c>, <c>shift_detectors(coords) n</c> and <c>repeat n { … }</c>. A decomposed mechanism
+    /// (<c>error(p) D0 D1 ^ D2</c>) enters as its components, each with the mechanism's probability: that is how a
+    /// matching decoder reads it (PyMatching does the same). Mechanisms are kept as listed, not merged.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a model; the message names the line and column.</exception>
+    public static DetectorErrorModel Parse(string text, string file = "<input>")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var reader = new DemTextReader(text, file);
+        reader.Read();
+        int detectors = reader.MaxDetector + 1;
+        int observables = reader.MaxObservable + 1;
+        var definitions = Enumerable.Range(0, detectors)
+            .Select(d => new DetectorDefinition([], reader.Coordinates.TryGetValue(d, out var c) ? c : []))
+            .ToImmutableArray();
+        return new DetectorErrorModel(detectors, observables, [.. reader.Errors], definitions);
     }
 
     /// <summary>The model in Stim's text format (<c>error(p) D0 D3 L0</c>, one mechanism per line).</summary>
@@ -157,4 +274,238 @@ public sealed class DetectorErrorModel
 
         return text.ToString();
     }
+}
+
+/// <summary>The line reader behind <see cref="DetectorErrorModel.Parse"/>.</summary>
+internal sealed class DemTextReader(string text, string file)
+{
+    private readonly string[] _lines = text.Split('\n');
+    private int _next;
+    private long _detectorOffset;
+    private double[] _coordinateShift = [];
+
+    public List<DetectorError> Errors { get; } = [];
+
+    public Dictionary<int, ImmutableArray<double>> Coordinates { get; } = [];
+
+    public int MaxDetector { get; private set; } = -1;
+
+    public int MaxObservable { get; private set; } = -1;
+
+    public void Read()
+    {
+        var block = ReadBlock(topLevel: true);
+        Run(block);
+    }
+
+    private List<(int Line, string Name, double[] Arguments, string[] Targets, long Repeat, object? Body)> ReadBlock(bool topLevel)
+    {
+        var block = new List<(int, string, double[], string[], long, object?)>();
+        while (_next < _lines.Length)
+        {
+            int number = ++_next;
+            string line = _lines[number - 1];
+            int hash = line.IndexOf('#', StringComparison.Ordinal);
+            line = (hash >= 0 ? line[..hash] : line).Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (line == "}")
+            {
+                if (topLevel)
+                {
+                    throw Error(number, 1, "'}' closes no repeat block");
+                }
+
+                return block;
+            }
+
+            int nameEnd = 0;
+            while (nameEnd < line.Length && (char.IsAsciiLetter(line[nameEnd]) || line[nameEnd] == '_'))
+            {
+                nameEnd++;
+            }
+
+            string name = line[..nameEnd].ToLowerInvariant();
+            int rest = nameEnd;
+            double[] arguments = [];
+            if (rest < line.Length && line[rest] == '(')
+            {
+                int close = line.IndexOf(')', rest);
+                if (close < 0)
+                {
+                    throw Error(number, rest + 1, "the argument list's '(' is never closed");
+                }
+
+                string inside = line[(rest + 1)..close];
+                arguments = inside.Trim().Length == 0 ? [] : inside.Split(',').Select(a => Number(number, rest + 2, a)).ToArray();
+                rest = close + 1;
+            }
+
+            string[] targets = line[rest..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (name == "repeat")
+            {
+                if (targets.Length != 2 || targets[1] != "{" || !long.TryParse(targets[0], NumberStyles.None, CultureInfo.InvariantCulture, out long count))
+                {
+                    throw Error(number, 1, "repeat takes a count and '{': repeat 10 {");
+                }
+
+                block.Add((number, name, arguments, [], count, ReadBlock(topLevel: false)));
+                continue;
+            }
+
+            block.Add((number, name, arguments, targets, 0, null));
+        }
+
+        if (!topLevel)
+        {
+            throw Error(_lines.Length, 1, "a repeat block is never closed with '}'");
+        }
+
+        return block;
+    }
+
+    private void Run(List<(int Line, string Name, double[] Arguments, string[] Targets, long Repeat, object? Body)> block)
+    {
+        foreach (var (number, name, arguments, targets, repeat, body) in block)
+        {
+            switch (name)
+            {
+                case "repeat":
+                    for (long r = 0; r < repeat; r++)
+                    {
+                        Run((List<(int, string, double[], string[], long, object?)>)body!);
+                    }
+
+                    break;
+                case "error":
+                    {
+                        if (arguments.Length != 1 || arguments[0] is < 0 or > 1)
+                        {
+                            throw Error(number, 1, "error takes one probability from 0 to 1: error(0.001) D0 D1");
+                        }
+
+                        var detectors = new SortedSet<int>();
+                        ulong observables = 0;
+                        foreach (string target in targets.Append("^"))
+                        {
+                            if (target == "^")
+                            {
+                                if (detectors.Count > 0 || observables != 0)
+                                {
+                                    Errors.Add(new DetectorError(arguments[0], [.. detectors], observables));
+                                }
+
+                                detectors.Clear();
+                                observables = 0;
+                                continue;
+                            }
+
+                            var (kind, index) = Target(number, target);
+                            if (kind == 'D' && !detectors.Add(index))
+                            {
+                                detectors.Remove(index);
+                            }
+                            else if (kind == 'L')
+                            {
+                                observables ^= 1UL << index;
+                            }
+                        }
+
+                        break;
+                    }
+
+                case "detector":
+                    foreach (string target in targets)
+                    {
+                        var (kind, index) = Target(number, target);
+                        if (kind != 'D')
+                        {
+                            throw Error(number, 1, $"detector declares D targets, not {target}");
+                        }
+
+                        var shifted = arguments.ToArray();
+                        for (int i = 0; i < Math.Min(shifted.Length, _coordinateShift.Length); i++)
+                        {
+                            shifted[i] += _coordinateShift[i];
+                        }
+
+                        Coordinates[index] = [.. shifted];
+                    }
+
+                    break;
+                case "logical_observable":
+                    foreach (string target in targets)
+                    {
+                        if (Target(number, target).Kind != 'L')
+                        {
+                            throw Error(number, 1, $"logical_observable declares L targets, not {target}");
+                        }
+                    }
+
+                    break;
+                case "shift_detectors":
+                    {
+                        if (targets.Length != 1 || !long.TryParse(targets[0], NumberStyles.None, CultureInfo.InvariantCulture, out long shift))
+                        {
+                            throw Error(number, 1, "shift_detectors takes a count: shift_detectors(0, 0, 1) 8");
+                        }
+
+                        _detectorOffset += shift;
+                        if (arguments.Length > _coordinateShift.Length)
+                        {
+                            Array.Resize(ref _coordinateShift, arguments.Length);
+                        }
+
+                        for (int i = 0; i < arguments.Length; i++)
+                        {
+                            _coordinateShift[i] += arguments[i];
+                        }
+
+                        break;
+                    }
+
+                default:
+                    throw Error(number, 1, $"unknown instruction '{name}' in a detector error model");
+            }
+        }
+    }
+
+    private (char Kind, int Index) Target(int line, string target)
+    {
+        char kind = char.ToUpperInvariant(target[0]);
+        if (kind is not ('D' or 'L') || !long.TryParse(target.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+        {
+            throw Error(line, 1, $"'{target}' is not a target: D5 (a detector) or L0 (an observable)");
+        }
+
+        if (kind == 'D')
+        {
+            value += _detectorOffset;
+            if (value > int.MaxValue / 2)
+            {
+                throw Error(line, 1, $"detector {value} is too large");
+            }
+
+            MaxDetector = Math.Max(MaxDetector, (int)value);
+            return ('D', (int)value);
+        }
+
+        if (value >= 64)
+        {
+            throw Error(line, 1, $"observable L{value}: at most 64 observables (L0 to L63)");
+        }
+
+        MaxObservable = Math.Max(MaxObservable, (int)value);
+        return ('L', (int)value);
+    }
+
+    private double Number(int line, int column, string text) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+            ? value
+            : throw Error(line, column, $"'{text.Trim()}' is not a number");
+
+    private FormatException Error(int line, int column, string reason) => new($"{file}:{line}:{column}: {reason}");
 }
