@@ -21,6 +21,11 @@ public static class VnqApp
             NetCommand.Create(output, error),
             SenseCommand.Create(output, error),
         };
+        foreach (var command in StimCommands.Create(output, error))
+        {
+            root.Subcommands.Add(command);
+        }
+
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -18,7 +18,7 @@ internal static class RunCommand
 
     public static Command Create(TextWriter standardOutput, TextWriter standardError)
     {
-        var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 or 3 file (the version statement decides)." };
+        var program = new Argument<string>("program") { Description = "An OpenQASM 2.0 or 3 file (the version statement decides), or a circuit in Stim's format (.stim)." };
         var inputs = ProgramLoader.InputOption();
         var shots = new Option<int>("--shots", "-s") { Description = "Number of shots.", DefaultValueFactory = _ => 1024 };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of every random choice (the same seed gives the same counts). Default: drawn and reported." };
@@ -83,6 +83,17 @@ internal static class RunCommand
             var output = world is { IsRoot: false } ? TextWriter.Null : standardOutput;
             var error = world is { IsRoot: false } ? TextWriter.Null : standardError;
             string path = parse.GetValue(program)!;
+            if (path.EndsWith(".stim", StringComparison.OrdinalIgnoreCase))
+            {
+                if (parse.GetValue(method) is not ("auto" or "stabilizer"))
+                {
+                    error.WriteLine($"{path}: a Stim circuit runs with the stabilizer method (Pauli frames), not {parse.GetValue(method)}");
+                    return ExitCodes.Usage;
+                }
+
+                return StimCommands.Run(path, parse.GetValue(shots), parse.GetValue(seed), parse.GetValue(format) == "json", parse.GetValue(outFile), output, error);
+            }
+
             var circuit = ProgramLoader.Load(path, error, parse.GetValue(inputs));
             if (circuit is null)
             {

@@ -39,6 +39,37 @@ public sealed class SampleTable
     /// <summary>One column's words: bit s of word w is shot 64·w + s.</summary>
     public ReadOnlySpan<ulong> Column(int column) => _words.AsSpan(checked(column * WordsPerColumn), WordsPerColumn);
 
+    /// <summary>A table of <paramref name="count"/> columns from <paramref name="first"/> on (the detectors, or the observables, of a detector sample).</summary>
+    public SampleTable Slice(int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, Columns);
+        var slice = new SampleTable(Shots, count);
+        _words.AsSpan(first * WordsPerColumn, count * WordsPerColumn).CopyTo(slice._words);
+        return slice;
+    }
+
+    /// <summary>A table with one row per mask: column c of shot s is bit c of <paramref name="masks"/>[s] (c &lt; 64).</summary>
+    public static SampleTable FromMasks(ReadOnlySpan<ulong> masks, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, 64);
+        var table = new SampleTable(masks.Length, columns);
+        for (int s = 0; s < masks.Length; s++)
+        {
+            for (ulong bits = masks[s]; bits != 0; bits &= bits - 1)
+            {
+                int c = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                if (c < columns)
+                {
+                    table._words[(c * table.WordsPerColumn) + (s >> 6)] |= 1UL << (s & 63);
+                }
+            }
+        }
+
+        return table;
+    }
+
     /// <summary>How many shots have a 1 in <paramref name="column"/>.</summary>
     public int CountOnes(int column)
     {
