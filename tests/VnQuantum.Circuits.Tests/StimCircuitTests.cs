@@ -216,7 +216,13 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
     {
         var e = Assert.Throws<StimCircuitException>(() => StimCircuit.Parse("REPEAT 1000000000 {\n  H 0\n}\n", "big.stim"));
         Assert.Contains("unrolls to more than", e.Reason, StringComparison.Ordinal);
-        Assert.Equal(2, e.Line);
+
+        // Nothing but annotations, or nothing at all, inside nested blocks: bounded too, not a loop for ever.
+        foreach (string body in new[] { "TICK", "" })
+        {
+            var nested = Assert.Throws<StimCircuitException>(() => StimCircuit.Parse($"REPEAT 1000000 {{\nREPEAT 1000000000000 {{\n{body}\n}}\n}}\n", "nested.stim"));
+            Assert.Contains("unrolls to more than", nested.Reason, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -241,6 +247,50 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
         Assert.Equal([1.0, 3.0], model.DetectorDefinitions[1].Coordinates.ToArray());
         var bad = Assert.Throws<FormatException>(() => DetectorErrorModel.Parse("error(0.1) D0\nerror(0.1) Q3\n", "m.dem"));
         Assert.StartsWith("m.dem:2:", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MutatedCircuits_ParseOrFailWithALocatedError_NeverCrash()
+    {
+        // A CI-sized campaign (2,000 mutants of the every-instruction circuit); raise the count to fuzz longer.
+        string original = File.ReadAllText(Path.Combine(Folder, "every_instruction.stim"));
+        const string alphabet = "0123456789 !*()[]{}-_.,#\nXYZMRrecswep";
+        var random = new Random(20);
+        int parsed = 0, refused = 0;
+        for (int n = 0; n < 2000; n++)
+        {
+            var text = new System.Text.StringBuilder(original);
+            for (int edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                int at = random.Next(text.Length);
+                switch (random.Next(3))
+                {
+                    case 0: text.Remove(at, Math.Min(random.Next(1, 6), text.Length - at)); break;
+                    case 1: text.Insert(at, alphabet[random.Next(alphabet.Length)]); break;
+                    default: text[at] = alphabet[random.Next(alphabet.Length)]; break;
+                }
+            }
+
+            try
+            {
+                var circuit = StimCircuit.Parse(text.ToString(), "mutant.stim");
+                if (circuit.Program.FrameSamplingObstacle() is null)
+                {
+                    _ = DetectorErrorModel.FromProgram(circuit.Program);
+                }
+
+                parsed++;
+            }
+            catch (StimCircuitException e)
+            {
+                Assert.StartsWith("mutant.stim:", e.Message, StringComparison.Ordinal);
+                Assert.InRange(e.Line, 1, text.ToString().Split('\n').Length);
+                refused++;
+            }
+        }
+
+        output.WriteLine($"{parsed} mutants parsed, {refused} refused with a located error");
+        Assert.True(parsed > 100 && refused > 100);
     }
 
     /// <summary>Mechanism targets ("D0 D2 L0") → probability, merging repeats as independent errors.</summary>

@@ -20,6 +20,7 @@ internal sealed class StimProgramBuilder
     private readonly Dictionary<int, ImmutableArray<double>> _qubitCoordinates = [];
     private double[] _shift = [];
     private int _records;
+    private long _steps;
     private bool _padUsed;
     private StimLine _current = null!;
 
@@ -34,22 +35,31 @@ internal sealed class StimProgramBuilder
     {
         foreach (var line in block)
         {
+            _current = line;
             if (line.Body is { } body)
             {
                 for (long r = 0; r < line.Repetitions; r++)
                 {
+                    // Every pass counts, so that nested or empty REPEAT blocks cannot loop for ever on no instructions.
+                    Step(line);
                     Run(body);
+                    _current = line;
                 }
 
                 continue;
             }
 
-            _current = line;
+            Step(line);
             Apply(line);
-            if (_instructions.Count > StimCircuit.MaxInstructions)
-            {
-                throw Error(line.Column, $"the circuit unrolls to more than {StimCircuit.MaxInstructions:N0} instructions; vnq runs a circuit with its REPEAT blocks unrolled");
-            }
+        }
+    }
+
+    /// <summary>Bounds the work a circuit can ask for: lines run plus instructions written, at most <see cref="StimCircuit.MaxInstructions"/>.</summary>
+    private void Step(StimLine line)
+    {
+        if (++_steps + _instructions.Count > StimCircuit.MaxInstructions)
+        {
+            throw Error(line.Column, $"the circuit unrolls to more than {StimCircuit.MaxInstructions:N0} instructions; vnq runs a circuit with its REPEAT blocks unrolled");
         }
     }
 

@@ -39,16 +39,53 @@ public static class StimResultFormats
 
         int columns = table.Columns;
         int rowWords = Math.Max(1, (columns + 63) / 64);
-        var rows = new ulong[64 * rowWords];
+        const int ChunkWords = 64; // 4,096 shots at a time: each column's words for them are read in one run
+        var rows = new ulong[ChunkWords * 64 * rowWords];
+        var gathered = new ulong[64 * ChunkWords];
         var block = new ulong[64];
         var buffer = new MemoryStream();
-        for (int first = 0; first < table.Shots; first += 64)
+        int denseBytes = format == "b8" ? (columns + 7) / 8 : columns + 1;
+        var dense = new byte[64 * denseBytes];
+        int totalWords = (table.Shots + 63) / 64;
+        for (int firstWord = 0; firstWord < totalWords; firstWord += ChunkWords)
         {
-            int count = Math.Min(64, table.Shots - first);
-            TransposeBlock(table, first >> 6, rows, rowWords, block);
-            for (int s = 0; s < count; s++)
+            int words = Math.Min(ChunkWords, totalWords - firstWord);
+            TransposeChunk(table, firstWord, words, rows, rowWords, gathered, block);
+            for (int w = 0; w < words; w++)
             {
-                WriteShot(buffer, rows.AsSpan(s * rowWords, rowWords), columns, format, detectorColumns);
+                int first = (firstWord + w) * 64;
+                int count = Math.Min(64, table.Shots - first);
+                var blockRows = rows.AsSpan(w * 64 * rowWords, 64 * rowWords);
+                if (format is "b8" or "01")
+                {
+                    // The dense formats, a block of 64 shots at a time without a call per byte.
+                    for (int s = 0; s < count; s++)
+                    {
+                        var row = blockRows.Slice(s * rowWords, rowWords);
+                        var line = dense.AsSpan(s * denseBytes, denseBytes);
+                        if (format == "b8")
+                        {
+                            System.Runtime.InteropServices.MemoryMarshal.AsBytes(row)[..denseBytes].CopyTo(line);
+                            continue;
+                        }
+
+                        for (int c = 0; c < columns; c++)
+                        {
+                            line[c] = (byte)('0' + (int)((row[c >> 6] >> (c & 63)) & 1));
+                        }
+
+                        line[columns] = (byte)'\n';
+                    }
+
+                    buffer.Write(dense, 0, count * denseBytes);
+                }
+                else
+                {
+                    for (int s = 0; s < count; s++)
+                    {
+                        WriteShot(buffer, blockRows.Slice(s * rowWords, rowWords), columns, format, detectorColumns);
+                    }
+                }
             }
 
             if (buffer.Length > 1 << 20)
@@ -203,21 +240,41 @@ public static class StimResultFormats
         }
     }
 
-    /// <summary>Rows (shots) of the 64 shots in word <paramref name="word"/> of every column: row s, word w holds columns 64w…64w+63.</summary>
-    private static void TransposeBlock(SampleTable table, int word, ulong[] rows, int rowWords, ulong[] block)
+    /// <summary>
+    /// Rows (shots) of the shots in words <paramref name="firstWord"/>… of every column: the rows of word w's 64
+    /// shots start at <c>w·64·rowWords</c>; row s, word k holds columns 64k…64k+63.
+    /// </summary>
+    private static void TransposeChunk(SampleTable table, int firstWord, int words, ulong[] rows, int rowWords, ulong[] gathered, ulong[] block)
     {
-        for (int w = 0; w < rowWords; w++)
+        for (int k = 0; k < rowWords; k++)
         {
-            int firstColumn = w * 64;
+            int firstColumn = k * 64;
             for (int c = 0; c < 64; c++)
             {
-                block[c] = firstColumn + c < table.Columns ? table.Column(firstColumn + c)[word] : 0;
+                var target = gathered.AsSpan(c * words, words);
+                if (firstColumn + c < table.Columns)
+                {
+                    table.Column(firstColumn + c).Slice(firstWord, words).CopyTo(target);
+                }
+                else
+                {
+                    target.Clear();
+                }
             }
 
-            Transpose64(block);
-            for (int s = 0; s < 64; s++)
+            for (int w = 0; w < words; w++)
             {
-                rows[(s * rowWords) + w] = block[s];
+                for (int c = 0; c < 64; c++)
+                {
+                    block[c] = gathered[(c * words) + w];
+                }
+
+                Transpose64(block);
+                int baseRow = w * 64 * rowWords;
+                for (int s = 0; s < 64; s++)
+                {
+                    rows[baseRow + (s * rowWords) + k] = block[s];
+                }
             }
         }
     }
