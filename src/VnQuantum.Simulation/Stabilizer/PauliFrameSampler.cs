@@ -181,7 +181,10 @@ public sealed class PauliFrameSampler
             Array.Clear(_z);
             Array.Clear(_flips);
             var unused = new SeededRandom(0);
-            for (int i = 0; i < program.Instructions.Length; i++)
+
+            // Frames are zero until the first injected error, and instructions leave zero frames zero: start there.
+            int first = Array.FindIndex(injections, list => list is not null);
+            for (int i = Math.Max(first, 0); i < program.Instructions.Length; i++)
             {
                 var op = program.Instructions[i];
                 var inject = injections[i];
