@@ -88,6 +88,165 @@ public class StabilizerTests
     }
 
     [Fact]
+    public void ManyWordTableau_RepeatedMeasurementsAgree_AndTheInverseCircuitReturnsToZero()
+    {
+        // 150 qubits span three words per half: the measurement paths that visit only the words in use are checked
+        // where the state-vector test cannot reach. A measurement repeated at once is determined and agrees; a random
+        // circuit followed by its inverse brings |0…0⟩ back, every qubit determined 0.
+        const int n = 150;
+        var random = new Random(8);
+        var rng = new SeededRandom(8);
+        var tableau = new StabilizerTableau(n);
+        var circuit = new List<(CliffordKind Kind, int A, int B)>();
+        for (int step = 0; step < 3000; step++)
+        {
+            var op = RandomGate(random, n);
+            circuit.Add(op);
+            Apply(tableau, op);
+        }
+
+        var copy = new StabilizerTableau(n);
+        foreach (var op in circuit)
+        {
+            Apply(copy, op);
+        }
+
+        for (int k = 0; k < 40; k++)
+        {
+            int q = random.Next(n);
+            int first = copy.MeasureZ(q, rng);
+            Assert.True(copy.IsDeterministic(q));
+            Assert.Equal(first, copy.MeasureZ(q, rng));
+        }
+
+        for (int i = circuit.Count - 1; i >= 0; i--)
+        {
+            Apply(tableau, Inverse(circuit[i]));
+        }
+
+        for (int q = 0; q < n; q++)
+        {
+            Assert.True(tableau.IsDeterministic(q));
+            Assert.Equal(0, tableau.MeasureZ(q, rng));
+        }
+    }
+
+    [Fact]
+    public void ScrambledGhz_WithFlips_EveryDeterminedOutcomeHasItsSign()
+    {
+        // A GHZ state over 300 qubits built along a random order, then X on a random third of them: after the first
+        // (random) result every other is determined, and equals it exactly where the flips of the two qubits agree.
+        // Z_q is then the product of a long chain of stabilizers spread over all five words.
+        const int n = 300;
+        var random = new Random(12);
+        var order = Enumerable.Range(0, n).OrderBy(_ => random.Next()).ToArray();
+        var tableau = new StabilizerTableau(n);
+        tableau.H(order[0]);
+        for (int k = 1; k < n; k++)
+        {
+            tableau.CX(order[random.Next(k)], order[k]);
+        }
+
+        var flipped = new bool[n];
+        for (int q = 0; q < n; q++)
+        {
+            if (random.Next(3) == 0)
+            {
+                flipped[q] = true;
+                tableau.PauliX(q);
+            }
+        }
+
+        var rng = new SeededRandom(12);
+        int first = tableau.MeasureZ(order[0], rng);
+        foreach (int q in order.Skip(1).OrderBy(_ => random.Next()))
+        {
+            Assert.True(tableau.IsDeterministic(q));
+            Assert.Equal(first ^ (flipped[q] != flipped[order[0]] ? 1 : 0), tableau.MeasureZ(q, rng));
+        }
+    }
+
+    [Fact]
+    public void DeterminedOutcomes_OnManyWords_EqualTheProductOfStabilizerStrings()
+    {
+        // The reference is written out by hand: Z_q is ± the product of the stabilizers whose destabilizers anticommute
+        // with Z_q, multiplied here as Pauli strings with their phases. 150 qubits is three words per half; random
+        // Clifford gates and collapses make the generators dense, with X and Y parts that the sign depends on.
+        const int n = 150;
+        var random = new Random(31);
+        var rng = new SeededRandom(31);
+        var tableau = new StabilizerTableau(n);
+        int determined = 0;
+        for (int round = 0; round < 12; round++)
+        {
+            for (int step = 0; step < 400; step++)
+            {
+                Apply(tableau, RandomGate(random, n));
+            }
+
+            for (int k = 0; k < 30; k++)
+            {
+                int q = random.Next(n);
+                if (!tableau.IsDeterministic(q))
+                {
+                    tableau.MeasureZ(q, rng);
+                    continue;
+                }
+
+                var stabilizers = tableau.Stabilizers();
+                var destabilizers = tableau.Destabilizers();
+                int phase = 0; // power of i
+                var product = new char[n];
+                Array.Fill(product, 'I');
+                for (int i = 0; i < n; i++)
+                {
+                    char d = destabilizers[i][n - q]; // labels run from qubit n − 1 down to 0 after the sign
+                    if (d is 'X' or 'Y')
+                    {
+                        phase += stabilizers[i][0] == '-' ? 2 : 0;
+                        for (int j = 0; j < n; j++)
+                        {
+                            (product[j], int p) = MultiplyPaulis(product[j], stabilizers[i][n - j]);
+                            phase += p;
+                        }
+                    }
+                }
+
+                Assert.Equal(0, phase % 2);
+                Assert.All(Enumerable.Range(0, n), j => Assert.Equal(j == q ? 'Z' : 'I', product[j]));
+                Assert.Equal(phase % 4 == 2 ? 1 : 0, tableau.MeasureZ(q, rng));
+                determined++;
+            }
+        }
+
+        Assert.True(determined > 100, $"only {determined} determined measurements were checked");
+    }
+
+    /// <summary>a·b for single-qubit Paulis: the product and the power of i it picks up (XY = iZ, YX = −iZ, …).</summary>
+    private static (char Product, int Phase) MultiplyPaulis(char a, char b)
+    {
+        if (a == 'I')
+        {
+            return (b, 0);
+        }
+
+        if (b == 'I')
+        {
+            return (a, 0);
+        }
+
+        if (a == b)
+        {
+            return ('I', 0);
+        }
+
+        const string cycle = "XYZ";
+        int ia = cycle.IndexOf(a, StringComparison.Ordinal), ib = cycle.IndexOf(b, StringComparison.Ordinal);
+        char third = cycle[3 - ia - ib];
+        return (third, (ib - ia + 3) % 3 == 1 ? 1 : 3);
+    }
+
+    [Fact]
     public void Ghz_On5000Qubits_AllOutcomesAgree()
     {
         const int n = 5000;
@@ -312,6 +471,14 @@ public class StabilizerTests
             ? new CliffordStep(TwoQubitGates[random.Next(TwoQubitGates.Length)], a, 1 - a)
             : new CliffordStep(OneQubitGates[random.Next(OneQubitGates.Length)], a);
     }
+
+    /// <summary>The gate that undoes <paramref name="op"/>: S and S† trade places; the others are their own inverses.</summary>
+    private static (CliffordKind Kind, int A, int B) Inverse((CliffordKind Kind, int A, int B) op) => op.Kind switch
+    {
+        CliffordKind.S => (CliffordKind.Sdg, op.A, op.B),
+        CliffordKind.Sdg => (CliffordKind.S, op.A, op.B),
+        _ => op,
+    };
 
     // The production dispatch itself, so that a gate the switch maps wrongly fails here against the state vector.
     private static void Apply(StabilizerTableau t, (CliffordKind Kind, int A, int B) op) =>

@@ -23,6 +23,7 @@ public sealed class StabilizerTableau
     private readonly ulong[] _rows;
     private readonly ulong[] _lo;
     private readonly ulong[] _hi;
+    private readonly int[] _words;
 
     /// <summary>Creates |0…0⟩: destabilizer i is X_i, stabilizer i is Z_i.</summary>
     public StabilizerTableau(int qubits)
@@ -36,6 +37,7 @@ public sealed class StabilizerTableau
         _rows = new ulong[2 * _half];
         _lo = new ulong[2 * _half];
         _hi = new ulong[2 * _half];
+        _words = new int[2 * _half];
         for (int q = 0; q < qubits; q++)
         {
             BitWords.Set(X(q), q, true);
@@ -289,6 +291,16 @@ public sealed class StabilizerTableau
         var hi = _hi.AsSpan();
         lo.Clear();
         hi.Clear();
+        int used = 0;
+        for (int w = 0; w < rows.Length; w++)
+        {
+            if (rows[w] != 0)
+            {
+                _words[used++] = w;
+            }
+        }
+
+        var words = _words.AsSpan(0, used);
         for (int j = 0; j < QubitCount; j++)
         {
             var xj = X(j);
@@ -299,13 +311,9 @@ public sealed class StabilizerTableau
                 continue;
             }
 
-            for (int w = 0; w < rows.Length; w++)
+            foreach (int w in words)
             {
                 ulong m = rows[w];
-                if (m == 0)
-                {
-                    continue;
-                }
 
                 ulong xh = xj[w], zh = zj[w];
 
@@ -367,20 +375,27 @@ public sealed class StabilizerTableau
             exponent += 2 * (int)(ulong.PopCount(selected[w] & _signs[_half + w]) & 1);
         }
 
+        // The selected generators are usually few (a GHZ state's measurements select one or two words of n/64):
+        // visit only their words, in order, since the reordering sign counts pairs across words in word order.
+        int used = 0;
+        for (int w = 0; w < _half; w++)
+        {
+            if (selected[w] != 0)
+            {
+                _words[used++] = w;
+            }
+        }
+
+        var words = _words.AsSpan(0, used);
         for (int j = 0; j < QubitCount; j++)
         {
             var xs = X(j)[_half..];
             var zs = Z(j)[_half..];
             int xz = 0, xParity = 0, zParity = 0, reorder = 0;
             int zBefore = 0;
-            for (int w = 0; w < _half; w++)
+            foreach (int w in words)
             {
                 ulong m = selected[w];
-                if (m == 0)
-                {
-                    continue;
-                }
-
                 ulong xw = xs[w] & m, zw = zs[w] & m;
                 xz += (int)ulong.PopCount(xw & zw);
 
