@@ -117,6 +117,32 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ChunkedDetectorSampling_GivesTheSameBits_AsOneCall()
+    {
+        var circuit = StimCircuit.Load(Path.Combine(Folder, "rotated_memory_z_d3_r3.stim"));
+        var sampler = new PauliFrameSampler(circuit.Program, 5);
+        const int shots = (2 * 16 * PauliFrameSampler.BatchShots) + 1000;
+        var whole = sampler.SampleDetectors(shots);
+        int offset = 0;
+        sampler.SampleInChunks(shots, detectors: true, 16 * PauliFrameSampler.BatchShots, chunk =>
+        {
+            for (int c = 0; c < chunk.Columns; c++)
+            {
+                var expected = whole.Column(c);
+                var actual = chunk.Column(c);
+                for (int w = 0; w < actual.Length; w++)
+                {
+                    Assert.Equal(expected[(offset / 64) + w], actual[w]);
+                }
+            }
+
+            offset += chunk.Shots;
+        });
+        Assert.Equal(shots, offset);
+        Assert.True(whole.CountOnes(0) > 0);
+    }
+
+    [Fact]
     public void NoiselessCircuit_HasQuietDetectors_AndTheReferenceRecords()
     {
         string text = """

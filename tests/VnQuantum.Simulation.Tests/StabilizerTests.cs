@@ -247,6 +247,33 @@ public class StabilizerTests
     }
 
     [Fact]
+    public void ChunkedSampling_GivesTheSameBits_AsOneCall()
+    {
+        var program = RandomNoisyProgram(new Random(41), 6, 300);
+        var sampler = new PauliFrameSampler(program, 41);
+        const int shots = (3 * PauliFrameSampler.BatchShots) + 100;
+        foreach (bool detectors in new[] { false, true })
+        {
+            var whole = detectors ? sampler.SampleDetectors(shots) : sampler.Sample(shots);
+            int offset = 0;
+            sampler.SampleInChunks(shots, detectors, PauliFrameSampler.BatchShots, chunk =>
+            {
+                Assert.Equal(whole.Columns, chunk.Columns);
+                for (int c = 0; c < chunk.Columns; c++)
+                {
+                    for (int s = 0; s < chunk.Shots; s++)
+                    {
+                        Assert.Equal(whole[offset + s, c], chunk[s, c]);
+                    }
+                }
+
+                offset += chunk.Shots;
+            }, threads: 2);
+            Assert.Equal(shots, offset);
+        }
+    }
+
+    [Fact]
     public void Ghz_On5000Qubits_AllOutcomesAgree()
     {
         const int n = 5000;

@@ -95,8 +95,7 @@ internal static class StimCommands
                 return ExitCodes.InputError;
             }
 
-            var table = sampler.Sample(parse.GetValue(shots));
-            return WriteTable(table, parse.GetValue(format)!, -1, parse.GetValue(outFile), output, error);
+            return Stream(sampler, parse.GetValue(shots), detectors: false, (parse.GetValue(format)!, -1, parse.GetValue(outFile)), null, output, error);
         });
         return command;
     }
@@ -126,19 +125,10 @@ internal static class StimCommands
                 return ExitCodes.InputError;
             }
 
-            var table = sampler.SampleDetectors(parse.GetValue(shots));
             int detectors = loaded.DetectorCount;
-            if (parse.GetValue(obsOut) is { } observablesPath)
-            {
-                int code = WriteTable(table.Slice(detectors, loaded.ObservableCount), parse.GetValue(obsFormat)!, 0, observablesPath, output, error);
-                if (code != ExitCodes.Ok)
-                {
-                    return code;
-                }
-            }
-
-            var events = parse.GetValue(append) ? table : table.Slice(0, detectors);
-            return WriteTable(events, parse.GetValue(format)!, detectors, parse.GetValue(outFile), output, error);
+            var events = (parse.GetValue(format)!, detectors, parse.GetValue(outFile));
+            var observables = parse.GetValue(obsOut) is { } observablesPath ? (parse.GetValue(obsFormat)!, 0, observablesPath) : ((string, int, string)?)null;
+            return Stream(sampler, parse.GetValue(shots), detectors: true, events, observables, output, error, parse.GetValue(append) ? -1 : detectors, loaded.ObservableCount);
         });
         return command;
     }
@@ -371,31 +361,75 @@ internal static class StimCommands
         return drawn;
     }
 
+    /// <summary>
+    /// Samples in chunks and writes each as it comes (memory stays at one chunk): <paramref name="main"/> gets the
+    /// columns before <paramref name="mainColumns"/> (all when −1); <paramref name="observables"/>, when set, the
+    /// <paramref name="observableCount"/> columns after the detectors.
+    /// </summary>
+    private static int Stream(
+        PauliFrameSampler sampler,
+        int shots,
+        bool detectors,
+        (string Format, int DetectorColumns, string? File) main,
+        (string Format, int DetectorColumns, string File)? observables,
+        TextWriter output,
+        TextWriter error,
+        int mainColumns = -1,
+        int observableCount = 0)
+    {
+        const int ChunkShots = 16 * PauliFrameSampler.BatchShots;
+        string? failed = null;
+        try
+        {
+            output.Flush();
+            using var mainStream = Open(main.File, main.Format);
+            using var observableStream = observables is { } o ? File.Create(o.File) : null;
+            sampler.SampleInChunks(shots, detectors, ChunkShots, chunk =>
+            {
+                int detectorCount = detectors ? chunk.Columns - observableCount : chunk.Columns;
+                var events = mainColumns < 0 ? chunk : chunk.Slice(0, mainColumns);
+                failed = main.File;
+                Write(events, main.Format, main.DetectorColumns, mainStream, output);
+                if (observableStream is not null)
+                {
+                    failed = observables!.Value.File;
+                    StimResultFormats.Write(chunk.Slice(detectorCount, observableCount), observableStream, observables.Value.Format, observables.Value.DetectorColumns);
+                }
+            });
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{failed ?? main.File ?? observables?.File}: cannot write: {e.Message}");
+            return ExitCodes.ResourceError;
+        }
+    }
+
+    /// <summary>The file, or for a binary format on stdout the raw stdout stream; null means text to <c>output</c>.</summary>
+    private static Stream? Open(string? file, string format) =>
+        file is not null ? File.Create(file) : StimResultFormats.IsBinary(format) ? Console.OpenStandardOutput() : null;
+
+    private static void Write(SampleTable table, string format, int detectorColumns, Stream? stream, TextWriter output)
+    {
+        if (stream is not null)
+        {
+            StimResultFormats.Write(table, stream, format, detectorColumns);
+            return;
+        }
+
+        using var memory = new MemoryStream();
+        StimResultFormats.Write(table, memory, format, detectorColumns);
+        output.Write(System.Text.Encoding.ASCII.GetString(memory.GetBuffer(), 0, (int)memory.Length));
+    }
+
     /// <summary>Writes a table in a result format to a file, or stdout (binary formats to the raw stdout stream).</summary>
     private static int WriteTable(SampleTable table, string format, int detectorColumns, string? file, TextWriter output, TextWriter error)
     {
         try
         {
-            if (file is not null)
-            {
-                using var stream = File.Create(file);
-                StimResultFormats.Write(table, stream, format, detectorColumns);
-                return ExitCodes.Ok;
-            }
-
-            using var memory = new MemoryStream();
-            StimResultFormats.Write(table, memory, format, detectorColumns);
-            if (StimResultFormats.IsBinary(format))
-            {
-                output.Flush();
-                using var stdout = Console.OpenStandardOutput();
-                memory.WriteTo(stdout);
-            }
-            else
-            {
-                output.Write(System.Text.Encoding.ASCII.GetString(memory.GetBuffer(), 0, (int)memory.Length));
-            }
-
+            output.Flush();
+            using var stream = Open(file, format);
+            Write(table, format, detectorColumns, stream, output);
             return ExitCodes.Ok;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

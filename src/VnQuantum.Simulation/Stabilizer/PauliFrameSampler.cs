@@ -48,15 +48,8 @@ public sealed class PauliFrameSampler
     public SampleTable Sample(int shots, int threads = 0, IProgress<double>? progress = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shots);
-        int records = _program.RecordCount;
-        var table = new SampleTable(shots, records);
-        RunBatches(shots, threads, progress, cancel, (batch, first) =>
-        {
-            for (int r = 0; r < records; r++)
-            {
-                table.Write(r, first, batch.FlipWords(r), _reference[r]);
-            }
-        });
+        var table = new SampleTable(shots, _program.RecordCount);
+        RunBatches(0, shots, threads, progress, cancel, RecordCollector(table, 0));
         return table;
     }
 
@@ -67,28 +60,67 @@ public sealed class PauliFrameSampler
     public SampleTable SampleDetectors(int shots, int threads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shots);
-        var detectors = _program.Detectors;
-        var observables = _program.Observables;
-        var table = new SampleTable(shots, detectors.Length + observables.Length);
-        RunBatches(shots, threads, null, CancellationToken.None, (batch, first) =>
-        {
-            Span<ulong> parity = stackalloc ulong[BatchShots / 64];
-            for (int k = 0; k < detectors.Length + observables.Length; k++)
-            {
-                batch.Parity(k < detectors.Length ? detectors[k].Records : observables[k - detectors.Length], parity);
-                table.Write(k, first, parity, invert: false);
-            }
-        });
+        var table = new SampleTable(shots, _program.Detectors.Length + _program.Observables.Length);
+        RunBatches(0, shots, threads, null, CancellationToken.None, DetectorCollector(table, 0));
         return table;
     }
 
-    /// <summary>Runs the batches in parallel; each batch's results go to disjoint words of the table, so no lock is needed.</summary>
-    private void RunBatches(int shots, int threads, IProgress<double>? progress, CancellationToken cancel, Action<Batch, int> collect)
+    /// <summary>
+    /// The same shots as <see cref="Sample"/> (or <see cref="SampleDetectors"/> when <paramref name="detectors"/>),
+    /// bit for bit for the same seed, handed over in order as tables of at most <paramref name="chunkShots"/> shots
+    /// (a multiple of <see cref="BatchShots"/>): a writer streams them out and memory stays bounded by the chunk.
+    /// </summary>
+    public void SampleInChunks(int shots, bool detectors, int chunkShots, Action<SampleTable> consume, int threads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(shots);
+        ArgumentNullException.ThrowIfNull(consume);
+        if (chunkShots <= 0 || chunkShots % BatchShots != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunkShots), chunkShots, $"A chunk is a positive multiple of {BatchShots} shots.");
+        }
+
+        int columns = detectors ? _program.Detectors.Length + _program.Observables.Length : _program.RecordCount;
+        for (int first = 0; first < shots; first += chunkShots)
+        {
+            int count = Math.Min(chunkShots, shots - first);
+            var table = new SampleTable(count, columns);
+            RunBatches(first, count, threads, null, CancellationToken.None, detectors ? DetectorCollector(table, first) : RecordCollector(table, first));
+            consume(table);
+        }
+    }
+
+    private Action<Batch, int> RecordCollector(SampleTable table, int firstShot) => (batch, shot) =>
+    {
+        for (int r = 0; r < _program.RecordCount; r++)
+        {
+            table.Write(r, shot - firstShot, batch.FlipWords(r), _reference[r]);
+        }
+    };
+
+    private Action<Batch, int> DetectorCollector(SampleTable table, int firstShot) => (batch, shot) =>
+    {
+        var detectors = _program.Detectors;
+        var observables = _program.Observables;
+        Span<ulong> parity = stackalloc ulong[BatchShots / 64];
+        for (int k = 0; k < detectors.Length + observables.Length; k++)
+        {
+            batch.Parity(k < detectors.Length ? detectors[k].Records : observables[k - detectors.Length], parity);
+            table.Write(k, shot - firstShot, parity, invert: false);
+        }
+    };
+
+    /// <summary>
+    /// Runs the batches of shots <paramref name="firstShot"/>… (a multiple of <see cref="BatchShots"/>) in parallel;
+    /// batch b is seeded by its index in the whole run, so chunks give the same bits as one call. Each batch's results
+    /// go to disjoint words of the table, so no lock is needed.
+    /// </summary>
+    private void RunBatches(int firstShot, int shots, int threads, IProgress<double>? progress, CancellationToken cancel, Action<Batch, int> collect)
+    {
+        int firstBatch = firstShot / BatchShots;
         int batches = (shots + BatchShots - 1) / BatchShots;
         int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads, CancellationToken = cancel };
-        Parallel.For(0, batches, options, () => new Batch(_program.QubitCount, _program.RecordCount), (b, _, batch) =>
+        Parallel.For(firstBatch, firstBatch + batches, options, () => new Batch(_program.QubitCount, _program.RecordCount), (b, _, batch) =>
         {
             batch.Run(_program, _reference, new SeededRandom(BatchSeed(Seed, b)));
             collect(batch, b * BatchShots);
