@@ -229,6 +229,9 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
     [InlineData("H(0.1) 0\n", 1, 1, "takes no arguments")]
     [InlineData("M 0\nOBSERVABLE_INCLUDE rec[-1]\n", 2, 1, "takes the observable's index")]
     [InlineData("# Stim's header comment\nREPEAT 0 {\n}\n", 2, 8, "positive whole count")]
+    [InlineData("TICK(1)\n", 1, 1, "takes no arguments")]
+    [InlineData("TICK 0\n", 1, 6, "takes no targets")]
+    [InlineData("M 300000\n", 1, 3, "past the largest")]
     public void BadLines_AreRefused_WithFileLineAndColumn(string text, int line, int column, string reason)
     {
         var e = Assert.Throws<StimCircuitException>(() => StimCircuit.Parse(text, "bad.stim"));
@@ -249,6 +252,44 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
             var nested = Assert.Throws<StimCircuitException>(() => StimCircuit.Parse($"REPEAT 1000000 {{\nREPEAT 1000000000000 {{\n{body}\n}}\n}}\n", "nested.stim"));
             Assert.Contains("unrolls to more than", nested.Reason, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void RandomDetectorsAndObservables_HaveNoErrorModel()
+    {
+        // Stim's analyze_errors refuses these too: D0 fires in half the noiseless shots, so no mechanism list is right.
+        var random = StimCircuit.Parse("RX 0\nX_ERROR(0.1) 0\nM 0\nDETECTOR rec[-1]\n");
+        Assert.Contains("detector D0 is not deterministic", Assert.Throws<ArgumentException>(() => DetectorErrorModel.FromProgram(random.Program)).Message, StringComparison.Ordinal);
+        var observable = StimCircuit.Parse("R 0 1\nH 1\nM 0 1\nDETECTOR rec[-2]\nOBSERVABLE_INCLUDE(0) rec[-1]\n");
+        Assert.Contains("observable L0 is not deterministic", Assert.Throws<ArgumentException>(() => DetectorErrorModel.FromProgram(observable.Program)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ErrorModelText_DeclaresEveryDetectorAndObservable_SoItReadsBackWithItsSizes()
+    {
+        // The last detector and the observable never fire here; without declarations a reader would miss them.
+        var circuit = StimCircuit.Parse("R 0 1\nX_ERROR(0.2) 0\nCX 0 1\nM 0 1\nDETECTOR rec[-2]\nDETECTOR rec[-1]\nR 2\nM 2\nDETECTOR rec[-1]\nOBSERVABLE_INCLUDE(0) rec[-2]\n");
+        var model = DetectorErrorModel.FromProgram(circuit.Program);
+        var read = DetectorErrorModel.Parse(model.ToStimText());
+        Assert.Equal((3, 1), (read.DetectorCount, read.ObservableCount));
+    }
+
+    [Fact]
+    public void TagsAndBounds_InStimsFiles()
+    {
+        // Stim writes a circuit's tags into its model; a '#' inside a tag is not a comment.
+        var tagged = StimCircuit.Parse("R 0\n    X_ERROR[leak#1](0.1) 0\nM 0 # a comment\nDETECTOR[t] rec[-1]\n");
+        Assert.Equal(1, tagged.DetectorCount);
+        var model = DetectorErrorModel.Parse("error[leak](0.1) D0\ndetector[t] D0\n");
+        Assert.Single(model.Errors);
+
+        // A small file cannot ask for unbounded work: a long detector repeated, a huge repeat, a far detector index.
+        string records = string.Join(' ', Enumerable.Range(1, 1000).Select(k => $"rec[-{k}]"));
+        string manyTargets = "M " + string.Join(' ', Enumerable.Range(0, 1000)) + $"\nREPEAT 1000000 {{\nDETECTOR {records}\n}}\n";
+        Assert.Contains("unrolls to more than", Assert.Throws<StimCircuitException>(() => StimCircuit.Parse(manyTargets)).Reason, StringComparison.Ordinal);
+        Assert.Contains("unrolls to more than", Assert.Throws<FormatException>(() => DetectorErrorModel.Parse("repeat 1000000000000 {\n}\nerror(0.1) D0\n")).Message, StringComparison.Ordinal);
+        Assert.Contains("at most", Assert.Throws<FormatException>(() => DetectorErrorModel.Parse("error(0.1) D100000000\n")).Message, StringComparison.Ordinal);
+        Assert.Contains("unrolls to more than", Assert.Throws<FormatException>(() => DetectorErrorModel.Parse("repeat 100000000 {\nerror(0.1) D0\nshift_detectors 0\n}\n")).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -302,7 +343,14 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
                 var circuit = StimCircuit.Parse(text.ToString(), "mutant.stim");
                 if (circuit.Program.FrameSamplingObstacle() is null)
                 {
-                    _ = DetectorErrorModel.FromProgram(circuit.Program);
+                    try
+                    {
+                        _ = DetectorErrorModel.FromProgram(circuit.Program);
+                    }
+                    catch (ArgumentException e) when (e.Message.Contains("is not deterministic", StringComparison.Ordinal))
+                    {
+                        // A mutant whose detector became random has no error model; Stim refuses it the same way.
+                    }
                 }
 
                 parsed++;

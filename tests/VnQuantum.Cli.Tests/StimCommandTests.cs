@@ -87,6 +87,36 @@ public sealed class StimCommandTests : IDisposable
     }
 
     [Fact]
+    public void OurOwnModel_DecodesOurOwnEvents_EvenWhenTheLastDetectorAndObservableNeverFire()
+    {
+        string circuit = Path.Combine(_temp, "quiet.stim");
+        File.WriteAllText(circuit, "R 0 1\nX_ERROR(0.2) 0\nCX 0 1\nM 0 1\nDETECTOR rec[-2]\nDETECTOR rec[-1]\nR 2\nM 2\nDETECTOR rec[-1]\nOBSERVABLE_INCLUDE(0) rec[-2]\n");
+        string dem = Path.Combine(_temp, "quiet.dem");
+        string events = Path.Combine(_temp, "quiet.01");
+        Assert.Equal(0, Vnq("dem", circuit, "-o", dem).Code);
+        Assert.Equal(0, Vnq("detect", circuit, "--shots", "64", "--seed", "3", "--out-format", "01", "--append-observables", "--out", events).Code);
+        var (code, output, error) = Vnq("decode", "--dem", dem, "--in", events, "--in-format", "01", "--in-includes-observables");
+        Assert.True(code == 0, error);
+        Assert.Equal("0", output.Trim());
+    }
+
+    [Fact]
+    public void RandomDetectors_AndHugeQubitIndices_AreRefusedCleanly()
+    {
+        string random = Path.Combine(_temp, "random.stim");
+        File.WriteAllText(random, "RX 0\nM 0\nDETECTOR rec[-1]\n");
+        var (code, _, error) = Vnq("dem", random);
+        Assert.Equal(2, code);
+        Assert.Contains("detector D0 is not deterministic", error, StringComparison.Ordinal);
+
+        string big = Path.Combine(_temp, "big.stim");
+        File.WriteAllText(big, "M 300000\n");
+        (code, _, error) = Vnq("sample", big);
+        Assert.Equal(2, code);
+        Assert.Contains(":1:3: qubit 300000 is past the largest", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadInput_NamesFileLineAndColumn_AndExitsTwo()
     {
         string bad = Path.Combine(_temp, "bad.stim");

@@ -34,8 +34,11 @@ public sealed class StimCircuit
     /// <summary>The most instructions a circuit may unroll to (about a gigabyte of program).</summary>
     public const int MaxInstructions = 10_000_000;
 
-    /// <summary>The largest qubit index read (Stim's tableau for the reference sample grows with its square).</summary>
-    public const int MaxQubit = (1 << 20) - 1;
+    /// <summary>
+    /// The largest qubit index read: the tableau for the reference sample grows with the square of the qubit count
+    /// (at this bound, 2.5 GB), so whether a circuit this large fits is for the caller to check against memory.
+    /// </summary>
+    public const int MaxQubit = 99_999;
 
     private StimCircuit(CliffordProgram program, int qubitCount, ImmutableDictionary<int, ImmutableArray<double>> qubitCoordinates)
     {
@@ -132,7 +135,7 @@ internal sealed class StimReader(string file, string text)
         {
             int number = ++_next;
             string line = _lines[number - 1];
-            int hash = line.IndexOf('#', StringComparison.Ordinal);
+            int hash = CommentStart(line);
             if (hash >= 0)
             {
                 line = line[..hash];
@@ -174,6 +177,28 @@ internal sealed class StimReader(string file, string text)
         }
 
         return block;
+    }
+
+    /// <summary>Where a '#' comment starts, or −1; a '#' inside a tag's brackets is part of the tag.</summary>
+    private static int CommentStart(string line)
+    {
+        bool inTag = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            switch (line[i])
+            {
+                case '[' when !inTag && i > 0 && (char.IsAsciiLetterOrDigit(line[i - 1]) || line[i - 1] == '_'):
+                    inTag = line.AsSpan(0, i).TrimStart().IndexOfAny(' ', '\t', '(') < 0;
+                    break;
+                case ']':
+                    inTag = false;
+                    break;
+                case '#' when !inTag:
+                    return i;
+            }
+        }
+
+        return -1;
     }
 
     private StimLine ReadLine(int number, string line, int start)

@@ -41,7 +41,7 @@ internal sealed class StimProgramBuilder
                 for (long r = 0; r < line.Repetitions; r++)
                 {
                     // Every pass counts, so that nested or empty REPEAT blocks cannot loop for ever on no instructions.
-                    Step(line);
+                    Step(line, 1);
                     Run(body);
                     _current = line;
                 }
@@ -49,15 +49,19 @@ internal sealed class StimProgramBuilder
                 continue;
             }
 
-            Step(line);
+            Step(line, 1 + line.Targets.Length + line.Arguments.Length);
             Apply(line);
         }
     }
 
-    /// <summary>Bounds the work a circuit can ask for: lines run plus instructions written, at most <see cref="StimCircuit.MaxInstructions"/>.</summary>
-    private void Step(StimLine line)
+    /// <summary>
+    /// Bounds the work a circuit can ask for: lines run, their targets and arguments (a detector's records, a
+    /// coordinate list), plus instructions written, at most <see cref="StimCircuit.MaxInstructions"/>.
+    /// </summary>
+    private void Step(StimLine line, int cost)
     {
-        if (++_steps + _instructions.Count > StimCircuit.MaxInstructions)
+        _steps += cost;
+        if (_steps + _instructions.Count > StimCircuit.MaxInstructions)
         {
             throw Error(line.Column, $"the circuit unrolls to more than {StimCircuit.MaxInstructions:N0} instructions; vnq runs a circuit with its REPEAT blocks unrolled");
         }
@@ -165,6 +169,12 @@ internal sealed class StimProgramBuilder
 
                 break;
             case "TICK":
+                NoArguments(line);
+                if (line.Targets.Length > 0)
+                {
+                    throw Error(line.Targets[0].Column, "TICK takes no targets");
+                }
+
                 break;
             case "ELSE_CORRELATED_ERROR":
                 throw Error(line.Column, "ELSE_CORRELATED_ERROR is not supported: vnq's noise channels are independent, one instruction at a time");

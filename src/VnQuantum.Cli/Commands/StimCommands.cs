@@ -32,8 +32,15 @@ internal static class StimCommands
     }
 
     /// <summary>The frame sampler of a loaded circuit, or null with the reason written (feedback frames cannot take).</summary>
-    public static PauliFrameSampler? Sampler(StimCircuit circuit, string path, ulong seed, TextWriter error)
+    public static PauliFrameSampler? Sampler(StimCircuit circuit, string path, ulong seed, TextWriter error, out int code)
     {
+        code = ExitCodes.Ok;
+        if (!Fits(circuit, path, error))
+        {
+            code = ExitCodes.ResourceError;
+            return null;
+        }
+
         try
         {
             return new PauliFrameSampler(circuit.Program, seed);
@@ -41,8 +48,23 @@ internal static class StimCommands
         catch (ArgumentException e)
         {
             error.WriteLine($"{path}: {e.Message}");
+            code = ExitCodes.InputError;
             return null;
         }
+    }
+
+    /// <summary>Whether the reference shot's tableau (its size grows with the square of the qubits) fits in memory; says so when not.</summary>
+    private static bool Fits(StimCircuit circuit, string path, TextWriter error)
+    {
+        long needed = StabilizerTableau.RequiredBytes(circuit.Program.QubitCount);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed <= available / 2)
+        {
+            return true;
+        }
+
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {circuit.Program.QubitCount} qubits need a {needed / 1e9:F1} GB tableau for the reference shot; {available / 1e9:F1} GB of memory is available"));
+        return false;
     }
 
     private static Argument<string> CircuitArgument() => new("circuit") { Description = "A circuit in Stim's format (.stim)." };
@@ -89,10 +111,10 @@ internal static class StimCommands
                 return ExitCodes.InputError;
             }
 
-            var sampler = Sampler(loaded, path, Seed(parse.GetValue(seed), error), error);
+            var sampler = Sampler(loaded, path, Seed(parse.GetValue(seed), error), error, out int refused);
             if (sampler is null)
             {
-                return ExitCodes.InputError;
+                return refused;
             }
 
             return Stream(sampler, parse.GetValue(shots), detectors: false, (parse.GetValue(format)!, -1, parse.GetValue(outFile)), null, output, error);
@@ -119,10 +141,10 @@ internal static class StimCommands
                 return ExitCodes.InputError;
             }
 
-            var sampler = Sampler(loaded, path, Seed(parse.GetValue(seed), error), error);
+            var sampler = Sampler(loaded, path, Seed(parse.GetValue(seed), error), error, out int refused);
             if (sampler is null)
             {
-                return ExitCodes.InputError;
+                return refused;
             }
 
             int detectors = loaded.DetectorCount;
@@ -145,6 +167,11 @@ internal static class StimCommands
             if (loaded is null)
             {
                 return ExitCodes.InputError;
+            }
+
+            if (!Fits(loaded, path, error))
+            {
+                return ExitCodes.ResourceError;
             }
 
             DetectorErrorModel model;
@@ -259,10 +286,10 @@ internal static class StimCommands
         }
 
         ulong chosen = seed ?? (ulong)Random.Shared.NextInt64();
-        var sampler = Sampler(loaded, path, chosen, error);
+        var sampler = Sampler(loaded, path, chosen, error, out int refused);
         if (sampler is null)
         {
-            return ExitCodes.InputError;
+            return refused;
         }
 
         var clock = Stopwatch.StartNew();

@@ -50,6 +50,13 @@ public sealed class DetectorErrorModel
         }
 
         var sampler = new PauliFrameSampler(program, 0);
+        int random = sampler.FirstRandomAnnotation();
+        if (random >= 0)
+        {
+            string which = random < program.Detectors.Length ? $"detector D{random}" : $"observable L{random - program.Detectors.Length}";
+            throw new ArgumentException($"{which} is not deterministic: without noise its parity is random, so no error model can say when it flips.", nameof(program));
+        }
+
         var mechanisms = new List<(int Instruction, int Pauli, double Probability, bool Disjoint)>();
         for (int i = 0; i < program.Instructions.Length; i++)
         {
@@ -283,6 +290,16 @@ public sealed class DetectorErrorModel
                 text.Append("detector(").Append(string.Join(", ", coordinates.Select(c => c.ToString("R", CultureInfo.InvariantCulture))))
                     .Append(") D").Append(d.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
+            else if (d == DetectorCount - 1)
+            {
+                // Declared, as Stim does, so that a reader counts every detector even when the last one never fires.
+                text.Append("detector D").Append(d.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        if (ObservableCount > 0)
+        {
+            text.Append("logical_observable L").Append((ObservableCount - 1).ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
         return text.ToString();
@@ -292,8 +309,11 @@ public sealed class DetectorErrorModel
 /// <summary>The line reader behind <see cref="DetectorErrorModel.Parse"/>.</summary>
 internal sealed class DemTextReader(string text, string file)
 {
+    private const long MaxSteps = 10_000_000;
+    private const long MaxDetectors = 1_000_000;
     private readonly string[] _lines = text.Split('\n');
     private int _next;
+    private long _steps;
     private long _detectorOffset;
     private double[] _coordinateShift = [];
 
@@ -343,6 +363,18 @@ internal sealed class DemTextReader(string text, string file)
 
             string name = line[..nameEnd].ToLowerInvariant();
             int rest = nameEnd;
+            if (rest < line.Length && line[rest] == '[')
+            {
+                // A tag (Stim writes the circuit's tags into its models): kept for tools, ignored here.
+                int close = line.IndexOf(']', rest);
+                if (close < 0)
+                {
+                    throw Error(number, rest + 1, "the tag's '[' is never closed");
+                }
+
+                rest = close + 1;
+            }
+
             double[] arguments = [];
             if (rest < line.Length && line[rest] == '(')
             {
@@ -384,11 +416,13 @@ internal sealed class DemTextReader(string text, string file)
     {
         foreach (var (number, name, arguments, targets, repeat, body) in block)
         {
+            Step(number, 1 + targets.Length);
             switch (name)
             {
                 case "repeat":
                     for (long r = 0; r < repeat; r++)
                     {
+                        Step(number, 1);
                         Run((List<(int, string, double[], string[], long, object?)>)body!);
                     }
 
@@ -486,6 +520,16 @@ internal sealed class DemTextReader(string text, string file)
         }
     }
 
+    /// <summary>Bounds the work a model can ask for (repeat passes, lines and targets read), as the circuit reader does.</summary>
+    private void Step(int line, int cost)
+    {
+        _steps += cost;
+        if (_steps > MaxSteps)
+        {
+            throw Error(line, 1, $"the model unrolls to more than {MaxSteps:N0} lines and targets");
+        }
+    }
+
     private (char Kind, int Index) Target(int line, string target)
     {
         char kind = char.ToUpperInvariant(target[0]);
@@ -497,9 +541,9 @@ internal sealed class DemTextReader(string text, string file)
         if (kind == 'D')
         {
             value += _detectorOffset;
-            if (value > int.MaxValue / 2)
+            if (value >= MaxDetectors)
             {
-                throw Error(line, 1, $"detector {value} is too large");
+                throw Error(line, 1, $"detector D{value}: at most {MaxDetectors:N0} detectors");
             }
 
             MaxDetector = Math.Max(MaxDetector, (int)value);

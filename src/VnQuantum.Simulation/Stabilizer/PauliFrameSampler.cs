@@ -89,6 +89,29 @@ public sealed class PauliFrameSampler
         }
     }
 
+    /// <summary>
+    /// The first detector (index d) or observable (index D + o) whose value is random without noise, or −1 when all
+    /// are fixed, as an error model needs. One noiseless batch with random frames decides it: a random parity reads
+    /// 1 in some of its 4,096 shots except with probability 2^−4096.
+    /// </summary>
+    public int FirstRandomAnnotation()
+    {
+        var batch = new Batch(_program.QubitCount, _program.RecordCount);
+        batch.Run(_program, _reference, new SeededRandom(BatchSeed(Seed, -2)), noise: false);
+        Span<ulong> parity = stackalloc ulong[BatchShots / 64];
+        var detectors = _program.Detectors;
+        for (int k = 0; k < detectors.Length + _program.Observables.Length; k++)
+        {
+            batch.Parity(k < detectors.Length ? detectors[k].Records : _program.Observables[k - detectors.Length], parity);
+            if (!BitWords.IsZero(parity))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
     private Action<Batch, int> RecordCollector(SampleTable table, int firstShot) => (batch, shot) =>
     {
         for (int r = 0; r < _program.RecordCount; r++)
@@ -181,6 +204,7 @@ public sealed class PauliFrameSampler
         private readonly ulong[] _flips;
         private readonly ulong[] _scratch = new ulong[Words];
         private bool _sampleNoise = true;
+        private bool _randomFrames = true;
 
         public Batch(int qubits, int records)
         {
@@ -189,9 +213,10 @@ public sealed class PauliFrameSampler
             _flips = new ulong[Math.Max(records, 1) * Words];
         }
 
-        public void Run(CliffordProgram program, bool[] reference, SeededRandom random)
+        public void Run(CliffordProgram program, bool[] reference, SeededRandom random, bool noise = true)
         {
-            _sampleNoise = true;
+            _sampleNoise = noise;
+            _randomFrames = true;
             Array.Clear(_x);
             Array.Clear(_flips);
             FillRandom(_z, random);
@@ -209,6 +234,7 @@ public sealed class PauliFrameSampler
         public void Propagate(CliffordProgram program, bool[] reference, List<(int Lane, int Pauli)>?[] injections)
         {
             _sampleNoise = false;
+            _randomFrames = false;
             Array.Clear(_x);
             Array.Clear(_z);
             Array.Clear(_flips);
@@ -302,24 +328,23 @@ public sealed class PauliFrameSampler
                     {
                         var flips = Flips(op.Record);
                         X(op.A).CopyTo(flips);
-                        if (!_sampleNoise)
-                        {
-                            break;
-                        }
-
-                        if (op.FlipZeroToOne > 0 || op.FlipOneToZero > 0)
+                        if (_sampleNoise && (op.FlipZeroToOne > 0 || op.FlipOneToZero > 0))
                         {
                             ReadoutErrors(flips, reference[op.Record], op.FlipZeroToOne, op.FlipOneToZero, random);
                         }
 
-                        FillRandom(_scratch, random);
-                        BitWords.Xor(Z(op.A), _scratch);
+                        if (_randomFrames)
+                        {
+                            FillRandom(_scratch, random);
+                            BitWords.Xor(Z(op.A), _scratch);
+                        }
+
                         break;
                     }
 
                 case CliffordKind.Reset:
                     X(op.A).Clear();
-                    if (_sampleNoise)
+                    if (_randomFrames)
                     {
                         FillRandom(Z(op.A), random);
                     }
