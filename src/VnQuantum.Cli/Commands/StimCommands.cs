@@ -18,7 +18,7 @@ internal static class StimCommands
         [CreateSample(output, error), CreateDetect(output, error), CreateDem(output, error), CreateDecode(output, error)];
 
     /// <summary>Loads a Stim circuit, or writes the file:line:col error and returns null.</summary>
-    public static StimCircuit? Load(string path, TextWriter error)
+    private static StimCircuit? Load(string path, TextWriter error)
     {
         try
         {
@@ -31,8 +31,22 @@ internal static class StimCommands
         }
     }
 
+    /// <summary>Loads a circuit and makes its sampler, or writes why not and returns null with the exit code in <paramref name="code"/>.</summary>
+    private static (StimCircuit Circuit, PauliFrameSampler Sampler)? Prepare(string path, ulong seed, TextWriter error, out int code)
+    {
+        var loaded = Load(path, error);
+        if (loaded is null)
+        {
+            code = ExitCodes.InputError;
+            return null;
+        }
+
+        var sampler = Sampler(loaded, path, seed, error, out code);
+        return sampler is null ? null : (loaded, sampler);
+    }
+
     /// <summary>The frame sampler of a loaded circuit, or null with the reason written (feedback frames cannot take).</summary>
-    public static PauliFrameSampler? Sampler(StimCircuit circuit, string path, ulong seed, TextWriter error, out int code)
+    private static PauliFrameSampler? Sampler(StimCircuit circuit, string path, ulong seed, TextWriter error, out int code)
     {
         code = ExitCodes.Ok;
         if (!Fits(circuit, path, error))
@@ -105,14 +119,7 @@ internal static class StimCommands
         command.SetAction(parse =>
         {
             string path = parse.GetValue(circuit)!;
-            var loaded = Load(path, error);
-            if (loaded is null)
-            {
-                return ExitCodes.InputError;
-            }
-
-            var sampler = Sampler(loaded, path, Seed(parse.GetValue(seed), error), error, out int refused);
-            if (sampler is null)
+            if (Prepare(path, Seed(parse.GetValue(seed), error), error, out int refused) is not var (loaded, sampler))
             {
                 return refused;
             }
@@ -135,14 +142,7 @@ internal static class StimCommands
         command.SetAction(parse =>
         {
             string path = parse.GetValue(circuit)!;
-            var loaded = Load(path, error);
-            if (loaded is null)
-            {
-                return ExitCodes.InputError;
-            }
-
-            var sampler = Sampler(loaded, path, Seed(parse.GetValue(seed), error), error, out int refused);
-            if (sampler is null)
+            if (Prepare(path, Seed(parse.GetValue(seed), error), error, out int refused) is not var (loaded, sampler))
             {
                 return refused;
             }
@@ -279,15 +279,8 @@ internal static class StimCommands
     /// </summary>
     public static int Run(string path, int shots, ulong? seed, bool json, string? jsonFile, TextWriter output, TextWriter error)
     {
-        var loaded = Load(path, error);
-        if (loaded is null)
-        {
-            return ExitCodes.InputError;
-        }
-
         ulong chosen = seed ?? (ulong)Random.Shared.NextInt64();
-        var sampler = Sampler(loaded, path, chosen, error, out int refused);
-        if (sampler is null)
+        if (Prepare(path, chosen, error, out int refused) is not var (loaded, sampler))
         {
             return refused;
         }
