@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using VnQuantum.Circuits.Qec;
 using VnQuantum.Simulation.Stabilizer;
+using VnQuantum.Testing;
 using Xunit.Abstractions;
 
 namespace VnQuantum.Circuits.Tests;
@@ -64,10 +65,10 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
                 StimGates.TryOneQubit(gate, out steps);
             }
 
-            var product = Identity(two ? 4 : 2);
+            var product = DenseReference.Identity(two ? 4 : 2);
             foreach (var step in steps)
             {
-                product = Multiply(Matrix(step, two ? 2 : 1), product);
+                product = DenseReference.Multiply(Matrix(step, two ? 2 : 1), product);
             }
 
             Assert.True(EqualUpToPhase(expected, product), $"{gate}: the decomposition is not the gate");
@@ -83,10 +84,10 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
         // The matrix check must be able to fail: S instead of S† in SQRT_X_DAG is SQRT_X.
         var reference = ReadUnitaries(Path.Combine(Folder, "gate_unitaries.txt"));
         StimGates.TryOneQubit("SQRT_X", out var sqrtX);
-        var product = Identity(2);
+        var product = DenseReference.Identity(2);
         foreach (var step in sqrtX)
         {
-            product = Multiply(Matrix(step, 1), product);
+            product = DenseReference.Multiply(Matrix(step, 1), product);
         }
 
         Assert.False(EqualUpToPhase(reference["SQRT_X_DAG"], product));
@@ -290,6 +291,14 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
         Assert.Contains("unrolls to more than", Assert.Throws<FormatException>(() => DetectorErrorModel.Parse("repeat 1000000000000 {\n}\nerror(0.1) D0\n")).Message, StringComparison.Ordinal);
         Assert.Contains("at most", Assert.Throws<FormatException>(() => DetectorErrorModel.Parse("error(0.1) D100000000\n")).Message, StringComparison.Ordinal);
         Assert.Contains("unrolls to more than", Assert.Throws<FormatException>(() => DetectorErrorModel.Parse("repeat 100000000 {\nerror(0.1) D0\nshift_detectors 0\n}\n")).Message, StringComparison.Ordinal);
+
+        // Deep nesting is refused at its line instead of overflowing the stack.
+        string deep = string.Concat(Enumerable.Repeat("REPEAT 1 {\n", 100_000)) + "H 0\n" + string.Concat(Enumerable.Repeat("}\n", 100_000));
+        var nested = Assert.Throws<StimCircuitException>(() => StimCircuit.Parse(deep));
+        Assert.Equal((101, "REPEAT blocks nest more than 100 deep"), (nested.Line, nested.Reason));
+        string deepModel = string.Concat(Enumerable.Repeat("repeat 1 {\n", 100_000)) + "error(0.1) D0\n" + string.Concat(Enumerable.Repeat("}\n", 100_000));
+        Assert.Contains(":101:1: repeat blocks nest more than 100 deep", Assert.Throws<FormatException>(() => DetectorErrorModel.Parse(deepModel)).Message, StringComparison.Ordinal);
+        Assert.Equal(0, StimCircuit.Parse("").MeasurementCount); // an empty file is an empty circuit, as in Stim
     }
 
     [Fact]
@@ -407,96 +416,32 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
         return result;
     }
 
-    /// <summary>The matrix of one engine gate on the instruction's targets; index bit t is target t (Stim's little-endian order).</summary>
+    /// <summary>
+    /// The matrix of one engine gate on the instruction's targets, from the shared dense reference; index bit t is
+    /// target t (Stim's little-endian order).
+    /// </summary>
     private static Complex[,] Matrix(StimGates.Step step, int qubits)
     {
         double s = 1 / Math.Sqrt(2);
         Complex i = Complex.ImaginaryOne;
-        Complex[,]? single = step.Kind switch
+        var x = new Complex[,] { { 0, 1 }, { 1, 0 } };
+        var y = new Complex[,] { { 0, -i }, { i, 0 } };
+        var z = new Complex[,] { { 1, 0 }, { 0, -1 } };
+        var swap = new Complex[,] { { 1, 0, 0, 0 }, { 0, 0, 1, 0 }, { 0, 1, 0, 0 }, { 0, 0, 0, 1 } };
+        return step.Kind switch
         {
-            CliffordKind.H => new Complex[,] { { s, s }, { s, -s } },
-            CliffordKind.S => new Complex[,] { { 1, 0 }, { 0, i } },
-            CliffordKind.Sdg => new Complex[,] { { 1, 0 }, { 0, -i } },
-            CliffordKind.X => new Complex[,] { { 0, 1 }, { 1, 0 } },
-            CliffordKind.Y => new Complex[,] { { 0, -i }, { i, 0 } },
-            CliffordKind.Z => new Complex[,] { { 1, 0 }, { 0, -1 } },
-            _ => null,
+            CliffordKind.H => DenseReference.Embed(qubits, [step.First], new Complex[,] { { s, s }, { s, -s } }),
+            CliffordKind.S => DenseReference.Embed(qubits, [step.First], new Complex[,] { { 1, 0 }, { 0, i } }),
+            CliffordKind.Sdg => DenseReference.Embed(qubits, [step.First], new Complex[,] { { 1, 0 }, { 0, -i } }),
+            CliffordKind.X => DenseReference.Embed(qubits, [step.First], x),
+            CliffordKind.Y => DenseReference.Embed(qubits, [step.First], y),
+            CliffordKind.Z => DenseReference.Embed(qubits, [step.First], z),
+            CliffordKind.CX => DenseReference.Embed(qubits, [step.Second], x, step.First),
+            CliffordKind.CY => DenseReference.Embed(qubits, [step.Second], y, step.First),
+            CliffordKind.CZ => DenseReference.Embed(qubits, [step.Second], z, step.First),
+            CliffordKind.Swap => DenseReference.Embed(qubits, [step.First, step.Second], swap),
+            _ => throw new InvalidOperationException($"No matrix for {step.Kind}."),
         };
-        int n = 1 << qubits;
-        var m = new Complex[n, n];
-        for (int col = 0; col < n; col++)
-        {
-            for (int row = 0; row < n; row++)
-            {
-                if (single is not null)
-                {
-                    int t = step.First;
-                    bool othersEqual = (row & ~(1 << t)) == (col & ~(1 << t));
-                    m[row, col] = othersEqual ? single[(row >> t) & 1, (col >> t) & 1] : 0;
-                    continue;
-                }
-
-                int a = step.First, b = step.Second;
-                bool ca = ((col >> a) & 1) != 0;
-                Complex value = 0;
-                switch (step.Kind)
-                {
-                    case CliffordKind.CZ:
-                        value = row == col ? (ca && ((col >> b) & 1) != 0 ? -1 : 1) : 0;
-                        break;
-                    case CliffordKind.Swap:
-                        int swapped = (col & ~((1 << a) | (1 << b))) | (((col >> a) & 1) << b) | (((col >> b) & 1) << a);
-                        value = row == swapped ? 1 : 0;
-                        break;
-                    case CliffordKind.CX:
-                    case CliffordKind.CY:
-                        if (!ca)
-                        {
-                            value = row == col ? 1 : 0;
-                        }
-                        else if ((row & ~(1 << b)) == (col & ~(1 << b)))
-                        {
-                            var pauli = step.Kind == CliffordKind.CX ? new Complex[,] { { 0, 1 }, { 1, 0 } } : new Complex[,] { { 0, -i }, { i, 0 } };
-                            value = pauli[(row >> b) & 1, (col >> b) & 1];
-                        }
-
-                        break;
-                }
-
-                m[row, col] = value;
-            }
-        }
-
-        return m;
-    }
-
-    private static Complex[,] Identity(int n)
-    {
-        var m = new Complex[n, n];
-        for (int k = 0; k < n; k++)
-        {
-            m[k, k] = 1;
-        }
-
-        return m;
-    }
-
-    private static Complex[,] Multiply(Complex[,] a, Complex[,] b)
-    {
-        int n = a.GetLength(0);
-        var m = new Complex[n, n];
-        for (int r = 0; r < n; r++)
-        {
-            for (int c = 0; c < n; c++)
-            {
-                for (int k = 0; k < n; k++)
-                {
-                    m[r, c] += a[r, k] * b[k, c];
-                }
-            }
-        }
-
-        return m;
     }
 
     private static bool EqualUpToPhase(Complex[,] expected, Complex[,] actual)
