@@ -122,8 +122,11 @@ internal sealed record StimLine(int Line, int Column, string Name, ImmutableArra
 /// <summary>Splits Stim's text into lines and blocks: <c>NAME[tag](args) targets…</c>, <c>#</c> comments, <c>REPEAT n { … }</c>.</summary>
 internal sealed class StimReader(string file, string text)
 {
+    /// <summary>How deep REPEAT blocks may nest: real circuits use two or three levels, and each level is a stack frame here and when unrolled.</summary>
+    private const int MaxNesting = 100;
     private readonly string[] _lines = text.Split('\n');
     private int _next;
+    private int _depth;
 
     public int LargestQubit { get; private set; } = -1;
 
@@ -264,7 +267,13 @@ internal sealed class StimReader(string file, string text)
                 throw Error(number, i + 2, $"REPEAT takes a positive whole count, not '{count}'");
             }
 
+            if (++_depth > MaxNesting)
+            {
+                throw Error(number, start + 1, $"REPEAT blocks nest more than {MaxNesting} deep");
+            }
+
             var body = ReadBlock(topLevel: false);
+            _depth--;
             return new StimLine(number, start + 1, name, arguments, []) { Repetitions = repetitions, Body = body };
         }
 

@@ -311,6 +311,8 @@ internal sealed class DemTextReader(string text, string file)
 {
     private const long MaxSteps = 10_000_000;
     private const long MaxDetectors = 1_000_000;
+    private const int MaxNesting = 100; // each level is a stack frame when read and when run
+    private int _depth;
     private readonly string[] _lines = text.Split('\n');
     private int _next;
     private long _steps;
@@ -397,7 +399,13 @@ internal sealed class DemTextReader(string text, string file)
                     throw Error(number, 1, "repeat takes a count and '{': repeat 10 {");
                 }
 
+                if (++_depth > MaxNesting)
+                {
+                    throw Error(number, 1, $"repeat blocks nest more than {MaxNesting} deep");
+                }
+
                 block.Add((number, name, arguments, [], count, ReadBlock(topLevel: false)));
+                _depth--;
                 continue;
             }
 
