@@ -176,17 +176,37 @@ public sealed class ThresholdSweepTests
     }
 
     [Fact]
-    public void Run_IsTheRunnerAtEveryPoint_WithTheSameSeed()
+    public void Run_GivesTheSameTableOnAnyThreadCount_AndAgreesWithTheRunner()
     {
-        var sweep = ThresholdSweep.Run("repetition", [3, 5], [0.03, 0.3], 1000, seed: 4);
+        var sweep = ThresholdSweep.Run("repetition", [3, 5], [0.03, 0.3], 2000, seed: 4, threads: 1);
+        var again = ThresholdSweep.Run("repetition", [3, 5], [0.03, 0.3], 2000, seed: 4, threads: 2);
         Assert.Equal(4, sweep.Points.Count);
+        Assert.Equal(sweep.Points.Select(p => p.Estimate.Failures), again.Points.Select(p => p.Estimate.Failures));
         foreach (var point in sweep.Points)
         {
-            Assert.Equal(MemoryExperimentRunner.Run(MemoryCodes.Create("repetition", point.Distance, null, point.PhysicalErrorRate), 1000, 4).Failures, point.Estimate.Failures);
+            // The sweep runs through the collection, seeded per task; the runner, with its own seed, is an independent
+            // sample of the same experiment: the two rates agree within five standard errors.
+            var runner = MemoryExperimentRunner.Run(MemoryCodes.Create("repetition", point.Distance, null, point.PhysicalErrorRate), 2000, 4);
+            Assert.Equal(2000, point.Estimate.Shots);
+            double sigma = Math.Sqrt((point.Estimate.StandardError * point.Estimate.StandardError) + (runner.StandardError * runner.StandardError));
+            Assert.True(Math.Abs(point.Estimate.Rate - runner.Rate) < 5 * sigma, $"d = {point.Distance}, p = {point.PhysicalErrorRate}: {point.Estimate.Rate} against {runner.Rate}");
+            Assert.Equal(runner.Detectors, point.Estimate.Detectors);
+            Assert.Equal(runner.MatchingEdges, point.Estimate.MatchingEdges);
         }
 
         Assert.InRange(Assert.Single(sweep.Crossings).PhysicalErrorRate, 0.03, 0.3);
         Assert.StartsWith("unknown code 'toric' (known: surface, repetition)", Assert.Throws<ArgumentException>(() => ThresholdSweep.Run("toric", [3], [0.01], 10, 1)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => ThresholdSweep.Run("surface", [3, 4], [0.01], 10, 1));
+    }
+
+    [Fact]
+    public void Run_StopsAPointAtMaxErrors()
+    {
+        // At p = 0.2 about 45 % of shots fail: the first batch (the sampler's smallest) already brings the 500 errors.
+        var sweep = ThresholdSweep.Run("repetition", [3, 5], [0.01, 0.2], 1_000_000, seed: 2, maxErrors: 500);
+        Assert.All(sweep.Points.Where(p => p.PhysicalErrorRate == 0.2), p => Assert.Equal((PauliFrameSampler.BatchShots, true), (p.Estimate.Shots, p.Estimate.Failures >= 500)));
+
+        // At p = 0.01 errors are rarer: more shots, still far fewer than the limit, and the error count just past 500.
+        Assert.All(sweep.Points.Where(p => p.PhysicalErrorRate == 0.01), p => Assert.True(p.Estimate.Failures >= 500 && p.Estimate.Failures < 700 && p.Estimate.Shots < 1_000_000, $"d = {p.Distance}: {p.Estimate.Failures} errors in {p.Estimate.Shots} shots"));
     }
 }

@@ -53,6 +53,9 @@ public sealed class StimCircuit
     /// <summary>Stim's qubit count: one more than the largest qubit index the circuit names.</summary>
     public int QubitCount { get; }
 
+    /// <summary>The text it was read from, with line ends made <c>\n</c> (what identifies it in a collection's strong id).</summary>
+    public string Text { get; private set; } = string.Empty;
+
     public int MeasurementCount => Program.RecordCount;
 
     public int DetectorCount => Program.Detectors.Length;
@@ -92,7 +95,9 @@ public sealed class StimCircuit
         var body = reader.ReadBlock(topLevel: true);
         var builder = new StimProgramBuilder(file, reader.LargestQubit);
         builder.Run(body);
-        return builder.Finish();
+        var circuit = builder.Finish();
+        circuit.Text = text.ReplaceLineEndings("\n");
+        return circuit;
     }
 
     internal static StimCircuit Create(CliffordProgram program, int qubitCount, ImmutableDictionary<int, ImmutableArray<double>> coordinates) =>

@@ -30,29 +30,37 @@ public sealed record ThresholdSweepResult(string Code, int Shots, ulong Seed, IR
 /// <summary>
 /// The threshold experiment: decoded memory experiments (rounds = distance, circuit-level depolarizing noise, MWPM) at
 /// several distances and physical error probabilities. Where the lines of logical against physical error rate cross
-/// is the threshold; the CLI's <c>qec threshold</c>, the hub and the benchmarks all run this.
+/// is the threshold; the CLI's <c>qec threshold</c> runs this, on the engine of <c>qec collect</c> (<see cref="QecCollection"/>).
 /// </summary>
 public static class ThresholdSweep
 {
-    /// <summary>Runs every (distance, probability) point with the same seed, in order of probability then distance.</summary>
-    /// <param name="progress">Reports the fraction of points done.</param>
+    /// <summary>
+    /// Runs every (distance, probability) point through <see cref="QecCollection"/>: <paramref name="shots"/> per point,
+    /// or fewer where <paramref name="maxErrors"/> logical errors come first. Points are listed in order of probability
+    /// then distance; the same seed gives the same table on any thread count.
+    /// </summary>
+    /// <param name="progress">Reports the fraction of the sweep done.</param>
     /// <exception cref="ArgumentException">An unknown code, or a distance or probability the generator refuses.</exception>
-    public static ThresholdSweepResult Run(string code, IReadOnlyList<int> distances, IReadOnlyList<double> probabilities, int shots, ulong seed, int threads = 0, IProgress<double>? progress = null, CancellationToken cancel = default)
+    public static ThresholdSweepResult Run(string code, IReadOnlyList<int> distances, IReadOnlyList<double> probabilities, int shots, ulong seed, int threads = 0, IProgress<double>? progress = null, CancellationToken cancel = default, long? maxErrors = null)
     {
         ArgumentNullException.ThrowIfNull(distances);
         ArgumentNullException.ThrowIfNull(probabilities);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shots);
 
         // Build every experiment first, so that a bad distance fails before any shot is spent.
-        var experiments = probabilities.SelectMany(p => distances.Select(d => (d, p, MemoryCodes.Create(code, d, null, p)))).ToList();
-        var points = new List<ThresholdPoint>(experiments.Count);
-        foreach (var (d, p, experiment) in experiments)
+        var experiments = probabilities.SelectMany(p => distances.Select(d => MemoryCodes.Create(code, d, null, p))).ToList();
+        var tasks = experiments.Select(e => DecodingTask.FromMemoryExperiment(e, code)).ToList();
+        var fractions = new double[tasks.Count];
+        var report = progress is null ? null : new SynchronousProgress<CollectionProgress>(p =>
         {
-            cancel.ThrowIfCancellationRequested();
-            points.Add(new ThresholdPoint(d, p, MemoryExperimentRunner.Run(experiment, shots, seed, threads)));
-            progress?.Report(points.Count / (double)experiments.Count);
-        }
-
+            fractions[p.TaskIndex] = p.Fraction;
+            progress.Report(fractions.Average());
+        });
+        var collected = QecCollection.Collect(tasks, new CollectionOptions(shots, maxErrors, threads, seed), progress: report, cancel: cancel);
+        cancel.ThrowIfCancellationRequested();
+        var points = experiments.Zip(collected, (e, c) => new ThresholdPoint(e.Distance, e.Probability, new LogicalErrorEstimate(
+            e.Name, (int)c.Stats.Shots, (int)c.Stats.Errors, c.Task.Program.Detectors.Length,
+            c.Task.Model.Errors.Length, c.GraphEdges, c.SamplingSeconds, c.DecodingSeconds))).ToList();
         return new ThresholdSweepResult(code, shots, seed, points, Crossings(points));
     }
 
@@ -86,4 +94,10 @@ public static class ThresholdSweep
 
         return result;
     }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that calls back on the reporting thread (the collection reports under its lock).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

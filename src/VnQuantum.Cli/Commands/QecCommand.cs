@@ -7,7 +7,7 @@ using VnQuantum.Circuits.Qec;
 
 namespace VnQuantum.Cli.Commands;
 
-/// <summary><c>vnq qec circuit|dem|threshold</c>: memory experiments for error correction, their error models, and thresholds.</summary>
+/// <summary><c>vnq qec circuit|dem|threshold|collect|plot</c>: memory experiments for error correction, their error models, and thresholds.</summary>
 internal static class QecCommand
 {
     public static Command Create(TextWriter output, TextWriter error) => new("qec", "Quantum error correction: memory circuits, detector error models, decoded logical error rates.")
@@ -15,6 +15,8 @@ internal static class QecCommand
         CreateCircuit(output, error),
         CreateDem(output, error),
         CreateThreshold(output, error),
+        QecCollectCommand.CreateCollect(output, error),
+        QecCollectCommand.CreatePlot(output, error),
     };
 
     private static (Option<string> Code, Option<int> Distance, Option<int?> Rounds, Option<double> P) CodeOptions()
@@ -119,13 +121,14 @@ internal static class QecCommand
         code.AcceptOnlyFromAmong([.. MemoryCodes.Names]);
         var distances = new Option<string>("--distances") { Description = "Comma-separated distances.", DefaultValueFactory = _ => "3,5,7" };
         var probabilities = new Option<string>("--p") { Description = "Comma-separated physical error probabilities.", DefaultValueFactory = _ => "0.004,0.006,0.008,0.01,0.012" };
-        var shots = new Option<int>("--shots", "-s") { Description = "Shots per point.", DefaultValueFactory = _ => 10000 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed (the same seed gives the same table).", DefaultValueFactory = _ => 1 };
+        var shots = new Option<int>("--shots", "-s") { Description = "Shots per point (at most, with --max-errors).", DefaultValueFactory = _ => 10000 };
+        var maxErrors = new Option<long?>("--max-errors") { Description = "Stop a point once this many shots were decoded wrongly (its rate is then known to about 1/√N)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (the same seed gives the same table on any thread count).", DefaultValueFactory = _ => 1 };
         var plot = new Option<string?>("--plot") { Description = "Write logical against physical error rate, one line per distance (.png or .svg)." };
         var format = OutputFormat.Create();
-        var command = new Command("threshold", "Decoded logical error rate against physical error rate for several distances: where the lines cross is the threshold.")
+        var command = new Command("threshold", "Decoded logical error rate against physical error rate for several distances: where the lines cross is the threshold. Runs on qec collect's engine.")
         {
-            code, distances, probabilities, shots, seed, plot, format,
+            code, distances, probabilities, shots, maxErrors, seed, plot, format,
         };
         command.SetAction(parse =>
         {
@@ -146,14 +149,14 @@ internal static class QecCommand
                     errConsole.Progress().Start(ctx =>
                     {
                         var task = ctx.AddTask("threshold", maxValue: 1.0);
-                        done = ThresholdSweep.Run(parse.GetValue(code)!, ints, ps, parse.GetValue(shots), parse.GetValue(seed), progress: new Progress<double>(f => task.Value = f));
+                        done = ThresholdSweep.Run(parse.GetValue(code)!, ints, ps, parse.GetValue(shots), parse.GetValue(seed), progress: new Progress<double>(f => task.Value = f), maxErrors: parse.GetValue(maxErrors));
                         task.Value = 1.0;
                     });
                     sweep = done!;
                 }
                 else
                 {
-                    sweep = ThresholdSweep.Run(parse.GetValue(code)!, ints, ps, parse.GetValue(shots), parse.GetValue(seed));
+                    sweep = ThresholdSweep.Run(parse.GetValue(code)!, ints, ps, parse.GetValue(shots), parse.GetValue(seed), maxErrors: parse.GetValue(maxErrors));
                 }
             }
             catch (ArgumentException e)
@@ -174,6 +177,7 @@ internal static class QecCommand
                     {
                         distance = pt.Distance,
                         p = pt.PhysicalErrorRate,
+                        shots = pt.Estimate.Shots,
                         failures = pt.Estimate.Failures,
                         logical_error_rate = pt.Estimate.Rate,
                         standard_error = pt.Estimate.StandardError,
@@ -201,7 +205,8 @@ internal static class QecCommand
                     table.AddRow(row.ToArray());
                 }
 
-                console.MarkupLine(Markup.Escape($"{parse.GetValue(code)} code memory (rounds = distance), circuit-level depolarizing noise, MWPM decoding, {parse.GetValue(shots)} shots per point"));
+                string limit = parse.GetValue(maxErrors) is { } e ? $"up to {parse.GetValue(shots)} shots or {e} errors" : $"{parse.GetValue(shots)} shots";
+                console.MarkupLine(Markup.Escape($"{parse.GetValue(code)} code memory (rounds = distance), circuit-level depolarizing noise, MWPM decoding, {limit} per point"));
                 console.Write(table);
                 foreach (var c in sweep.Crossings)
                 {

@@ -66,6 +66,26 @@ public sealed class PauliFrameSampler
     }
 
     /// <summary>
+    /// Shots <paramref name="firstShot"/> … <paramref name="firstShot"/> + <paramref name="shots"/> − 1 of the stream
+    /// <see cref="SampleDetectors(int, int)"/> starts, bit for bit for the same seed: a collection that runs a task in
+    /// batches, or resumes it, gets the shots one long call would have given. <paramref name="firstShot"/> is a
+    /// multiple of <see cref="BatchShots"/>.
+    /// </summary>
+    public SampleTable SampleDetectorsFrom(long firstShot, int shots, int threads = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shots);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstShot);
+        if (firstShot % BatchShots != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstShot), firstShot, $"The first shot is a multiple of {BatchShots}.");
+        }
+
+        var table = new SampleTable(shots, _program.Detectors.Length + _program.Observables.Length);
+        RunBatches(firstShot, shots, threads, null, CancellationToken.None, DetectorCollector(table, firstShot));
+        return table;
+    }
+
+    /// <summary>
     /// The same shots as <see cref="Sample"/> (or <see cref="SampleDetectors"/> when <paramref name="detectors"/>),
     /// bit for bit for the same seed, handed over in order as tables of at most <paramref name="chunkShots"/> shots
     /// (a multiple of <see cref="BatchShots"/>): a writer streams them out and memory stays bounded by the chunk.
@@ -112,15 +132,15 @@ public sealed class PauliFrameSampler
         return -1;
     }
 
-    private Action<Batch, int> RecordCollector(SampleTable table, int firstShot) => (batch, shot) =>
+    private Action<Batch, long> RecordCollector(SampleTable table, long firstShot) => (batch, shot) =>
     {
         for (int r = 0; r < _program.RecordCount; r++)
         {
-            table.Write(r, shot - firstShot, batch.FlipWords(r), _reference[r]);
+            table.Write(r, (int)(shot - firstShot), batch.FlipWords(r), _reference[r]);
         }
     };
 
-    private Action<Batch, int> DetectorCollector(SampleTable table, int firstShot) => (batch, shot) =>
+    private Action<Batch, long> DetectorCollector(SampleTable table, long firstShot) => (batch, shot) =>
     {
         var detectors = _program.Detectors;
         var observables = _program.Observables;
@@ -128,7 +148,7 @@ public sealed class PauliFrameSampler
         for (int k = 0; k < detectors.Length + observables.Length; k++)
         {
             batch.Parity(k < detectors.Length ? detectors[k].Records : observables[k - detectors.Length], parity);
-            table.Write(k, shot - firstShot, parity, invert: false);
+            table.Write(k, (int)(shot - firstShot), parity, invert: false);
         }
     };
 
@@ -137,9 +157,9 @@ public sealed class PauliFrameSampler
     /// batch b is seeded by its index in the whole run, so chunks give the same bits as one call. Each batch's results
     /// go to disjoint words of the table, so no lock is needed.
     /// </summary>
-    private void RunBatches(int firstShot, int shots, int threads, IProgress<double>? progress, CancellationToken cancel, Action<Batch, int> collect)
+    private void RunBatches(long firstShot, int shots, int threads, IProgress<double>? progress, CancellationToken cancel, Action<Batch, long> collect)
     {
-        int firstBatch = firstShot / BatchShots;
+        long firstBatch = firstShot / BatchShots;
         int batches = (shots + BatchShots - 1) / BatchShots;
         int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads, CancellationToken = cancel };
@@ -193,7 +213,7 @@ public sealed class PauliFrameSampler
         return 0;
     }
 
-    private static ulong BatchSeed(ulong seed, int batch) => seed ^ (0x9E3779B97F4A7C15UL * (ulong)(batch + 1));
+    private static ulong BatchSeed(ulong seed, long batch) => seed ^ (0x9E3779B97F4A7C15UL * (ulong)(batch + 1));
 
     /// <summary>The frames and measurement flips of one batch; reused across batches on a thread.</summary>
     private sealed class Batch
