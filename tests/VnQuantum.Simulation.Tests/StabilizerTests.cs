@@ -436,6 +436,79 @@ public class StabilizerTests
         Assert.InRange(ones, 2300, 2700);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(130)]
+    public void InverseTableau_RunsEveryShotBitForBitAsTheForwardTableau(int n)
+    {
+        // Random gates, noise, mid-circuit measurements with readout flips, resets and feedback: the same generator
+        // must give the same records on both tableaus (random outcomes draw the same bits, determined ones must agree),
+        // and the noiseless reference shots (random outcomes forced to 0) must agree too.
+        var random = new Random(n);
+        for (int trial = 0; trial < (n > 64 ? 6 : 40); trial++)
+        {
+            var program = RandomNoisyProgram(random, n, n > 64 ? 1500 : 150);
+            var forward = new bool[program.RecordCount];
+            var inverse = new bool[program.RecordCount];
+            program.RunShot(new StabilizerTableau(n), forward, new SeededRandom((ulong)trial));
+            program.RunShot(inverse, new SeededRandom((ulong)trial));
+            Assert.True(forward.SequenceEqual(inverse), $"n = {n}, trial {trial}: the shots differ at record {Enumerable.Range(0, forward.Length).FirstOrDefault(i => forward[i] != inverse[i])}");
+
+            program.RunShot(new StabilizerTableau(n), forward, random: null);
+            program.RunShot(inverse, random: null);
+            Assert.True(forward.SequenceEqual(inverse), $"n = {n}, trial {trial}: the reference shots differ");
+        }
+    }
+
+    [Fact]
+    public void InverseTableau_RowsAreTheInverseCliffordsImages()
+    {
+        // After H 0, CX 0 1 (C = CX·H): C⁻¹ X_0 C = H X_0 X_1 H... worked by hand: C⁻¹ = H_0 CX, so
+        // C⁻¹ X_0 C = H_0 (CX X_0 CX) H_0 = H_0 X_0 X_1 H_0 = Z_0 X_1; C⁻¹ X_1 C = X_1; C⁻¹ Z_0 C = H_0 Z_0 H_0 = X_0;
+        // C⁻¹ Z_1 C = H_0 Z_0 Z_1 H_0 = X_0 Z_1.
+        var t = new InverseTableau(2);
+        t.H(0);
+        t.CX(0, 1);
+        Assert.Equal(["+ZX", "+IX", "+XI", "+XZ"], Enumerable.Range(0, 4).Select(t.Row));
+
+        // S then S†, and S twice (= Z), keep the rows Hermitian with the right signs: S·S = Z flips C⁻¹ X C's sign.
+        var u = new InverseTableau(1);
+        u.S(0);
+        Assert.Equal("-Y", u.Row(0));
+        u.S(0);
+        Assert.Equal(["-X", "+Z"], new[] { u.Row(0), u.Row(1) });
+        u.Sdg(0);
+        u.Sdg(0);
+        Assert.Equal(["+X", "+Z"], new[] { u.Row(0), u.Row(1) });
+    }
+
+    [Fact]
+    public void InverseTableau_MeasuresALargeGhzStateInOneCollapse()
+    {
+        const int n = 3000;
+        var ops = new List<CliffordInstruction> { new(CliffordKind.H, 0) };
+        for (int q = 1; q < n; q++)
+        {
+            ops.Add(new(CliffordKind.CX, q - 1, q));
+        }
+
+        ops.Add(new(CliffordKind.X, 17));
+        for (int q = 0; q < n; q++)
+        {
+            ops.Add(new(CliffordKind.Measure, q) { Record = q });
+        }
+
+        var program = new CliffordProgram(n, n, [.. ops]);
+        var records = new bool[n];
+        program.RunShot(records, new SeededRandom(3));
+        bool first = records[0];
+        Assert.All(Enumerable.Range(0, n), q => Assert.Equal(q == 17 ? !first : first, records[q]));
+    }
+
     private static CliffordProgram RandomNoisyProgram(Random random, int n, int length)
     {
         var ops = new List<CliffordInstruction>();

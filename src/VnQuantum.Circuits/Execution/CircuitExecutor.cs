@@ -387,13 +387,11 @@ public static class CircuitExecutor
         {
             note = $"tableau shot by shot ({obstacle})";
             threads = 1;
-            var tableau = new StabilizerTableau(circuit.QubitCount);
             var records = new bool[program.RecordCount];
             for (int s = 0; s < options.Shots; s++)
             {
-                tableau.Clear();
                 Array.Clear(records);
-                program.RunShot(tableau, records, random);
+                program.RunShot(records, random);
                 CliffordLowering.ToClbits(lowered.ClbitRecords, r => records[r], clbits);
                 string key = CountsKey(circuit, clbits);
                 counts[key] = counts.GetValueOrDefault(key) + 1;

@@ -146,7 +146,21 @@ public sealed class CliffordProgram
         }
     }
 
-    internal static void Execute(CliffordInstruction op, StabilizerTableau t, Span<bool> records, SeededRandom? random)
+    /// <summary>
+    /// One shot from |0…0⟩: the same records as <see cref="RunShot(StabilizerTableau, Span{bool}, SeededRandom?)"/>
+    /// on a fresh tableau, bit for bit for the same generator, but run on the inverse tableau (Stim's way), where a
+    /// determined measurement costs O(n/64) instead of O(n²/64).
+    /// </summary>
+    public void RunShot(Span<bool> records, SeededRandom? random)
+    {
+        var state = new InverseTableau(QubitCount);
+        foreach (var op in Instructions)
+        {
+            Execute(op, state, records, random);
+        }
+    }
+
+    internal static void Execute(CliffordInstruction op, ICliffordState t, Span<bool> records, SeededRandom? random)
     {
         switch (op.Kind)
         {
@@ -219,11 +233,11 @@ public sealed class CliffordProgram
         }
     }
 
-    private static bool Measure(StabilizerTableau t, int q, SeededRandom? random) =>
+    private static bool Measure(ICliffordState t, int q, SeededRandom? random) =>
         random is null ? t.MeasureZ(q, static () => false) == 1 : t.MeasureZ(q, random) == 1;
 
     /// <summary>Applies the Pauli coded as 2 bits (x, z): 1 = X, 2 = Z, 3 = Y.</summary>
-    private static void ApplyPauli(StabilizerTableau t, int q, int code)
+    private static void ApplyPauli(ICliffordState t, int q, int code)
     {
         switch (code)
         {

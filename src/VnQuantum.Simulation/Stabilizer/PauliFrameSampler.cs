@@ -31,9 +31,10 @@ public sealed class PauliFrameSampler
         _program = program;
         Seed = seed;
 
-        // The reference shot: noiseless, random outcomes forced to 0 (any valid outcome serves; frames supply the randomness).
+        // The reference shot: noiseless, random outcomes forced to 0 (any valid outcome serves; frames supply the
+        // randomness). On the inverse tableau, as Stim takes it: most of its measurements are determined.
         _reference = new bool[program.RecordCount];
-        program.RunShot(new StabilizerTableau(program.QubitCount), _reference, random: null);
+        program.RunShot(_reference, random: null);
     }
 
     public ulong Seed { get; }

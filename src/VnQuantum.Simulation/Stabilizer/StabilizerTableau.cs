@@ -11,7 +11,7 @@ namespace VnQuantum.Simulation.Stabilizer;
 /// measurement's row multiplications run over all rows at once, O(n²/64).
 /// </summary>
 /// <remarks>Bit order as the state vector: qubit 0 is the least significant bit of a basis index.</remarks>
-public sealed class StabilizerTableau
+public sealed class StabilizerTableau : ICliffordState
 {
     // Column q occupies words [q·2H, (q+1)·2H): H words of destabilizer bits, then H words of stabilizer bits.
     private readonly int _half;
