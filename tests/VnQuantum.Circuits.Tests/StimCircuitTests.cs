@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using VnQuantum.Circuits.Qec;
+using VnQuantum.Simulation.Decoding;
 using VnQuantum.Simulation.Stabilizer;
 using VnQuantum.Testing;
 using Xunit.Abstractions;
@@ -15,6 +16,47 @@ namespace VnQuantum.Circuits.Tests;
 public sealed class StimCircuitTests(ITestOutputHelper output)
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "testdata", "stim");
+
+    [Theory]
+    [InlineData("rotated_memory_z_d3_r3")]
+    [InlineData("rotated_memory_x_d3_r2")]
+    [InlineData("unrotated_memory_z_d3_r2")]
+    public void DecomposedErrorModel_OfStimsCircuits_EqualsStimsPieceByPiece(string name)
+    {
+        var circuit = StimCircuit.Load(Path.Combine(Folder, name + ".stim"));
+        var expected = DecomposedMechanisms(DetectorErrorModel.Parse(File.ReadAllText(Path.Combine(Folder, name + ".decomposed.dem"))));
+        var actual = DecomposedMechanisms(DetectorErrorModel.FromProgram(circuit.Program, decomposeErrors: true));
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, p) in expected)
+        {
+            Assert.True(Math.Abs(actual[key] - p) < 1e-9 * p, $"{name} {key}: ours {actual[key]:R}, Stim {p:R}");
+        }
+
+        // Written out and read back, the pieces survive.
+        var written = DetectorErrorModel.Parse(DetectorErrorModel.FromProgram(circuit.Program, decomposeErrors: true).ToStimText());
+        Assert.Equal(actual.Keys.Order(StringComparer.Ordinal), DecomposedMechanisms(written).Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("rotated_memory_z_d3_r3")]
+    [InlineData("rotated_memory_x_d3_r2")]
+    [InlineData("unrotated_memory_z_d3_r2")]
+    public void MatchingGraph_OfStimsCircuits_IsTheGraphOfStimsDecomposedModel(string name)
+    {
+        // Decomposed as Stim's --decompose_errors does (a Y error as its X part and its Z part), the model makes the
+        // same matching graph as Stim's decomposed model: the same edges, probabilities and observables.
+        var ours = new MatchingDecoder(DetectorErrorModel.FromProgram(StimCircuit.Load(Path.Combine(Folder, name + ".stim")).Program, decomposeErrors: true));
+        var stims = new MatchingDecoder(DetectorErrorModel.Parse(File.ReadAllText(Path.Combine(Folder, name + ".decomposed.dem"))));
+        Assert.Equal(0, ours.HyperedgesLeftOut);
+        var expected = stims.Edges().ToDictionary(e => (e.From, e.To));
+        var actual = ours.Edges().ToDictionary(e => (e.From, e.To));
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (key, edge) in expected)
+        {
+            Assert.True(Math.Abs(actual[key].Probability - edge.Probability) <= 1e-9 * edge.Probability, $"{name} edge {key}: {actual[key].Probability} against Stim's {edge.Probability}");
+            Assert.Equal(edge.Observables, actual[key].Observables);
+        }
+    }
 
     [Theory]
     [InlineData("rotated_memory_z_d3_r3")]
@@ -315,11 +357,17 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
             """);
         Assert.Equal(3, model.DetectorCount);
         Assert.Equal(2, model.ObservableCount);
-        Assert.Equal(4, model.Errors.Length);
-        Assert.Equal([0, 1], model.Errors[0].Detectors.ToArray());
-        Assert.Equal([2], model.Errors[1].Detectors.ToArray());
-        Assert.Equal(1UL, model.Errors[1].ObservableMask);
-        Assert.Equal([1], model.Errors[3].Detectors.ToArray());
+        Assert.Equal(3, model.Errors.Length);
+
+        // The decomposed mechanism keeps its pieces; its own effect is their sum.
+        Assert.Equal([0, 1, 2], model.Errors[0].Detectors.ToArray());
+        Assert.Equal(1UL, model.Errors[0].ObservableMask);
+        Assert.Equal(2, model.Errors[0].Components.Length);
+        Assert.Equal([0, 1], model.Errors[0].Components[0].Detectors.ToArray());
+        Assert.Equal([2], model.Errors[0].Components[1].Detectors.ToArray());
+        Assert.Equal(1UL, model.Errors[0].Components[1].ObservableMask);
+        Assert.Equal("error(0.1) D0 D1 ^ D2 L0", model.ToStimText().Split('\n')[0]);
+        Assert.Equal([1], model.Errors[2].Detectors.ToArray());
         Assert.Equal([1.0, 3.0], model.DetectorDefinitions[1].Coordinates.ToArray());
         var bad = Assert.Throws<FormatException>(() => DetectorErrorModel.Parse("error(0.1) D0\nerror(0.1) Q3\n", "m.dem"));
         Assert.StartsWith("m.dem:2:", bad.Message, StringComparison.Ordinal);
@@ -384,6 +432,22 @@ public sealed class StimCircuitTests(ITestOutputHelper output)
         {
             string key = string.Join(' ', e.Detectors.Select(d => "D" + d.ToString(CultureInfo.InvariantCulture))
                 .Concat(Enumerable.Range(0, 64).Where(o => (e.ObservableMask & (1UL << o)) != 0).Select(o => "L" + o.ToString(CultureInfo.InvariantCulture))));
+            result[key] = result.TryGetValue(key, out double p) ? p + e.Probability - (2 * p * e.Probability) : e.Probability;
+        }
+
+        return result;
+    }
+
+    /// <summary>Mechanisms keyed by their pieces, in any order (Stim orders them its own way), probabilities merged.</summary>
+    private static Dictionary<string, double> DecomposedMechanisms(DetectorErrorModel model)
+    {
+        static string Piece(DetectorSymptom s) => string.Join(' ', s.Detectors.Select(d => "D" + d.ToString(CultureInfo.InvariantCulture))
+            .Concat(Enumerable.Range(0, 64).Where(o => (s.ObservableMask & (1UL << o)) != 0).Select(o => "L" + o.ToString(CultureInfo.InvariantCulture))));
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var e in model.Errors)
+        {
+            var pieces = e.Components.IsEmpty ? [new DetectorSymptom(e.Detectors, e.ObservableMask)] : e.Components;
+            string key = string.Join(" ^ ", pieces.Select(Piece).Order(StringComparer.Ordinal));
             result[key] = result.TryGetValue(key, out double p) ? p + e.Probability - (2 * p * e.Probability) : e.Probability;
         }
 

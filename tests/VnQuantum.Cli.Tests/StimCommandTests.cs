@@ -11,6 +11,27 @@ public sealed class StimCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
+    [Fact]
+    public void Dem_DecomposeErrors_SplitsYErrorsIntoGraphlikePieces()
+    {
+        // Read back from Stim's format, the detectors are untyped, so a Y error in the bulk flips four of them.
+        string circuit = Path.Combine(_temp, "d3.stim");
+        var (code, stim, _) = VnqAppTests.Vnq("qec", "circuit", "--code", "surface", "-d", "3", "--p", "0.001");
+        Assert.Equal(0, code);
+        File.WriteAllText(circuit, stim);
+
+        (code, var plain, _) = VnqAppTests.Vnq("dem", circuit);
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("^", plain, StringComparison.Ordinal);
+        Assert.Contains(plain.Split('\n'), line => line.StartsWith("error(", StringComparison.Ordinal) && line.Count(c => c == 'D') > 2);
+
+        (code, var decomposed, _) = VnqAppTests.Vnq("dem", circuit, "--decompose-errors");
+        Assert.Equal(0, code);
+        var errors = decomposed.Split('\n').Where(line => line.StartsWith("error(", StringComparison.Ordinal)).ToList();
+        Assert.Contains(errors, line => line.Contains(" ^ ", StringComparison.Ordinal));
+        Assert.All(errors, line => Assert.All(line.Split('^'), piece => Assert.True(piece.Count(c => c == 'D') <= 2, line)));
+    }
+
     [Theory]
     [InlineData("01")]
     [InlineData("b8")]

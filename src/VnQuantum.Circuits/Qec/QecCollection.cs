@@ -45,7 +45,8 @@ public sealed class DecodingTask
         Decoder = decoder;
         MaxShots = maxShots;
         MaxErrors = maxErrors;
-        Model = DetectorErrorModel.FromProgram(program);
+        // Decomposed, as sinter asks Stim for its matching decoders' models: a Y error is its X part and its Z part.
+        Model = DetectorErrorModel.FromProgram(program, decomposeErrors: true);
         MetadataJson = SinterCsv.CanonicalJson(metadata);
 
         // Sinter's recipe (Task.strong_id_value, hashed as UTF-8 JSON with SHA-256), over this tool's texts of the

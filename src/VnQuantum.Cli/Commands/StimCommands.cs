@@ -159,7 +159,8 @@ internal static class StimCommands
     {
         var circuit = CircuitArgument();
         var outFile = new Option<string?>("--out", "-o") { Description = "Write the model to this file instead of stdout." };
-        var command = new Command("dem", "Print a Stim circuit's detector error model in Stim's format (as `stim analyze_errors`).") { circuit, outFile };
+        var decompose = new Option<bool>("--decompose-errors") { Description = "Split mechanisms that are not graphlike into graphlike pieces (D0 D1 ^ D2 D3), as Stim's --decompose_errors, for matching decoders." };
+        var command = new Command("dem", "Print a Stim circuit's detector error model in Stim's format (as `stim analyze_errors`).") { circuit, outFile, decompose };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(circuit)!;
@@ -177,7 +178,7 @@ internal static class StimCommands
             DetectorErrorModel model;
             try
             {
-                model = DetectorErrorModel.FromProgram(loaded.Program);
+                model = DetectorErrorModel.FromProgram(loaded.Program, parse.GetValue(decompose));
             }
             catch (ArgumentException e)
             {

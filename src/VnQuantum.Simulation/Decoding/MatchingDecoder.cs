@@ -12,8 +12,11 @@ namespace VnQuantum.Simulation.Decoding;
 /// </summary>
 /// <remarks>
 /// Only detectors of <see cref="Basis"/> are decoded: in a Z-basis memory experiment the X errors that flip the
-/// logical Z observable are seen by the Z-type detectors alone. A mechanism that flips more than two of them (none
-/// in the circuits generated here) cannot be an edge; it is left out and counted in <see cref="HyperedgesLeftOut"/>.
+/// logical Z observable are seen by the Z-type detectors alone. A mechanism that flips more than two of them (a Y
+/// error in a circuit whose detectors are not typed, as in Stim's circuits) is split, as Stim's
+/// <c>--decompose_errors</c> splits it, into mechanisms that are edges already: the fewest such parts whose
+/// observables add up to the mechanism's, each part's edge then gaining the mechanism's probability. One that cannot
+/// be split is left out and counted in <see cref="HyperedgesLeftOut"/>.
 /// </remarks>
 public sealed class MatchingDecoder
 {
@@ -23,6 +26,7 @@ public sealed class MatchingDecoder
     private readonly int _boundary;
     private readonly List<(int To, double Weight, ulong Observables)>[] _adjacency;
     private readonly int[] _node; // detector index → graph node, or −1 when not decoded
+    private readonly (int A, int B, double P, ulong Observables)[] _edgeList;
 
     public MatchingDecoder(DetectorErrorModel model, char basis = 'Z')
     {
@@ -44,27 +48,45 @@ public sealed class MatchingDecoder
 
         // Parallel edges merge as independent errors; the observable mask of the likelier one is kept.
         var edges = new Dictionary<(int, int), (double P, ulong Observables, double Best)>();
-        foreach (var error in model.Errors)
+        var hyperedges = new List<(int[] Ends, double P, ulong Observables)>();
+        // A decomposed mechanism (Stim's ^) enters as its pieces, each with the mechanism's probability.
+        foreach (var (probability, detectors, observableMask) in model.Errors.SelectMany(e => e.Components.IsEmpty
+            ? [(e.Probability, e.Detectors, e.ObservableMask)]
+            : e.Components.Select(c => (e.Probability, c.Detectors, c.ObservableMask))))
         {
-            var ends = error.Detectors.Select(d => _node[d]).Where(v => v >= 0).ToArray();
+            var ends = detectors.Select(d => _node[d]).Where(v => v >= 0).ToArray();
+            if (ends.Length == 0 || probability <= 0 || probability >= 0.5)
+            {
+                continue;
+            }
+
             if (ends.Length > 2)
             {
-                HyperedgesLeftOut++;
+                hyperedges.Add((ends, probability, observableMask));
                 continue;
             }
 
-            if (ends.Length == 0 || error.Probability <= 0 || error.Probability >= 0.5)
-            {
-                continue;
-            }
-
-            var key = ends.Length == 1 ? (ends[0], _boundary) : (Math.Min(ends[0], ends[1]), Math.Max(ends[0], ends[1]));
-            double p = error.Probability;
-            edges[key] = edges.TryGetValue(key, out var existing)
-                ? (existing.P + p - (2 * existing.P * p), p > existing.Best ? error.ObservableMask : existing.Observables, Math.Max(p, existing.Best))
-                : (p, error.ObservableMask, p);
+            Merge(edges, ends.Length == 1 ? (ends[0], _boundary) : (Math.Min(ends[0], ends[1]), Math.Max(ends[0], ends[1])), probability, observableMask);
         }
 
+        // Split against the graph of the graphlike mechanisms alone, so that the order of the hyperedges does not matter.
+        var graphlike = edges.ToDictionary(e => e.Key, e => e.Value.Observables);
+        foreach (var (ends, p, observables) in hyperedges)
+        {
+            if (Decompose(ends, observables, graphlike) is { } parts)
+            {
+                foreach (var part in parts)
+                {
+                    Merge(edges, part, p, graphlike[part]);
+                }
+            }
+            else
+            {
+                HyperedgesLeftOut++;
+            }
+        }
+
+        _edgeList = [.. edges.Select(e => (e.Key.Item1, e.Key.Item2, e.Value.P, e.Value.Observables))];
         foreach (var ((a, b), (p, observables, _)) in edges)
         {
             double weight = Math.Log((1 - p) / p);
@@ -74,6 +96,82 @@ public sealed class MatchingDecoder
 
         EdgeCount = edges.Count;
     }
+
+    private static void Merge(Dictionary<(int, int), (double P, ulong Observables, double Best)> edges, (int, int) key, double p, ulong observables) =>
+        edges[key] = edges.TryGetValue(key, out var existing)
+            ? (existing.P + p - (2 * existing.P * p), p > existing.Best ? observables : existing.Observables, Math.Max(p, existing.Best))
+            : (p, observables, p);
+
+    /// <summary>
+    /// The fewest edges of <paramref name="graph"/> (pairs of nodes, or a node and the boundary) that cover
+    /// <paramref name="ends"/> exactly once and whose observables add up to <paramref name="observables"/>; the first
+    /// found in order of the ends breaks ties. Null when there is none. A mechanism flips a handful of detectors, so
+    /// the search over their pairings is small.
+    /// </summary>
+    private List<(int, int)>? Decompose(int[] ends, ulong observables, Dictionary<(int, int), ulong> graph)
+    {
+        List<(int, int)>? best = null;
+        var used = new bool[ends.Length];
+        var parts = new List<(int, int)>();
+        Search(0, 0);
+        return best;
+
+        void Search(int from, ulong sum)
+        {
+            int i = from;
+            while (i < ends.Length && used[i])
+            {
+                i++;
+            }
+
+            if (i == ends.Length)
+            {
+                if (sum == observables && (best is null || parts.Count < best.Count))
+                {
+                    best = [.. parts];
+                }
+
+                return;
+            }
+
+            if (best is not null && parts.Count + 1 >= best.Count)
+            {
+                return;
+            }
+
+            used[i] = true;
+            for (int j = i + 1; j < ends.Length; j++)
+            {
+                var key = (Math.Min(ends[i], ends[j]), Math.Max(ends[i], ends[j]));
+                if (!used[j] && graph.TryGetValue(key, out ulong o))
+                {
+                    used[j] = true;
+                    parts.Add(key);
+                    Search(i + 1, sum ^ o);
+                    parts.RemoveAt(parts.Count - 1);
+                    used[j] = false;
+                }
+            }
+
+            if (graph.TryGetValue((ends[i], _boundary), out ulong toBoundary))
+            {
+                parts.Add((ends[i], _boundary));
+                Search(i + 1, sum ^ toBoundary);
+                parts.RemoveAt(parts.Count - 1);
+            }
+
+            used[i] = false;
+        }
+    }
+
+    /// <summary>
+    /// The matching graph's edges: detector indices (−1 for the boundary), probability after merging, and the
+    /// observables an error along the edge flips.
+    /// </summary>
+    public IReadOnlyList<(int From, int To, double Probability, ulong Observables)> Edges() =>
+        [.. _edgeList.Select(e => (Detector(e.A), Detector(e.B), e.P, e.Observables))];
+
+    private int Detector(int node) => node == _boundary ? -1 : Array.IndexOf(_node, node);
 
     public char Basis { get; }
 

@@ -5,7 +5,17 @@ using System.Text;
 namespace VnQuantum.Simulation.Stabilizer;
 
 /// <summary>One independent error mechanism: with probability <see cref="Probability"/> it flips these detectors and observables.</summary>
-public sealed record DetectorError(double Probability, ImmutableArray<int> Detectors, ulong ObservableMask);
+public sealed record DetectorError(double Probability, ImmutableArray<int> Detectors, ulong ObservableMask)
+{
+    /// <summary>
+    /// The pieces a matching decoder should see it as (Stim's <c>D0 D1 ^ D2 D3</c>): their detectors and observables
+    /// add up to the mechanism's. Empty when the mechanism is one piece.
+    /// </summary>
+    public ImmutableArray<DetectorSymptom> Components { get; init; } = [];
+}
+
+/// <summary>The detectors and observables one piece of a decomposed mechanism flips.</summary>
+public sealed record DetectorSymptom(ImmutableArray<int> Detectors, ulong ObservableMask);
 
 /// <summary>
 /// The detector error model of a noisy Clifford program, as Stim's <c>analyze_errors</c>: every Pauli of every noise
@@ -41,7 +51,18 @@ public sealed class DetectorErrorModel
     public ImmutableArray<DetectorDefinition> DetectorDefinitions { get; }
 
     /// <exception cref="ArgumentException">The program has more than 64 observables, or feedback frames cannot take.</exception>
-    public static DetectorErrorModel FromProgram(CliffordProgram program)
+    public static DetectorErrorModel FromProgram(CliffordProgram program) => FromProgram(program, decomposeErrors: false);
+
+    /// <summary>
+    /// The model; with <paramref name="decomposeErrors"/>, as Stim's <c>analyze_errors --decompose_errors</c>: a
+    /// mechanism of a channel with several Paulis (DEPOLARIZE1/2, PAULI_CHANNEL_1/2) whose effect is not graphlike
+    /// (more than two detectors, or two that the channel's one-detector parts cover) is given as <see
+    /// cref="DetectorError.Components"/>, made of the channel's own one-detector parts and irreducible two-detector
+    /// parts, by the rule of Stim's ErrorAnalyzer::decompose_helper_add_error_combinations. A Y error becomes its X
+    /// part and its Z part, so a matching decoder keeps the X and Z graphs apart.
+    /// </summary>
+    /// <exception cref="ArgumentException">The program has more than 64 observables, or feedback frames cannot take.</exception>
+    public static DetectorErrorModel FromProgram(CliffordProgram program, bool decomposeErrors)
     {
         ArgumentNullException.ThrowIfNull(program);
         if (program.Observables.Length > 64)
@@ -57,53 +78,72 @@ public sealed class DetectorErrorModel
             throw new ArgumentException($"{which} is not deterministic: without noise its parity is random, so no error model can say when it flips.", nameof(program));
         }
 
-        var mechanisms = new List<(int Instruction, int Pauli, double Probability, bool Disjoint)>();
+        // Basis lanes (Probability 0) carry the channel's X and Z parts on each qubit, from which a decomposition is made.
+        var mechanisms = new List<(int Instruction, int Pauli, double Probability, bool Disjoint, bool Basis)>();
         for (int i = 0; i < program.Instructions.Length; i++)
         {
             var op = program.Instructions[i];
             if (op.Kind == CliffordKind.PauliChannel)
             {
                 var (components, disjoint) = IndependentComponents(op.Probabilities.AsSpan());
+                if (decomposeErrors && op.Probabilities.Skip(1).Count(p => p > 0) >= 2)
+                {
+                    for (int b = 0; b < (op.B >= 0 ? 4 : 2); b++)
+                    {
+                        mechanisms.Add((i, 1 << b, 0, false, true));
+                    }
+                }
+
                 for (int k = 1; k < components.Length; k++)
                 {
                     if (components[k] > 0)
                     {
-                        mechanisms.Add((i, k, components[k], disjoint));
+                        mechanisms.Add((i, k, components[k], disjoint, false));
                     }
                 }
             }
             else if (op.Kind == CliffordKind.Measure && (op.FlipZeroToOne > 0 || op.FlipOneToZero > 0))
             {
                 // A symmetric flip in the model; an asymmetric readout error enters with its mean.
-                mechanisms.Add((i, -1, (op.FlipZeroToOne + op.FlipOneToZero) / 2, false));
+                mechanisms.Add((i, -1, (op.FlipZeroToOne + op.FlipOneToZero) / 2, false, false));
             }
         }
 
-        var merged = new Dictionary<string, (double P, ImmutableArray<int> Detectors, ulong Observables)>(StringComparer.Ordinal);
-        var sameChannel = new Dictionary<string, (double P, ImmutableArray<int> Detectors, ulong Observables)>(StringComparer.Ordinal);
-        int channel = -1;
-        void Merge(string key, double p, ImmutableArray<int> set, ulong mask) =>
+        var merged = new Dictionary<string, (double P, ImmutableArray<int> Detectors, ulong Observables, ImmutableArray<DetectorSymptom> Components)>(StringComparer.Ordinal);
+        var sameChannel = new Dictionary<string, (double P, ImmutableArray<int> Detectors, ulong Observables, ImmutableArray<DetectorSymptom> Components)>(StringComparer.Ordinal);
+        void Merge(string key, double p, ImmutableArray<int> set, ulong mask, ImmutableArray<DetectorSymptom> components) =>
             merged[key] = merged.TryGetValue(key, out var existing)
-                ? (existing.P + p - (2 * existing.P * p), set, mask)
-                : (p, set, mask);
-        void FlushChannel()
+                ? (existing.P + p - (2 * existing.P * p), set, mask, components)
+                : (p, set, mask, components);
+
+        // Batches of at most BatchShots lanes that never split a channel, so each channel's lanes are read together.
+        var batchStarts = new List<int>();
+        for (int m = 0, start = 0; m < mechanisms.Count;)
         {
-            foreach (var (key, (p, set, mask)) in sameChannel)
+            int end = m;
+            while (end < mechanisms.Count && mechanisms[end].Instruction == mechanisms[m].Instruction)
             {
-                Merge(key, p, set, mask);
+                end++;
             }
 
-            sameChannel.Clear();
+            if (m == 0 || end - start > PauliFrameSampler.BatchShots)
+            {
+                batchStarts.Add(m);
+                start = m;
+            }
+
+            m = end;
         }
 
+        batchStarts.Add(mechanisms.Count);
         var laneDetectors = Enumerable.Range(0, PauliFrameSampler.BatchShots).Select(_ => new List<int>()).ToArray();
-        for (int start = 0; start < mechanisms.Count; start += PauliFrameSampler.BatchShots)
+        for (int b = 0; b + 1 < batchStarts.Count; b++)
         {
-            int count = Math.Min(PauliFrameSampler.BatchShots, mechanisms.Count - start);
+            int start = batchStarts[b], count = batchStarts[b + 1] - start;
             var injections = new List<(int Lane, int Pauli)>?[program.Instructions.Length];
             for (int lane = 0; lane < count; lane++)
             {
-                var (instruction, pauli, _, _) = mechanisms[start + lane];
+                var (instruction, pauli, _, _, _) = mechanisms[start + lane];
                 (injections[instruction] ??= []).Add((lane, pauli));
             }
 
@@ -128,55 +168,390 @@ public sealed class DetectorErrorModel
                 }
             }
 
-            for (int lane = 0; lane < count; lane++)
+            ulong LaneMask(int lane)
             {
-                var mechanism = mechanisms[start + lane];
-                if (mechanism.Instruction != channel)
-                {
-                    FlushChannel();
-                    channel = mechanism.Instruction;
-                }
-
-                int word = lane >> 6;
-                ulong bit = 1UL << (lane & 63);
-                var flipped = laneDetectors[lane];
                 ulong mask = 0;
                 for (int o = 0; o < observables.Length; o++)
                 {
-                    if ((observables[o][word] & bit) != 0)
+                    if ((observables[o][lane >> 6] & (1UL << (lane & 63))) != 0)
                     {
                         mask |= 1UL << o;
                     }
                 }
 
-                if (flipped.Count == 0 && mask == 0)
+                return mask;
+            }
+
+            for (int first = 0; first < count;)
+            {
+                int end = first;
+                while (end < count && mechanisms[start + end].Instruction == mechanisms[start + first].Instruction)
                 {
-                    continue;
+                    end++;
                 }
 
-                var set = flipped.ToImmutableArray();
-                string key = string.Join(",", set) + "|" + mask.ToString(CultureInfo.InvariantCulture);
-                if (mechanism.Disjoint)
+                var basis = new List<(List<int> Detectors, ulong Observables)>();
+                for (int lane = first; lane < end && mechanisms[start + lane].Basis; lane++)
                 {
-                    // Disjoint Paulis of one channel with the same effect are one case of it: their probabilities add.
-                    sameChannel[key] = sameChannel.TryGetValue(key, out var existing) ? (existing.P + mechanism.Probability, set, mask) : (mechanism.Probability, set, mask);
+                    basis.Add((laneDetectors[lane], LaneMask(lane)));
                 }
-                else
+
+                var decomposition = basis.Count > 0 ? Decompose(basis) : null;
+                for (int lane = first + basis.Count; lane < end; lane++)
                 {
-                    Merge(key, mechanism.Probability, set, mask);
+                    var mechanism = mechanisms[start + lane];
+                    var flipped = laneDetectors[lane];
+                    ulong mask = LaneMask(lane);
+                    if (flipped.Count == 0 && mask == 0)
+                    {
+                        continue;
+                    }
+
+                    var set = flipped.ToImmutableArray();
+                    var components = decomposition is not null && decomposition[mechanism.Pauli] is { Length: > 1 } parts ? parts : [];
+                    string key = Key(set, mask) + string.Concat(components.Select(c => "^" + Key(c.Detectors, c.ObservableMask)));
+                    if (mechanism.Disjoint)
+                    {
+                        // Disjoint Paulis of one channel with the same effect are one case of it: their probabilities add.
+                        sameChannel[key] = sameChannel.TryGetValue(key, out var existing) ? (existing.P + mechanism.Probability, set, mask, components) : (mechanism.Probability, set, mask, components);
+                    }
+                    else
+                    {
+                        Merge(key, mechanism.Probability, set, mask, components);
+                    }
+                }
+
+                foreach (var (key, (p, set, mask, components)) in sameChannel)
+                {
+                    Merge(key, p, set, mask, components);
+                }
+
+                sameChannel.Clear();
+                first = end;
+            }
+        }
+
+        if (decomposeErrors)
+        {
+            SplitRemainingHyperedges(merged);
+        }
+
+        var errors = merged
+            .OrderBy(e => e.Value.Detectors.Length == 0 ? int.MaxValue : e.Value.Detectors[0])
+            .ThenBy(e => string.Join(",", e.Value.Detectors), StringComparer.Ordinal)
+            .ThenBy(e => e.Value.Observables)
+            .ThenBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => new DetectorError(e.Value.P, e.Value.Detectors, e.Value.Observables) { Components = e.Value.Components })
+            .ToImmutableArray();
+        return new DetectorErrorModel(program.Detectors.Length, program.Observables.Length, errors, program.Detectors);
+    }
+
+    /// <summary>
+    /// Stim's global decomposition pass (ErrorAnalyzer::do_global_error_decomposition_pass): a mechanism with a piece
+    /// of more than two detectors has each piece split into pieces of one or two detectors that other mechanisms
+    /// have (the first split found, pairs tried before singles, whose observables add up); failing that, into known
+    /// pairs and singles and a "remnant" of at most two detectors; failing that too, the piece stays whole. Known
+    /// pieces are read in Stim's order of mechanisms, the last one read for a set of detectors winning.
+    /// </summary>
+    private static void SplitRemainingHyperedges(Dictionary<string, (double P, ImmutableArray<int> Detectors, ulong Observables, ImmutableArray<DetectorSymptom> Components)> merged)
+    {
+        static ImmutableArray<DetectorSymptom> Pieces((double P, ImmutableArray<int> Detectors, ulong Observables, ImmutableArray<DetectorSymptom> Components) e) =>
+            e.Components.IsEmpty ? [new DetectorSymptom(e.Detectors, e.Observables)] : e.Components;
+
+        // Stim orders its error classes by their targets: detectors, then observables (a high bit), a separator (the
+        // largest value) between pieces.
+        static List<ulong> Targets(ImmutableArray<DetectorSymptom> pieces)
+        {
+            var targets = new List<ulong>();
+            for (int i = 0; i < pieces.Length; i++)
+            {
+                if (i > 0)
+                {
+                    targets.Add(ulong.MaxValue);
+                }
+
+                targets.AddRange(pieces[i].Detectors.Select(d => (ulong)d));
+                targets.AddRange(Enumerable.Range(0, 64).Where(o => ((pieces[i].ObservableMask >> o) & 1) != 0).Select(o => (1UL << 63) | (uint)o));
+            }
+
+            return targets;
+        }
+
+        var order = merged.Where(e => e.Value.P != 0).Select(e => (e.Key, Pieces: Pieces(e.Value), Targets: Targets(Pieces(e.Value)))).ToList();
+        order.Sort((a, b) =>
+        {
+            for (int i = 0; i < Math.Min(a.Targets.Count, b.Targets.Count); i++)
+            {
+                int c = a.Targets[i].CompareTo(b.Targets[i]);
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+
+            return a.Targets.Count.CompareTo(b.Targets.Count);
+        });
+        if (!order.Any(e => e.Pieces.Any(p => p.Detectors.Length > 2)))
+        {
+            return;
+        }
+
+        var known = new Dictionary<(int, int), DetectorSymptom>();
+        foreach (var (_, pieces, _) in order)
+        {
+            foreach (var piece in pieces)
+            {
+                if (piece.Detectors.Length is 1 or 2)
+                {
+                    known[(piece.Detectors[0], piece.Detectors.Length == 2 ? piece.Detectors[1] : -1)] = piece;
                 }
             }
         }
 
-        FlushChannel();
+        foreach (var (key, pieces, _) in order.Where(e => e.Pieces.Any(p => p.Detectors.Length > 2)).ToList())
+        {
+            var rewritten = new List<DetectorSymptom>();
+            foreach (var piece in pieces)
+            {
+                if (BruteForceSplit(piece, known) is { } split)
+                {
+                    rewritten.AddRange(split);
+                }
+                else if (RemnantSplit(piece, known) is { } withRemnant)
+                {
+                    rewritten.AddRange(withRemnant);
+                }
+                else
+                {
+                    rewritten.Add(piece);
+                }
+            }
 
-        var errors = merged.Values
-            .OrderBy(e => e.Detectors.Length == 0 ? int.MaxValue : e.Detectors[0])
-            .ThenBy(e => string.Join(",", e.Detectors), StringComparer.Ordinal)
-            .ThenBy(e => e.Observables)
-            .Select(e => new DetectorError(e.P, e.Detectors, e.Observables))
-            .ToImmutableArray();
-        return new DetectorErrorModel(program.Detectors.Length, program.Observables.Length, errors, program.Detectors);
+            var old = merged[key];
+            merged.Remove(key);
+            ImmutableArray<DetectorSymptom> components = rewritten.Count > 1 ? [.. rewritten] : [];
+            string newKey = Key(old.Detectors, old.Observables) + string.Concat(components.Select(c => "^" + Key(c.Detectors, c.ObservableMask)));
+            merged[newKey] = merged.TryGetValue(newKey, out var existing)
+                ? (existing.P + old.P - (2 * existing.P * old.P), old.Detectors, old.Observables, components)
+                : (old.P, old.Detectors, old.Observables, components);
+        }
+    }
+
+    /// <summary>Stim's brute_force_decomposition_into_known_graphlike_errors for one piece, or null.</summary>
+    private static List<DetectorSymptom>? BruteForceSplit(DetectorSymptom piece, Dictionary<(int, int), DetectorSymptom> known)
+    {
+        var d = piece.Detectors;
+        var used = new bool[d.Length];
+        var found = new List<DetectorSymptom>();
+        return Helper(0, piece.ObservableMask) ? found : null;
+
+        bool Helper(int start, ulong remaining)
+        {
+            while (start < d.Length && used[start])
+            {
+                start++;
+            }
+
+            if (start >= d.Length)
+            {
+                return remaining == 0;
+            }
+
+            used[start] = true;
+            for (int k = start + 1; k <= d.Length; k++)
+            {
+                if (k < d.Length && used[k])
+                {
+                    continue;
+                }
+
+                if (k < d.Length)
+                {
+                    used[k] = true;
+                }
+
+                if (known.TryGetValue((d[start], k < d.Length ? d[k] : -1), out var match) && Helper(start + 1, remaining ^ match.ObservableMask))
+                {
+                    found.Insert(0, match);
+                    return true;
+                }
+
+                if (k < d.Length)
+                {
+                    used[k] = false;
+                }
+            }
+
+            used[start] = false;
+            return false;
+        }
+    }
+
+    /// <summary>Stim's decompose_and_append_component_to_tail: known pairs, then known singles, then a remnant of at most two detectors.</summary>
+    private static List<DetectorSymptom>? RemnantSplit(DetectorSymptom piece, Dictionary<(int, int), DetectorSymptom> known)
+    {
+        var d = piece.Detectors;
+        if (d.Length <= 2)
+        {
+            return [piece];
+        }
+
+        var result = new List<DetectorSymptom>();
+        var rest = new SortedSet<int>(d);
+        ulong restObservables = piece.ObservableMask;
+        void Take(DetectorSymptom part)
+        {
+            result.Add(part);
+            rest.SymmetricExceptWith(part.Detectors);
+            restObservables ^= part.ObservableMask;
+        }
+
+        var done = new bool[d.Length];
+        for (int k = 0; k < d.Length; k++)
+        {
+            for (int k2 = k + 1; !done[k] && k2 < d.Length; k2++)
+            {
+                if (!done[k2] && known.TryGetValue((d[k], d[k2]), out var pair))
+                {
+                    done[k] = done[k2] = true;
+                    Take(pair);
+                }
+            }
+        }
+
+        int missed = 0;
+        for (int k = 0; k < d.Length; k++)
+        {
+            if (!done[k] && known.TryGetValue((d[k], -1), out var single))
+            {
+                done[k] = true;
+                Take(single);
+            }
+
+            missed += done[k] ? 0 : 1;
+        }
+
+        if (missed > 2)
+        {
+            return null;
+        }
+
+        if (rest.Count > 0 || restObservables != 0)
+        {
+            result.Add(new DetectorSymptom([.. rest], restObservables));
+        }
+
+        return result;
+    }
+
+    private static string Key(IReadOnlyList<int> detectors, ulong observables) =>
+        string.Join(",", detectors) + "|" + observables.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Stim's decomposition of every Pauli of one channel (ErrorAnalyzer::decompose_helper_add_error_combinations),
+    /// from the effects of its basis parts (X and Z on each qubit, bit b of a Pauli code): a Pauli whose effect is one
+    /// detector, or two not both covered by one-detector Paulis, stands alone; any other is made of one or two such
+    /// pairs it contains and one-detector Paulis for the rest, or stands alone when none fit. Indexed by Pauli code.
+    /// Null when the channel touches more than 64 detectors, where Stim refuses too.
+    /// </summary>
+    private static ImmutableArray<DetectorSymptom>[]? Decompose(List<(List<int> Detectors, ulong Observables)> basis)
+    {
+        var local = basis.SelectMany(b => b.Detectors).Distinct().Order().ToList();
+        if (local.Count > 64)
+        {
+            return null;
+        }
+
+        int combos = 1 << basis.Count;
+        var masks = new ulong[combos];
+        var observables = new ulong[combos];
+        for (int k = 1; k < combos; k++)
+        {
+            for (int b = 0; b < basis.Count; b++)
+            {
+                if ((k & (1 << b)) != 0)
+                {
+                    observables[k] ^= basis[b].Observables;
+                    foreach (int d in basis[b].Detectors)
+                    {
+                        masks[k] ^= 1UL << local.BinarySearch(d);
+                    }
+                }
+            }
+        }
+
+        var counts = masks.Select(System.Numerics.BitOperations.PopCount).ToArray();
+        ulong singles = 0;
+        var solved = new bool[combos];
+        for (int k = 1; k < combos; k++)
+        {
+            if (counts[k] == 1)
+            {
+                singles |= masks[k];
+                solved[k] = true;
+            }
+        }
+
+        var pairs = new List<int>();
+        for (int k = 1; k < combos; k++)
+        {
+            if (counts[k] == 2 && (masks[k] & ~singles) != 0)
+            {
+                pairs.Add(k);
+                solved[k] = true;
+            }
+        }
+
+        var result = new ImmutableArray<DetectorSymptom>[combos];
+        DetectorSymptom Symptom(int k) => new([.. Enumerable.Range(0, 64).Where(i => ((masks[k] >> i) & 1) != 0).Select(i => local[i])], observables[k]);
+        for (int k = 1; k < combos; k++)
+        {
+            result[k] = [Symptom(k)];
+            if (counts[k] == 0 || solved[k])
+            {
+                continue;
+            }
+
+            var parts = new List<int>();
+            ulong goal = masks[k], remnants = goal;
+            if ((goal & ~singles) != 0)
+            {
+                int one = pairs.FirstOrDefault(m => (goal & masks[m]) == masks[m] && (goal & ~(singles | masks[m])) == 0);
+                if (one != 0)
+                {
+                    parts.Add(one);
+                    remnants = goal & ~masks[one];
+                }
+                else
+                {
+                    var two = pairs.SelectMany((m1, i) => pairs.Skip(i + 1).Select(m2 => (m1, m2)))
+                        .FirstOrDefault(t => (masks[t.m1] & masks[t.m2]) == 0 && (goal & ~(singles | masks[t.m1] | masks[t.m2])) == 0);
+                    if (two != default)
+                    {
+                        parts.Add(two.m1);
+                        parts.Add(two.m2);
+                        remnants = goal & ~(masks[two.m1] | masks[two.m2]);
+                    }
+                    else
+                    {
+                        continue; // stays whole: a matching decoder splits it against the whole graph, if it can
+                    }
+                }
+            }
+
+            for (int k2 = 1; remnants != 0 && k2 < combos; k2++)
+            {
+                if (counts[k2] == 1 && (masks[k2] & ~remnants) == 0)
+                {
+                    remnants &= ~masks[k2];
+                    parts.Add(k2);
+                }
+            }
+
+            result[k] = [.. parts.Select(Symptom)];
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -242,8 +617,9 @@ public sealed class DetectorErrorModel
     /// <summary>
     /// Reads a model in Stim's text format: <c>error(p)</c> lines with D and L targets, <c>detector(coords) D5</c>,
     /// <c>logical_observable L0</c>, <c>shift_detectors(coords) n</c> and <c>repeat n { … }</c>. A decomposed mechanism
-    /// (<c>error(p) D0 D1 ^ D2</c>) enters as its components, each with the mechanism's probability: that is how a
-    /// matching decoder reads it (PyMatching does the same). Mechanisms are kept as listed, not merged.
+    /// (<c>error(p) D0 D1 ^ D2</c>) keeps its pieces in <see cref="DetectorError.Components"/>; a matching decoder
+    /// takes each piece as an edge with the mechanism's probability, as PyMatching does. Mechanisms are kept as listed,
+    /// not merged.
     /// </summary>
     /// <exception cref="FormatException">The text is not a model; the message names the line and column.</exception>
     public static DetectorErrorModel Parse(string text, string file = "<input>")
@@ -266,16 +642,25 @@ public sealed class DetectorErrorModel
         foreach (var e in Errors)
         {
             text.Append("error(").Append(e.Probability.ToString("R", CultureInfo.InvariantCulture)).Append(')');
-            foreach (int d in e.Detectors)
+            var pieces = e.Components.IsEmpty ? [new DetectorSymptom(e.Detectors, e.ObservableMask)] : e.Components;
+            for (int i = 0; i < pieces.Length; i++)
             {
-                text.Append(" D").Append(d.ToString(CultureInfo.InvariantCulture));
-            }
-
-            for (int o = 0; o < 64; o++)
-            {
-                if ((e.ObservableMask & (1UL << o)) != 0)
+                if (i > 0)
                 {
-                    text.Append(" L").Append(o.ToString(CultureInfo.InvariantCulture));
+                    text.Append(" ^");
+                }
+
+                foreach (int d in pieces[i].Detectors)
+                {
+                    text.Append(" D").Append(d.ToString(CultureInfo.InvariantCulture));
+                }
+
+                for (int o = 0; o < 64; o++)
+                {
+                    if ((pieces[i].ObservableMask & (1UL << o)) != 0)
+                    {
+                        text.Append(" L").Append(o.ToString(CultureInfo.InvariantCulture));
+                    }
                 }
             }
 
@@ -444,13 +829,14 @@ internal sealed class DemTextReader(string text, string file)
 
                         var detectors = new SortedSet<int>();
                         ulong observables = 0;
+                        var pieces = new List<DetectorSymptom>();
                         foreach (string target in targets.Append("^"))
                         {
                             if (target == "^")
                             {
                                 if (detectors.Count > 0 || observables != 0)
                                 {
-                                    Errors.Add(new DetectorError(arguments[0], [.. detectors], observables));
+                                    pieces.Add(new DetectorSymptom([.. detectors], observables));
                                 }
 
                                 detectors.Clear();
@@ -467,6 +853,20 @@ internal sealed class DemTextReader(string text, string file)
                             {
                                 observables ^= 1UL << index;
                             }
+                        }
+
+                        // The pieces' effects add up (a detector in two pieces cancels) to the mechanism's.
+                        var whole = new SortedSet<int>();
+                        ulong all = 0;
+                        foreach (var piece in pieces)
+                        {
+                            whole.SymmetricExceptWith(piece.Detectors);
+                            all ^= piece.ObservableMask;
+                        }
+
+                        if (pieces.Count > 0)
+                        {
+                            Errors.Add(new DetectorError(arguments[0], [.. whole], all) { Components = pieces.Count > 1 ? [.. pieces] : [] });
                         }
 
                         break;
