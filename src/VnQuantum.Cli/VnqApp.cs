@@ -26,7 +26,11 @@ public static class VnqApp
             root.Subcommands.Add(command);
         }
 
+        // Invoked asynchronously so that Ctrl+C and SIGTERM cancel the token an action is given (the synchronous
+        // invocation installs no handler, and the process died at once, mid-row): a long collection then stops
+        // between rows and says how to resume. An action that ignores the token is ended after ten seconds.
         var parse = root.Parse(args);
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
+        return parse.InvokeAsync(configuration).GetAwaiter().GetResult();
     }
 }

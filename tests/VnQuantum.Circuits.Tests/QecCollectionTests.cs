@@ -21,6 +21,66 @@ public class QecCollectionTests
         Assert.Equal("{\"a\":{\"b\":1,\"c\":[true,null]},\"z\":\"x\"}", SinterCsv.CanonicalJson(JsonNode.Parse("{\"z\": \"x\", \"a\": {\"c\": [true, null], \"b\": 1}}")));
     }
 
+    [Theory]
+    [InlineData(1e-05, "1e-05")]
+    [InlineData(0.001, "0.001")]
+    [InlineData(0.0001, "0.0001")]
+    [InlineData(1.0, "1.0")]
+    [InlineData(-2.5, "-2.5")]
+    [InlineData(123.456, "123.456")]
+    [InlineData(1e16, "1e+16")]
+    [InlineData(1.5e-7, "1.5e-07")]
+    [InlineData(12345678901234567.0, "1.2345678901234568e+16")]
+    [InlineData(1e15, "1000000000000000.0")]
+    public void PythonFloat_IsPythonsRepr(double value, string expected) => Assert.Equal(expected, SinterCsv.PythonFloat(value));
+
+    [Theory]
+    [InlineData(9.995, 2, "9.99")] // 9.99499999… in binary: Python rounds the exact value
+    [InlineData(12.25, 1, "12.2")] // an exact tie: half to even
+    [InlineData(12.35, 1, "12.3")] // 12.3499999…
+    [InlineData(0.125, 3, "0.125")]
+    [InlineData(0.0005, 3, "0.001")]
+    [InlineData(2.5, 0, "2")]
+    [InlineData(0.0, 3, "0.000")]
+    public void Seconds_AreRoundedAsPythonsFormat(double value, int places, string expected) => Assert.Equal(expected, SinterCsv.Fixed(value, places));
+
+    [Fact]
+    public void Metadata_IsWrittenAsPythonsJsonDumps()
+    {
+        Assert.Equal("{\"a\":\"a+b<c>&\\u00e9\\n\"}", SinterCsv.CanonicalJson(JsonNode.Parse("{\"a\": \"a+b<c>&\u00e9\\n\"}")));
+        Assert.Equal("{\"n\":10,\"p\":1e-05,\"x\":1.0}", SinterCsv.CanonicalJson(JsonNode.Parse("{\"x\": 1.0, \"p\": 0.00001, \"n\": 10}")));
+        Assert.Equal("{\"d\":1000,\"x\":1.0}", SinterCsv.CanonicalJson(DecodingTask.MetadataFromFileName("d=1_000,x=1.0.stim")));
+    }
+
+    [Fact]
+    public void Rows_KeepDetectionEventsInCustomCounts_AndRefuseWhatWouldCorruptTotals()
+    {
+        var row = new TaskStats("abc", "matching", "{\"d\":3}", 4096, 7, 0, 0.5) { DetectionEvents = 1234 };
+        string line = SinterCsv.Line(row);
+        Assert.EndsWith(",\"{\"\"detection_events\"\":1234}\"", line);
+        Assert.Equal(1234, Assert.Single(SinterCsv.Read(new StringReader(SinterCsv.Header + "\n" + line + "\n"))).DetectionEvents);
+
+        string header = "shots,errors,discards,seconds,decoder,strong_id,json_metadata\n";
+        string huge = (TaskStats.MaxCount + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("not a count up to 2^62", Assert.Throws<FormatException>(() => SinterCsv.Read(new StringReader(header + $"{huge},0,0,1,m,id,null\n"))).Message);
+        string half = (TaskStats.MaxCount - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.StartsWith("<input>:3:", Assert.Throws<FormatException>(() => SinterCsv.Read(new StringReader(header + $"{half},0,0,1,m,id,null\n{half},0,0,1,m,id,null\n"))).Message);
+        Assert.StartsWith("<input>:3: Two rows have the same strong id", Assert.Throws<FormatException>(() => SinterCsv.Read(new StringReader(header + "10,0,0,1,m,id,null\n10,0,0,1,vacuous,id,null\n"))).Message);
+        Assert.Contains("longer than", Assert.Throws<FormatException>(() => SinterCsv.Read(new StringReader(header + new string('x', SinterCsv.MaxLineLength + 1)))).Message);
+        Assert.Single(SinterCsv.Read(new StringReader("\uFEFF" + header + "10,0,0,1,m,id,null\r\n")));
+    }
+
+    [Fact]
+    public void Collect_RefusesATaskGivenTwice_AndRowsOfAnotherDecoderUnderItsId()
+    {
+        var task = DecodingTask.FromMemoryExperiment(MemoryCodes.Create("repetition", 3, null, 0.01), "repetition");
+        var options = new CollectionOptions(MaxShots: 4096, MaxErrors: null);
+        Assert.Contains("given twice", Assert.Throws<ArgumentException>(() => QecCollection.Collect([task, task], options)).Message);
+        var forged = new TaskStats(task.StrongId, "vacuous", task.MetadataJson, 1_000_000, 0, 0, 1);
+        Assert.Contains("same strong id", Assert.Throws<ArgumentException>(() => QecCollection.Collect([task], options, previous: [forged])).Message);
+        Assert.Contains("maximum number of shots", Assert.Throws<ArgumentException>(() => QecCollection.Collect([task], new CollectionOptions(null, 100))).Message);
+    }
+
     [Fact]
     public void Read_SumsRowsOfOneStrongId_AsSintersDocstringExample()
     {
@@ -157,6 +217,7 @@ public class QecCollectionTests
         var tasks = RepetitionTasks(0.02, 0.05);
         var quick = MemoryCodes.Create("repetition", 7, null, 0.05);
         tasks.Add(DecodingTask.FromMemoryExperiment(quick, "repetition", maxShots: PauliFrameSampler.BatchShots));
+        string quickId = tasks[^1].StrongId;
         var options = new CollectionOptions(MaxShots: 200_000, MaxErrors: 1_000, Threads: 2, Seed: 11);
         var whole = QecCollection.Collect(tasks, options);
 
@@ -164,15 +225,16 @@ public class QecCollectionTests
         var firstRows = new List<TaskStats>();
         var firstRun = QecCollection.Collect(tasks, options, onBatch: row =>
         {
+            // Stop after some rows, once the one-batch task has finished; batches still running are dropped.
             firstRows.Add(row);
-            if (firstRows.Count == 9)
+            if (firstRows.Count >= 9 && firstRows.Any(r => r.StrongId == quickId))
             {
                 stop.Cancel();
             }
         }, cancel: stop.Token);
         Assert.True(firstRun.Sum(r => r.Stats.Shots) < whole.Sum(r => r.Stats.Shots), "the first run stopped early");
         var finished = firstRun.Where(r => r.Stats.Shots >= (r.Task.MaxShots ?? 200_000) || r.Stats.Errors >= 1_000).Select(r => r.Task.StrongId).ToHashSet();
-        Assert.Contains(DecodingTask.FromMemoryExperiment(quick, "repetition").StrongId, finished);
+        Assert.Contains(quickId, finished);
 
         var resumedRows = new List<TaskStats>();
         var resumed = QecCollection.Collect(tasks, options, previous: firstRows, onBatch: resumedRows.Add);

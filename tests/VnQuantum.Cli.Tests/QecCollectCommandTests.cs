@@ -32,13 +32,7 @@ public sealed class QecCollectCommandTests : IDisposable
         Assert.Equal(8, expected.Count);
 
         // Run it as its own process and kill -9 it once a few rows are written.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "vnq.dll"), .. Workload, "--save-resume-filepath", resumed])
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using (var process = Process.Start(start)!)
+        using (var process = StartVnq([.. Workload, "--save-resume-filepath", resumed]))
         {
             var clock = Stopwatch.StartNew();
             while (!process.HasExited && RowCount(resumed) < 4 && clock.Elapsed < TimeSpan.FromSeconds(60))
@@ -72,6 +66,18 @@ public sealed class QecCollectCommandTests : IDisposable
         long rows = File.ReadAllLines(resumed).Length;
         Assert.Equal(0, Vnq([.. Workload, "--save-resume-filepath", resumed]).Code);
         Assert.Equal(rows, File.ReadAllLines(resumed).Length);
+    }
+
+    /// <summary>Starts <c>dotnet vnq.dll args…</c> as its own process.</summary>
+    private static Process StartVnq(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "vnq.dll"), .. args])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return Process.Start(start)!;
     }
 
     private static int RowCount(string path)
@@ -121,9 +127,14 @@ public sealed class QecCollectCommandTests : IDisposable
     [Fact]
     public void Collect_RefusesWhatWouldNeverEnd_OrWouldLoseData()
     {
-        var (code, _, error) = Vnq("qec", "collect", "--code", "repetition");
+        var (code, _, error) = Vnq("qec", "collect", "--code", "repetition", "--max-errors", "10");
         Assert.Equal(1, code);
-        Assert.Contains("--max-shots or --max-errors", error);
+        Assert.Contains("--max-shots", error);
+
+        // A value that does not parse is a usage error, not a crash.
+        (code, _, error) = Vnq("qec", "collect", "--code", "repetition", "--max-shots", "abc");
+        Assert.Equal(1, code);
+        Assert.Contains("abc", error);
 
         (code, _, error) = Vnq("qec", "collect", "--code", "repetition", "--circuits", "x.stim", "--max-shots", "10");
         Assert.Equal(1, code);
@@ -133,22 +144,84 @@ public sealed class QecCollectCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("unknown decoder 'magic'", error);
 
+        // The same task twice would sample the same shots twice and sum them as if independent.
+        (code, _, error) = Vnq("qec", "collect", "--code", "repetition", "--distances", "3,3", "--max-shots", "10");
+        Assert.Equal(1, code);
+        Assert.Contains("the same task is given twice", error);
+
+        (code, _, error) = Vnq("qec", "collect", "--code", "repetition", "--max-shots", "10", "--plot", Path.Combine(_dir, "missing", "p.svg"));
+        Assert.Equal(1, code);
+        Assert.Contains("does not exist", error);
+        Assert.Equal(1, Vnq("qec", "plot", "x.csv", "-o", Path.Combine(_dir, "p.txt")).Code);
+
         string circuit = Path.Combine(_dir, "bad.stim");
         File.WriteAllText(circuit, "H 0\nCNOT 0\n");
         (code, _, error) = Vnq("qec", "collect", "--circuits", circuit, "--max-shots", "10");
         Assert.Equal(2, code);
         Assert.Contains("bad.stim:2:", error);
 
-        // A file that is not sinter's CSV is not appended to.
+        // A file that is not sinter's CSV is not appended to: plain text, or UTF-16.
         string notCsv = Path.Combine(_dir, "notes.txt");
         File.WriteAllText(notCsv, "my notes\nkeep them\n");
         (code, _, error) = Vnq("qec", "collect", "--code", "repetition", "--max-shots", "10", "--save-resume-filepath", notCsv);
         Assert.Equal(2, code);
         Assert.Contains("not a sinter CSV header", error);
         Assert.Equal("my notes\nkeep them\n", File.ReadAllText(notCsv));
+        string utf16 = Path.Combine(_dir, "utf16.csv");
+        File.WriteAllText(utf16, SinterCsv.Header + "\n", System.Text.Encoding.Unicode);
+        byte[] before = File.ReadAllBytes(utf16);
+        Assert.Equal(2, Vnq("qec", "collect", "--code", "repetition", "--max-shots", "10", "--save-resume-filepath", utf16).Code);
+        Assert.Equal(before, File.ReadAllBytes(utf16));
 
         (code, _, error) = Vnq("qec", "plot", notCsv, "-o", Path.Combine(_dir, "p.svg"));
         Assert.Equal(2, code);
         Assert.Contains("notes.txt:1:", error);
+    }
+
+    [Fact]
+    public void Collect_ResumeFile_IsOnlyOneCollections_BlankFilesGetAHeader_AndACompleteLastRowIsKept()
+    {
+        string[] small = ["qec", "collect", "--code", "repetition", "--distances", "3", "--p", "0.05", "--seed", "3"];
+
+        // While another collection process writes the file, a second one is refused rather than interleaved; a reader
+        // (a plot of the running collection) can still open it.
+        string csv = Path.Combine(_dir, "locked.csv");
+        using (var other = StartVnq([.. Workload, "--save-resume-filepath", csv]))
+        {
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                while (RowCount(csv) < 2 && !other.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    Thread.Sleep(5);
+                }
+
+                Assert.False(other.HasExited, "the first collection was still running");
+                var (locked, _, lockError) = Vnq([.. small, "--max-shots", "8192", "--save-resume-filepath", csv]);
+                Assert.Equal(2, locked);
+                Assert.Contains("another collection is writing to it", lockError);
+                Assert.NotEmpty(Totals(csv));
+            }
+            finally
+            {
+                other.Kill(entireProcessTree: true);
+                other.WaitForExit();
+            }
+        }
+
+        string blank = Path.Combine(_dir, "blank.csv");
+        File.WriteAllText(blank, "\n\n");
+        Assert.Equal(0, Vnq([.. small, "--max-shots", "8192", "--save-resume-filepath", blank]).Code);
+        Assert.StartsWith(SinterCsv.Header + "\n", File.ReadAllText(blank));
+        Assert.Equal(8192, Assert.Single(Totals(blank)).Value.Shots);
+
+        // The last row is whole but its line end is missing (say, an editor saved it so): it counts, and the next
+        // row goes on a line of its own.
+        string noNewline = Path.Combine(_dir, "nonl.csv");
+        File.WriteAllText(noNewline, File.ReadAllText(blank).TrimEnd('\n'));
+        var (code, _, error) = Vnq([.. small, "--save-resume-filepath", noNewline, "--max-shots", "12288"]);
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("dropped", error);
+        Assert.Equal(12288, Assert.Single(Totals(noNewline)).Value.Shots);
     }
 }

@@ -131,7 +131,9 @@ public sealed class DecodingTask
                 throw new ArgumentException($"{path}: metadata from the file name needs comma-separated key=value terms like 'd=5,p=0.001.stim' (or give the metadata another way)", nameof(path));
             }
 
-            result[parts[0]] = long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long i)
+            // Python's int() takes digit groups with underscores (1_000), as sinter's parser does through it.
+            string digits = System.Text.RegularExpressions.Regex.IsMatch(parts[1], @"^[+-]?\d+(_\d+)*$") ? parts[1].Replace("_", "", StringComparison.Ordinal) : parts[1];
+            result[parts[0]] = long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long i)
                 ? JsonValue.Create(i)
                 : double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x)
                     ? JsonValue.Create(x)
@@ -169,7 +171,7 @@ public static class QecDecoders
 }
 
 /// <summary>When to stop each task (whichever limit comes first), how many threads to use and the seed.</summary>
-/// <param name="MaxShots">Shots per task at most; null for no limit (then <paramref name="MaxErrors"/> must be set).</param>
+/// <param name="MaxShots">Shots per task at most: required (here or on every task), as sinter requires it, so that a task that never fails still ends.</param>
 /// <param name="MaxErrors">Stop a task once this many of its shots were decoded wrongly.</param>
 /// <param name="Threads">Threads in all; 0 for one per processor.</param>
 /// <param name="Seed">With the seed, a task's strong id fixes its bits: the same totals on any thread count, and after a resume.</param>
@@ -199,8 +201,11 @@ public static class QecCollection
 
     /// <param name="previous">Rows read from an earlier run's CSV; rows of other tasks are ignored.</param>
     /// <param name="onBatch">Called with each batch's row, one call at a time, in the order batches finish.</param>
-    /// <param name="cancel">Checked between batches: batches running when it fires finish and are reported.</param>
-    /// <exception cref="ArgumentException">Neither limit set, for the collection or for some task.</exception>
+    /// <param name="cancel">Stops the collection: batches still running are dropped, not reported; finished ones were.</param>
+    /// <exception cref="ArgumentException">
+    /// No shot limit for some task; a task given twice (the same strong id: it would sample the same shots twice); or
+    /// an earlier row with a task's strong id but another decoder or metadata.
+    /// </exception>
     public static IReadOnlyList<CollectedTask> Collect(
         IReadOnlyList<DecodingTask> tasks,
         CollectionOptions options,
@@ -213,12 +218,20 @@ public static class QecCollection
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchShots, PauliFrameSampler.BatchShots, nameof(options));
         var states = tasks.Select((t, i) => new TaskState(i, t, options)).ToArray();
-        if (states.FirstOrDefault(s => s.MaxShots is null && s.MaxErrors is null) is { } unbounded)
+        if (states.FirstOrDefault(s => s.MaxShots is null) is { } unbounded)
         {
-            throw new ArgumentException($"{unbounded.Task.Name}: set a maximum number of shots or errors, or the collection never ends", nameof(options));
+            throw new ArgumentException($"{unbounded.Task.Name}: set a maximum number of shots, or a task that never fails never ends", nameof(options));
         }
 
-        var byId = states.GroupBy(s => s.Task.StrongId).ToDictionary(g => g.Key, g => g.First());
+        var byId = new Dictionary<string, TaskState>();
+        foreach (var state in states)
+        {
+            if (!byId.TryAdd(state.Task.StrongId, state))
+            {
+                throw new ArgumentException($"the same task is given twice: {state.Task.Name} with decoder {state.Task.Decoder} and metadata {state.Task.MetadataJson} (its shots would be the same shots)", nameof(tasks));
+            }
+        }
+
         foreach (var row in previous ?? [])
         {
             if (byId.TryGetValue(row.StrongId, out var state))
@@ -274,7 +287,7 @@ public static class QecCollection
 
                 try
                 {
-                    var row = state.RunBatch(inner);
+                    var row = state.RunBatch(inner, cancel);
                     lock (gate)
                     {
                         state.Totals += row;
@@ -288,6 +301,16 @@ public static class QecCollection
 
                         Monitor.PulseAll(gate);
                     }
+                }
+                catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+                {
+                    lock (gate)
+                    {
+                        state.Running = false;
+                        Monitor.PulseAll(gate);
+                    }
+
+                    return;
                 }
                 catch (Exception e)
                 {
@@ -303,11 +326,28 @@ public static class QecCollection
         }
     }
 
-    /// <summary>The next batch's size: doubling from one sampler batch, cut so it does not overshoot a limit by much.</summary>
-    internal static int NextBatch(long shots, long errors, long? maxShots, long? maxErrors, int maxBatch, int columns)
+    /// <summary>
+    /// The decoding work a batch may carry, in squared detection events summed over its shots: matching a shot costs
+    /// about its events squared (the shortest paths from each event), so a batch of a large code at a high error rate
+    /// is kept to seconds (d = 9, p = 0.008: about 20 events a shot, 10^4 shots) while small codes run big batches.
+    /// </summary>
+    private const double BatchWork = 4e6;
+
+    /// <summary>
+    /// The next batch's size: doubling from one sampler batch, cut so it does not overshoot a limit by much and does
+    /// not carry more than <see cref="BatchWork"/>. It depends only on the totals so far, never on timings, so the same
+    /// seed gives the same batches (and totals) on any machine.
+    /// </summary>
+    internal static int NextBatch(long shots, long errors, long events, long? maxShots, long? maxErrors, int maxBatch, int columns)
     {
         long unit = PauliFrameSampler.BatchShots;
         long size = Math.Max(unit, shots);
+        if (shots > 0)
+        {
+            double perShot = (double)events / shots;
+            size = Math.Min(size, (long)Math.Max(unit, BatchWork / Math.Max(1, perShot * perShot)));
+        }
+
         if (maxErrors is { } e && errors > 0)
         {
             // At the rate seen so far, the shots that would bring the remaining errors.
@@ -354,7 +394,7 @@ public static class QecCollection
             MaxShots is { } s ? s == 0 ? 1 : (double)Totals.Shots / s : 0,
             MaxErrors is { } e ? e == 0 ? 1 : (double)Totals.Errors / e : 0));
 
-        public TaskStats RunBatch(int threads)
+        public TaskStats RunBatch(int threads, CancellationToken cancel)
         {
             var clock = Stopwatch.StartNew();
             if (_sampler is null)
@@ -370,13 +410,20 @@ public static class QecCollection
             // whole sampler batch: no shot is used twice.
             long unit = PauliFrameSampler.BatchShots;
             long first = (Totals.Shots + unit - 1) / unit * unit;
-            int shots = NextBatch(first, Totals.Errors, MaxShots is { } m ? m - Totals.Shots + first : null, MaxErrors, options.MaxBatchShots, detectors + observables);
+            int shots = NextBatch(first, Totals.Errors, Totals.DetectionEvents, MaxShots is { } m ? m - Totals.Shots + first : null, MaxErrors, options.MaxBatchShots, detectors + observables);
             var table = _sampler.SampleDetectorsFrom(first, shots, threads);
+            long events = 0;
+            for (int d = 0; d < detectors; d++)
+            {
+                events += table.CountOnes(d);
+            }
+
             double sampled = clock.Elapsed.TotalSeconds;
 
             var decoder = _decoder!;
             int errors = 0;
-            Parallel.For(0, shots, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => (Events: new bool[detectors], Errors: 0), (s, _, local) =>
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel };
+            Parallel.For(0, shots, parallel, () => (Events: new bool[detectors], Errors: 0), (s, _, local) =>
             {
                 for (int d = 0; d < detectors; d++)
                 {
@@ -395,7 +442,9 @@ public static class QecCollection
             double total = clock.Elapsed.TotalSeconds;
             SamplingSeconds += sampled;
             DecodingSeconds += total - sampled;
-            return new TaskStats(Task.StrongId, Task.Decoder, Task.MetadataJson, shots, errors, 0, total);
+
+            // Sinter's seconds are core-seconds: the batch's time on each of the threads it ran on.
+            return new TaskStats(Task.StrongId, Task.Decoder, Task.MetadataJson, shots, errors, 0, total * threads) { DetectionEvents = events };
         }
 
         /// <summary>Drops the sampler and decoder of a finished task, so a long collection's memory stays bounded.</summary>

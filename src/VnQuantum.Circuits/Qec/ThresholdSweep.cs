@@ -6,15 +6,23 @@ public static class MemoryCodes
     /// <summary>surface (rotated, memory Z) and repetition.</summary>
     public static IReadOnlyList<string> Names { get; } = ["surface", "repetition"];
 
+    /// <summary>The largest distance generated: d = 51 has 5,201 qubits and about 1.5 × 10^6 operations at 51 rounds.</summary>
+    public const int MaxDistance = 51;
+
+    /// <summary>The most rounds generated.</summary>
+    public const int MaxRounds = 1000;
+
     /// <summary>The memory experiment of code <paramref name="code"/> at a distance, rounds (default: the distance) and circuit-level error probability.</summary>
     /// <exception cref="ArgumentException">An unknown code; the message lists the known ones.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A distance, round count or probability the generator cannot take.</exception>
-    public static MemoryExperiment Create(string code, int distance, int? rounds, double p) => code switch
-    {
-        "surface" => MemoryCircuits.RotatedSurfaceCode(distance, rounds ?? distance, p),
-        "repetition" => MemoryCircuits.RepetitionCode(distance, rounds ?? distance, p),
-        _ => throw new ArgumentException($"unknown code '{code}' (known: {string.Join(", ", Names)})", nameof(code)),
-    };
+    public static MemoryExperiment Create(string code, int distance, int? rounds, double p) => distance > MaxDistance || rounds > MaxRounds
+        ? throw new ArgumentOutOfRangeException(nameof(distance), distance, $"distances up to {MaxDistance} and rounds up to {MaxRounds} are generated here (a larger circuit would not fit in memory to be sampled)")
+        : code switch
+        {
+            "surface" => MemoryCircuits.RotatedSurfaceCode(distance, rounds ?? distance, p),
+            "repetition" => MemoryCircuits.RepetitionCode(distance, rounds ?? distance, p),
+            _ => throw new ArgumentException($"unknown code '{code}' (known: {string.Join(", ", Names)})", nameof(code)),
+        };
 }
 
 /// <summary>One point of a threshold sweep: a distance, a physical error probability and the decoded logical error rate.</summary>

@@ -25,10 +25,10 @@ internal static class QecCollectCommand
         var probabilities = new Option<string>("--p") { Description = "With --code: comma-separated physical error probabilities.", DefaultValueFactory = _ => "0.001,0.002,0.004" };
         var rounds = new Option<int?>("--rounds", "-r") { Description = "With --code: rounds (default: the distance)." };
         var decoders = new Option<string>("--decoders") { Description = $"Comma-separated decoders: {string.Join(", ", QecDecoders.Names)}.", DefaultValueFactory = _ => "matching" };
-        var maxShots = new Option<long?>("--max-shots") { Description = "Stop a task after this many shots." };
-        var maxErrors = new Option<long?>("--max-errors") { Description = "Stop a task once this many shots were decoded wrongly." };
+        var maxShots = new Option<long>("--max-shots") { Description = "Stop a task after this many shots (required, as in sinter: a task that never fails must still end).", Required = true };
+        var maxErrors = new Option<long?>("--max-errors") { Description = "Stop a task earlier, once this many shots were decoded wrongly." };
         var threads = new Option<int>("--threads", "-t") { Description = "Threads in all (0: one per core).", DefaultValueFactory = _ => 0 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed: with a task's strong id it fixes the task's bits, so the same seed gives the same totals, resumed or not.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed: with a task's strong id it fixes the task's bits, so the same seed gives the same totals, resumed or not. Default: drawn and reported, so that separate runs sample different shots." };
         var resume = new Option<string?>("--save-resume-filepath") { Description = "Append rows to this CSV and count its earlier rows toward the limits: an interrupted run resumes, finished tasks are skipped. Without it the CSV goes to stdout." };
         var plot = new Option<string?>("--plot") { Description = "Also plot the totals (.svg or .png): logical error rate against --x-key, a line per --group-key." };
         var (xKey, groupKey) = PlotKeys();
@@ -36,26 +36,31 @@ internal static class QecCollectCommand
         {
             circuits, metadata, code, distances, probabilities, rounds, decoders, maxShots, maxErrors, threads, seed, resume, plot, xKey, groupKey,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(maxShots) is null && result.GetValue(maxErrors) is null)
-            {
-                result.AddError("give --max-shots or --max-errors (or both): without a limit a collection never ends.");
-            }
-
-            if (result.GetValue(maxShots) < 0 || result.GetValue(maxErrors) < 0)
-            {
-                result.AddError("--max-shots and --max-errors are zero or more.");
-            }
-
-            bool files = result.GetValue(circuits) is { Length: > 0 }, generated = result.GetValue(code) is not null;
-            if (files == generated)
-            {
-                result.AddError("give either --circuits files or --code (with --distances and --p) for the tasks.");
-            }
-        });
         command.SetAction(async (parse, cancel) =>
         {
+            // Checked here rather than in a validator: a validator also runs when an option failed to parse, and
+            // reading that option's value there throws.
+            if (parse.GetValue(maxShots) < 0 || parse.GetValue(maxErrors) < 0)
+            {
+                error.WriteLine("vnq: --max-shots and --max-errors are zero or more.");
+                return ExitCodes.Usage;
+            }
+
+            bool files = parse.GetValue(circuits) is { Length: > 0 }, fromCode = parse.GetValue(code) is not null;
+            if (files == fromCode)
+            {
+                error.WriteLine("vnq: give either --circuits files or --code (with --distances and --p) for the tasks.");
+                return ExitCodes.Usage;
+            }
+
+            string? plotPath = parse.GetValue(plot);
+            if (plotPath is not null && PlotPathProblem(plotPath) is { } why)
+            {
+                // Before the collection, not after hours of it.
+                error.WriteLine($"vnq: --plot {plotPath}: {why}");
+                return ExitCodes.Usage;
+            }
+
             var names = parse.GetValue(decoders)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (names.FirstOrDefault(n => !QecDecoders.Names.Contains(n)) is { } unknown)
             {
@@ -71,47 +76,74 @@ internal static class QecCollectCommand
                 return ExitCodes.InputError;
             }
 
+            if (tasks.GroupBy(t => t.StrongId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                // As sinter refuses it: both would sample the same shots, and their rows would add up to a lie.
+                error.WriteLine($"vnq: the same task is given twice: {twice.First().Name}, decoder {twice.First().Decoder}");
+                return ExitCodes.Usage;
+            }
+
+            ulong seedValue = parse.GetValue(seed) ?? DrawSeed(error);
             string? csvPath = parse.GetValue(resume);
-            var previous = new List<TaskStats>();
-            TextWriter rows;
+            IReadOnlyList<TaskStats> previous = [];
+            StreamWriter? file = null;
+            TextWriter rows = output;
             if (csvPath is null)
             {
-                rows = output;
                 rows.WriteLine(SinterCsv.Header);
             }
             else
             {
-                var opened = OpenForResume(csvPath, previous, error);
-                if (opened is null)
+                file = OpenForResume(csvPath, out previous, error);
+                if (file is null)
                 {
                     return ExitCodes.InputError;
                 }
 
-                rows = opened;
+                rows = file;
             }
 
             IReadOnlyList<CollectedTask> results;
             try
             {
-                var options = new CollectionOptions(parse.GetValue(maxShots), parse.GetValue(maxErrors), parse.GetValue(threads), parse.GetValue(seed));
-                int skipped = tasks.Count(t => previous.Any(p => p.StrongId == t.StrongId));
-                if (skipped > 0)
+                var options = new CollectionOptions(parse.GetValue(maxShots), parse.GetValue(maxErrors), parse.GetValue(threads), seedValue);
+                var ids = tasks.Select(t => t.StrongId).ToHashSet();
+                int earlier = previous.Count(p => ids.Contains(p.StrongId));
+                if (earlier > 0)
                 {
-                    error.WriteLine($"{csvPath}: earlier rows of {skipped} of the {tasks.Count} tasks count toward their limits");
+                    error.WriteLine($"{csvPath}: earlier rows of {earlier} of the {tasks.Count} tasks count toward their limits");
                 }
 
                 results = await Task.Run(() => Run(tasks, options, previous, rows, error, cancel), CancellationToken.None);
             }
+            catch (ArgumentException e)
+            {
+                error.WriteLine($"vnq: {csvPath}: {e.Message.Split(" (Parameter")[0]}");
+                return ExitCodes.InputError;
+            }
+            catch (AggregateException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+            {
+                // The rows written before the failure are kept; the same command resumes from them.
+                error.WriteLine($"vnq: cannot write {csvPath ?? "the rows"}: {e.InnerException.Message}");
+                return ExitCodes.ResourceError;
+            }
             finally
             {
-                if (!ReferenceEquals(rows, output))
+                if (file is not null)
                 {
-                    await rows.DisposeAsync();
+                    try
+                    {
+                        await file.DisposeAsync();
+                    }
+                    catch (IOException)
+                    {
+                        // Already reported by the write that failed.
+                    }
                 }
             }
 
             WriteSummary(results, csvPath is null ? error : output);
-            if (parse.GetValue(plot) is { } plotPath)
+            if (plotPath is not null)
             {
                 WritePlot(plotPath, [.. results.Select(r => r.Stats)], parse.GetValue(xKey)!, parse.GetValue(groupKey)!);
                 (csvPath is null ? error : output).WriteLine($"plot written to {plotPath}");
@@ -136,6 +168,12 @@ internal static class QecCollectCommand
         var command = new Command("plot", "Plot logical error rate against a metadata key from sinter CSV files, with binomial error bars, as sinter plot.") { files, outFile, xKey, groupKey };
         command.SetAction(parse =>
         {
+            if (PlotPathProblem(parse.GetValue(outFile)!) is { } why)
+            {
+                error.WriteLine($"vnq: -o {parse.GetValue(outFile)}: {why}");
+                return ExitCodes.Usage;
+            }
+
             var stats = new List<TaskStats>();
             foreach (string file in parse.GetValue(files)!)
             {
@@ -156,7 +194,17 @@ internal static class QecCollectCommand
                 }
             }
 
-            var combined = stats.GroupBy(s => s.StrongId).Select(g => g.Aggregate((a, b) => a + b)).ToList();
+            List<TaskStats> combined;
+            try
+            {
+                combined = [.. stats.GroupBy(s => s.StrongId).Select(g => g.Aggregate((a, b) => a + b))];
+            }
+            catch (Exception e) when (e is ArgumentException or OverflowException)
+            {
+                error.WriteLine($"vnq: the files disagree: {e.Message}");
+                return ExitCodes.InputError;
+            }
+
             int plotted = WritePlot(parse.GetValue(outFile)!, combined, parse.GetValue(xKey)!, parse.GetValue(groupKey)!);
             output.WriteLine($"plot of {plotted} tasks written to {parse.GetValue(outFile)}");
             if (plotted < combined.Count)
@@ -256,41 +304,94 @@ internal static class QecCollectCommand
     }
 
     /// <summary>
-    /// Opens a resume file for appending and reads its rows into <paramref name="previous"/>. A last row without its
-    /// line end (the process was killed mid-write) is cut off first, so it is neither counted nor left to corrupt the
-    /// next row; a file that is not a sinter CSV is left untouched.
+    /// Opens a resume file for appending, alone (a second collection on the same file is refused, not interleaved),
+    /// and reads its rows, summed per task, into <paramref name="previous"/>. A last row without its line end is kept
+    /// when it reads as a row, and cut off when it does not (the process was killed mid-write), so that it is neither
+    /// counted nor left to corrupt the next row. A blank file gets the header. A file that is not a sinter CSV in
+    /// UTF-8 is left untouched.
     /// </summary>
-    private static StreamWriter? OpenForResume(string path, List<TaskStats> previous, TextWriter error)
+    private static StreamWriter? OpenForResume(string path, out IReadOnlyList<TaskStats> previous, TextWriter error)
     {
+        previous = [];
         try
         {
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            if (File.Exists(path) && (File.GetAttributes(path) & (FileAttributes.Device | FileAttributes.Directory)) != 0)
+            {
+                throw new IOException("not a regular file");
+            }
+
+            // Readers (a plot of the running collection) may open it; a second writer may not. The writer's lock is
+            // a POSIX record lock over the whole file, which other readers do not take.
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
             try
             {
+                if (!stream.CanSeek)
+                {
+                    throw new IOException("not a regular file");
+                }
+
+                try
+                {
+                    if (!OperatingSystem.IsMacOS())
+                    {
+                        stream.Lock(0, long.MaxValue);
+                    }
+                }
+                catch (IOException)
+                {
+                    throw new IOException("another collection is writing to it; wait for it to end, or write to another file");
+                }
+
+                bool blank = true;
                 if (stream.Length > 0)
                 {
                     long end = LastLineEnd(stream);
-                    stream.Position = 0;
-                    using (var reader = new StreamReader(new BoundedStream(stream, end), Encoding.UTF8, leaveOpen: true))
+                    long tailLength = stream.Length - end;
+                    if (tailLength > SinterCsv.MaxLineLength * 4L)
                     {
-                        previous.AddRange(SinterCsv.ReadRows(reader, path));
+                        throw new FormatException($"{path}: its last line is longer than a sinter row");
                     }
 
-                    if (end == 0)
-                    {
-                        throw new FormatException($"{path}:1: not a sinter CSV: no complete header line");
-                    }
+                    string tail = ReadText(stream, end, tailLength);
+                    bool completeBlank = IsBlank(stream, end);
 
-                    if (end < stream.Length)
+                    // Blank, or only a header cut off while it was written: a new file.
+                    blank = completeBlank && (tail.Trim().Length == 0 || SinterCsv.Header.StartsWith(tail, StringComparison.Ordinal));
+                    if (!blank)
                     {
-                        error.WriteLine($"{path}: dropped an unfinished last row ({stream.Length - end} bytes, cut off mid-write)");
-                        stream.SetLength(end);
+                        bool tailIsRow = tail.Trim().Length > 0 && ReadsAsRows(stream, end, tail, path);
+                        if (completeBlank && !tailIsRow)
+                        {
+                            throw new FormatException($"{path}:1: not a sinter CSV: no complete header line");
+                        }
+
+                        stream.Position = 0;
+                        using (var reader = new StreamReader(new BoundedStream(stream, end), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, leaveOpen: true))
+                        {
+                            // Summed per task as they are read, so memory does not grow with the rows.
+                            previous = SinterCsv.Read(tailIsRow ? new ConcatReader(reader, tail + "\n") : reader, path);
+                        }
+
+                        if (tailIsRow)
+                        {
+                            stream.Position = stream.Length;
+                            stream.WriteByte((byte)'\n');
+                        }
+                        else if (end < stream.Length)
+                        {
+                            error.WriteLine($"{path}: dropped an unfinished last row ({tailLength} bytes, cut off mid-write)");
+                            stream.SetLength(end);
+                        }
+                    }
+                    else
+                    {
+                        stream.SetLength(0);
                     }
                 }
 
                 stream.Position = stream.Length;
                 var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-                if (stream.Length == 0)
+                if (blank)
                 {
                     writer.WriteLine(SinterCsv.Header);
                 }
@@ -308,11 +409,84 @@ internal static class QecCollectCommand
             error.WriteLine($"{e.Message} (the file is left as it is)");
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (DecoderFallbackException)
+        {
+            error.WriteLine($"{path}: not UTF-8 text, so not a sinter CSV (the file is left as it is)");
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             error.WriteLine($"{path}: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>Whether the file's first <paramref name="end"/> bytes and then <paramref name="tail"/> read as a sinter CSV to the end.</summary>
+    private static bool ReadsAsRows(FileStream stream, long end, string tail, string path)
+    {
+        try
+        {
+            stream.Position = 0;
+            using var reader = new StreamReader(new BoundedStream(stream, end), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+            _ = SinterCsv.ReadRows(new ConcatReader(reader, tail + "\n"), path).Count();
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the file's first <paramref name="end"/> bytes are all white space.</summary>
+    private static bool IsBlank(FileStream stream, long end)
+    {
+        stream.Position = 0;
+        var buffer = new byte[64 * 1024];
+        for (long left = end; left > 0;)
+        {
+            int n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (n <= 0)
+            {
+                break;
+            }
+
+            if (buffer.AsSpan(0, n).IndexOfAnyExcept((byte)' ', (byte)'\n', (byte)'\r') >= 0)
+            {
+                return false;
+            }
+
+            left -= n;
+        }
+
+        return true;
+    }
+
+    /// <summary>Bytes [offset, offset + count) as strict UTF-8.</summary>
+    private static string ReadText(FileStream stream, long offset, long count)
+    {
+        var bytes = new byte[count];
+        stream.Position = offset;
+        stream.ReadExactly(bytes);
+        return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+    }
+
+    /// <summary>Why a plot cannot be written at <paramref name="path"/>, or null.</summary>
+    private static string? PlotPathProblem(string path)
+    {
+        if (!path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            return "a plot is written as .svg or .png";
+        }
+
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        return folder is not null && !Directory.Exists(folder) ? $"the folder {folder} does not exist" : null;
+    }
+
+    private static ulong DrawSeed(TextWriter error)
+    {
+        ulong seed = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {seed} (give --seed {seed} to draw the same shots again)"));
+        return seed;
     }
 
     /// <summary>The length of the file up to and including its last '\n'.</summary>
@@ -336,7 +510,7 @@ internal static class QecCollectCommand
         return 0;
     }
 
-    private static IReadOnlyList<CollectedTask> Run(List<DecodingTask> tasks, CollectionOptions options, List<TaskStats> previous, TextWriter rows, TextWriter error, CancellationToken cancel)
+    private static IReadOnlyList<CollectedTask> Run(List<DecodingTask> tasks, CollectionOptions options, IReadOnlyList<TaskStats> previous, TextWriter rows, TextWriter error, CancellationToken cancel)
     {
         void Row(TaskStats row)
         {
@@ -399,22 +573,38 @@ internal static class QecCollectCommand
         {
             var line = group.Where(p => p.Stats.Errors > 0).OrderBy(p => p.X).ToList();
             plotted += group.Count();
-            if (line.Count == 0)
+            var bounds = group.Where(p => p.Stats.Errors == 0 && p.Stats.Shots > p.Stats.Discards).ToList();
+            string label = group.Key.Group.Length == 0 ? group.Key.Decoder : $"{group.Key.Decoder}, {groupKey} = {group.Key.Group.Trim('"')}";
+            ScottPlot.Color? color = null;
+            if (line.Count > 0)
             {
-                continue;
+                double[] xs = [.. line.Select(p => Math.Log10(p.X))];
+                double[] ys = [.. line.Select(p => Math.Log10(p.Stats.ErrorRate))];
+                var scatter = plot.Add.Scatter(xs, ys);
+                scatter.LegendText = label;
+                scatter.LineWidth = 2;
+                var fits = line.Select(p => p.Stats.Fit()).ToList();
+                double[] below = [.. fits.Select(f => Math.Log10(f.Best) - Math.Log10(f.Low))];
+                var bars = plot.Add.ErrorBar(xs, ys, below);
+                bars.YErrorNegative = below;
+                bars.YErrorPositive = [.. fits.Select(f => Math.Log10(f.High) - Math.Log10(f.Best))];
+                bars.Color = scatter.Color;
+                color = scatter.Color;
             }
 
-            double[] xs = [.. line.Select(p => Math.Log10(p.X))];
-            double[] ys = [.. line.Select(p => Math.Log10(p.Stats.ErrorRate))];
-            var scatter = plot.Add.Scatter(xs, ys);
-            scatter.LegendText = group.Key.Group.Length == 0 ? group.Key.Decoder : $"{group.Key.Decoder}, {groupKey} = {group.Key.Group.Trim('"')}";
-            scatter.LineWidth = 2;
-            var fits = line.Select(p => p.Stats.Fit()).ToList();
-            double[] below = [.. fits.Select(f => Math.Log10(f.Best) - Math.Log10(f.Low))];
-            var bars = plot.Add.ErrorBar(xs, ys, below);
-            bars.YErrorNegative = below;
-            bars.YErrorPositive = [.. fits.Select(f => Math.Log10(f.High) - Math.Log10(f.Best))];
-            bars.Color = scatter.Color;
+            if (bounds.Count > 0)
+            {
+                // No error seen: the rate lies below the fit's upper end, drawn as a downward triangle there.
+                double[] bx = [.. bounds.Select(p => Math.Log10(p.X))];
+                double[] by = [.. bounds.Select(p => Math.Log10(p.Stats.Fit().High))];
+                var markers = plot.Add.ScatterPoints(bx, by, color);
+                markers.MarkerShape = MarkerShape.FilledTriangleDown;
+                markers.MarkerSize = 9;
+                if (color is null)
+                {
+                    markers.LegendText = label + " (no errors: upper bound)";
+                }
+            }
         }
 
         plot.Axes.Left.TickGenerator = PlotFiles.LogTicks();
@@ -433,6 +623,31 @@ internal static class QecCollectCommand
     private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
+    }
+
+    /// <summary>One reader, then a string.</summary>
+    private sealed class ConcatReader(TextReader first, string then) : TextReader
+    {
+        private readonly StringReader _then = new(then);
+        private bool _firstDone;
+
+        public override int Read()
+        {
+            if (!_firstDone)
+            {
+                int ch = first.Read();
+                if (ch >= 0)
+                {
+                    return ch;
+                }
+
+                _firstDone = true;
+            }
+
+            return _then.Read();
+        }
+
+        public override int Peek() => _firstDone ? _then.Peek() : first.Peek() is var ch && ch >= 0 ? ch : _then.Peek();
     }
 
     /// <summary>A read-only view of the first <c>length</c> bytes of a stream.</summary>
