@@ -620,11 +620,6 @@ internal static class QecCollectCommand
     private static double Number(JsonObject? metadata, string key) =>
         metadata?[key] is JsonValue v && v.TryGetValue(out double x) ? x : double.NaN;
 
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
-
     /// <summary>One reader, then a string.</summary>
     private sealed class ConcatReader(TextReader first, string then) : TextReader
     {

@@ -207,7 +207,7 @@ internal static class RunCommand
             {
                 var task = context.AddTask($"simulating {circuit.QubitCount} qubits", maxValue: 1.0);
                 double fraction = 0;
-                var run = Task.Run(() => CircuitExecutor.Run(circuit, options with { Progress = new InlineProgress(f => Volatile.Write(ref fraction, f)) }));
+                var run = Task.Run(() => CircuitExecutor.Run(circuit, options with { Progress = new InlineProgress<double>(f => Volatile.Write(ref fraction, f)) }));
                 while (!run.Wait(100))
                 {
                     task.Value = Volatile.Read(ref fraction);
@@ -284,11 +284,5 @@ internal static class RunCommand
 
             console.Write(table);
         }
-    }
-
-    /// <summary>Calls back on the reporting thread itself (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class InlineProgress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
     }
 }
