@@ -53,6 +53,47 @@ public class QecTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(5, 0.005, 3000)]
+    [InlineData(7, 0.01, 600)]
+    public void SparseBlossom_OnSurfaceCodeShots_HasTheAllPairsReferenceWeight(int d, double p, int shots)
+    {
+        // Every shot's matching weighs what the first version's matching weighs; the predictions may differ only
+        // where two matchings tie, so the logical error counts agree within statistics.
+        var experiment = MemoryCircuits.RotatedSurfaceCode(d, d, p);
+        var program = MemoryExperimentRunner.Program(experiment);
+        var model = DetectorErrorModel.FromProgram(program);
+        var decoder = new MatchingDecoder(model, 'Z');
+        var bits = new PauliFrameSampler(program, 20).SampleDetectors(shots, threads: 1);
+        int detectors = program.Detectors.Length;
+        int sparseFailures = 0, referenceFailures = 0, disagreements = 0;
+        var events = new List<int>();
+        for (int s = 0; s < shots; s++)
+        {
+            events.Clear();
+            for (int det = 0; det < detectors; det++)
+            {
+                if (bits[s, det] && decoder.NodeOf(det) >= 0)
+                {
+                    events.Add(decoder.NodeOf(det));
+                }
+            }
+
+            var (observables, weight, perfect) = decoder.Match([.. events]);
+            var (referenceObservables, referenceWeight) = AllPairsMatching.Match(decoder.Graph, [.. events]);
+            Assert.True(perfect);
+            Assert.True(weight == referenceWeight, $"shot {s}: {events.Count} events, weight {weight}, reference {referenceWeight}");
+            bool actual = bits[s, detectors];
+            sparseFailures += ((observables & 1) != 0) != actual ? 1 : 0;
+            referenceFailures += ((referenceObservables & 1) != 0) != actual ? 1 : 0;
+            disagreements += observables != referenceObservables ? 1 : 0;
+        }
+
+        output.WriteLine($"d={d} p={p}: sparse {sparseFailures}, reference {referenceFailures} failures of {shots}; {disagreements} tied shots predicted differently");
+        Assert.True(Math.Abs(sparseFailures - referenceFailures) <= disagreements);
+        Assert.True(disagreements <= shots / 20, $"{disagreements} of {shots} shots predicted differently");
+    }
+
     [Fact]
     public void SurfaceCode_ErrorModel_HasTheExpectedSize()
     {

@@ -201,9 +201,17 @@ internal static class StimCommands
         var outFile = new Option<string?>("--out", "-o") { Description = "Write the predicted observable flips to this file." };
         var outFormat = new Option<string>("--out-format") { Description = "Result format of --out.", DefaultValueFactory = _ => "01" };
         outFormat.AcceptOnlyFromAmong([.. StimResultFormats.Names]);
+        var threads = new Option<int>("--threads") { Description = "Threads decoding shots (0: one per processor; PyMatching's command line uses one).", DefaultValueFactory = _ => 0 };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--threads must be 0 (one per processor) or more");
+            }
+        });
         var command = new Command("decode", "Decode detection events with minimum-weight perfect matching on a detector error model; print the predicted observable flips, or count mistakes.")
         {
-            dem, input, inFormat, includes, outFile, outFormat,
+            dem, input, inFormat, includes, outFile, outFormat, threads,
         };
         command.SetAction(parse =>
         {
@@ -233,7 +241,9 @@ internal static class StimCommands
             var clock = Stopwatch.StartNew();
             var predictions = new ulong[shots.Count];
             int detectors = model.DetectorCount;
-            Parallel.For(0, shots.Count, () => new bool[detectors], (s, _, events) =>
+            int threadCount = parse.GetValue(threads);
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = threadCount == 0 ? Environment.ProcessorCount : threadCount };
+            Parallel.For(0, shots.Count, parallel, () => new bool[detectors], (s, _, events) =>
             {
                 for (int d = 0; d < detectors; d++)
                 {

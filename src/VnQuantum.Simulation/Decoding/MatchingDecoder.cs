@@ -1,32 +1,44 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using VnQuantum.Simulation.Stabilizer;
 
 namespace VnQuantum.Simulation.Decoding;
 
 /// <summary>
-/// A minimum-weight perfect-matching decoder built from a detector error model, as PyMatching's first version did:
-/// the error mechanisms that flip one or two detectors of the chosen basis become the edges of a matching graph
-/// (one detector: an edge to the boundary), weighted ln((1 − p)/p); for a shot's detection events, Dijkstra gives
-/// the distance and the observable parity between every pair of events and from each to the boundary, and an exact
-/// blossom matching (<see cref="BlossomMatching"/>) pairs them (or sends them to the boundary) at least total weight.
-/// The predicted observable flip is the parity along the matched paths.
+/// A minimum-weight perfect-matching decoder built from a detector error model: the error mechanisms that flip one or
+/// two detectors of the chosen basis become the edges of a matching graph (one detector: an edge to the boundary),
+/// weighted ln((1 − p)/p) and rounded to even integers as PyMatching rounds them; a shot's detection events are
+/// matched exactly, at least total weight, by sparse blossom (<see cref="SparseBlossomMatcher"/>, PyMatching 2's
+/// algorithm), which touches only the part of the graph around the events. The predicted observable flip is the
+/// parity along the matched paths.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Only detectors of <see cref="Basis"/> are decoded: in a Z-basis memory experiment the X errors that flip the
 /// logical Z observable are seen by the Z-type detectors alone. A mechanism that flips more than two of them (a Y
 /// error in a circuit whose detectors are not typed, as in Stim's circuits) is split, as Stim's
 /// <c>--decompose_errors</c> splits it, into mechanisms that are edges already: the fewest such parts whose
 /// observables add up to the mechanism's, each part's edge then gaining the mechanism's probability. One that cannot
 /// be split is left out and counted in <see cref="HyperedgesLeftOut"/>.
+/// </para>
+/// <para>
+/// The first version's matching (Dijkstra between every pair of events, then a blossom on the complete graph of
+/// events) is kept as <see cref="AllPairsMatching"/>: the reference the tests hold sparse blossom to, and the
+/// answer for a shot with no perfect matching (an odd number of events where no boundary can be reached), which it
+/// matches as best it can.
+/// </para>
 /// </remarks>
 public sealed class MatchingDecoder
 {
-    // Weights are integers (for exact duals): this many units per unit of log-likelihood.
-    private const double WeightScale = 1000;
+    // The largest weight becomes 2 × (this − 1), as in PyMatching: fine enough that rounding moves no matching
+    // at these sizes, coarse enough that ties are frequent and the flood has few distinct times.
+    private const int DistinctWeights = 1000;
 
     private readonly int _boundary;
-    private readonly List<(int To, double Weight, ulong Observables)>[] _adjacency;
     private readonly int[] _node; // detector index → graph node, or −1 when not decoded
     private readonly (int A, int B, double P, ulong Observables)[] _edgeList;
+    private readonly MatchingGraph _graph;
+    private readonly ConcurrentBag<SparseBlossomMatcher> _matchers = [];
 
     public MatchingDecoder(DetectorErrorModel model, char basis = 'Z')
     {
@@ -40,11 +52,6 @@ public sealed class MatchingDecoder
         }
 
         _boundary = nodes;
-        _adjacency = new List<(int, double, ulong)>[nodes + 1];
-        for (int v = 0; v <= nodes; v++)
-        {
-            _adjacency[v] = [];
-        }
 
         // Parallel edges merge as independent errors; the observable mask of the likelier one is kept.
         var edges = new Dictionary<(int, int), (double P, ulong Observables, double Best)>();
@@ -87,13 +94,10 @@ public sealed class MatchingDecoder
         }
 
         _edgeList = [.. edges.Select(e => (e.Key.Item1, e.Key.Item2, e.Value.P, e.Value.Observables))];
-        foreach (var ((a, b), (p, observables, _)) in edges)
-        {
-            double weight = Math.Log((1 - p) / p);
-            _adjacency[a].Add((b, weight, observables));
-            _adjacency[b].Add((a, weight, observables));
-        }
-
+        double largest = _edgeList.Length == 0 ? 1 : _edgeList.Max(e => Math.Log((1 - e.P) / e.P));
+        double scale = (DistinctWeights - 1) / largest;
+        _graph = new MatchingGraph(nodes, [.. _edgeList.Select(e =>
+            (e.A, e.B == _boundary ? -1 : e.B, 2 * (int)Math.Round(Math.Log((1 - e.P) / e.P) * scale), e.Observables))]);
         EdgeCount = edges.Count;
     }
 
@@ -182,131 +186,60 @@ public sealed class MatchingDecoder
     /// <summary>The observable flips (bit o = observable o) the decoder predicts for one shot's detection events.</summary>
     public ulong Decode(ReadOnlySpan<bool> detectionEvents)
     {
-        var events = new List<int>();
-        for (int d = 0; d < detectionEvents.Length && d < _node.Length; d++)
+        int count = 0;
+        int length = Math.Min(detectionEvents.Length, _node.Length);
+        for (int d = 0; d < length; d++)
         {
-            if (detectionEvents[d] && _node[d] >= 0)
-            {
-                events.Add(_node[d]);
-            }
+            count += detectionEvents[d] && _node[d] >= 0 ? 1 : 0;
         }
 
-        int k = events.Count;
-        if (k == 0)
+        if (count == 0)
         {
             return 0;
         }
 
-        // Shortest paths from every event: distances and observable parities to the other events and the boundary.
-        var distance = new double[k, k + 1];
-        var parity = new ulong[k, k + 1];
-        var index = new Dictionary<int, int>();
-        for (int i = 0; i < k; i++)
+        int[]? rented = count > 256 ? ArrayPool<int>.Shared.Rent(count) : null;
+        Span<int> events = rented is null ? stackalloc int[count] : rented.AsSpan(0, count);
+        int k = 0;
+        for (int d = 0; d < length; d++)
         {
-            index[events[i]] = i;
-        }
-
-        for (int i = 0; i < k; i++)
-        {
-            Dijkstra(events[i], index, i, distance, parity);
-        }
-
-        // Events 0..k−1 and their boundary twins k..2k−1: an event meets another event or its own twin; twins pair freely.
-        double finite = 0;
-        foreach (double d in distance)
-        {
-            if (!double.IsPositiveInfinity(d))
+            if (detectionEvents[d] && _node[d] >= 0)
             {
-                finite = Math.Max(finite, d);
+                events[k++] = _node[d];
             }
         }
 
-        long ceiling = (long)(((finite * 2) + 1) * WeightScale) + 1;
-        long Cost(double d) => double.IsPositiveInfinity(d) ? ceiling : (long)Math.Round(d * WeightScale);
-        long top = ceiling + 1;
-        var graph = new List<(int, int, long)>();
-        for (int i = 0; i < k; i++)
+        ulong prediction = Match(events).Observables;
+        if (rented is not null)
         {
-            for (int j = i + 1; j < k; j++)
-            {
-                graph.Add((i, j, top - Cost(distance[i, j])));
-                graph.Add((k + i, k + j, top));
-            }
-
-            graph.Add((i, k + i, top - Cost(distance[i, k])));
-        }
-
-        var mate = BlossomMatching.Solve(2 * k, graph, maxCardinality: true);
-        ulong prediction = 0;
-        for (int i = 0; i < k; i++)
-        {
-            int m = mate[i];
-            if (m == k + i)
-            {
-                prediction ^= parity[i, k];
-            }
-            else if (m > i && m < k)
-            {
-                prediction ^= parity[i, m];
-            }
+            ArrayPool<int>.Shared.Return(rented);
         }
 
         return prediction;
     }
 
-    private void Dijkstra(int source, Dictionary<int, int> eventIndex, int row, double[,] distance, ulong[,] parity)
+    /// <summary>
+    /// Sparse blossom on graph nodes (not detector indices), with the matching's weight in the graph's integer units;
+    /// a shot with no perfect matching goes to <see cref="AllPairsMatching"/>.
+    /// </summary>
+    internal (ulong Observables, long Weight, bool Perfect) Match(ReadOnlySpan<int> events)
     {
-        int k = eventIndex.Count;
-        for (int j = 0; j <= k; j++)
+        if (!_matchers.TryTake(out var matcher))
         {
-            distance[row, j] = double.PositiveInfinity;
+            matcher = new SparseBlossomMatcher(_graph);
         }
 
-        int nodes = _adjacency.Length;
-        var best = new double[nodes];
-        var bestParity = new ulong[nodes];
-        var done = new bool[nodes];
-        Array.Fill(best, double.PositiveInfinity);
-        best[source] = 0;
-        var queue = new PriorityQueue<int, double>();
-        queue.Enqueue(source, 0);
-        int found = 0;
-        while (queue.TryDequeue(out int v, out double d) && found < k + 1)
+        bool perfect = matcher.TryMatch(events, out ulong observables, out long weight);
+        _matchers.Add(matcher);
+        if (!perfect)
         {
-            if (done[v])
-            {
-                continue;
-            }
-
-            done[v] = true;
-            ulong here = bestParity[v];
-            if (v == _boundary)
-            {
-                distance[row, k] = d;
-                parity[row, k] = here;
-                found++;
-
-                // Paths do not pass through the boundary: it is a sink.
-                continue;
-            }
-
-            if (eventIndex.TryGetValue(v, out int j))
-            {
-                distance[row, j] = d;
-                parity[row, j] = here;
-                found++;
-            }
-
-            foreach (var (to, weight, observables) in _adjacency[v])
-            {
-                double next = d + weight;
-                if (!done[to] && next < best[to])
-                {
-                    best[to] = next;
-                    bestParity[to] = here ^ observables;
-                    queue.Enqueue(to, next);
-                }
-            }
+            (observables, weight) = AllPairsMatching.Match(_graph, events);
         }
+
+        return (observables, weight, perfect);
     }
+
+    internal int NodeOf(int detector) => _node[detector];
+
+    internal MatchingGraph Graph => _graph;
 }
