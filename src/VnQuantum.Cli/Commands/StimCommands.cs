@@ -243,16 +243,7 @@ internal static class StimCommands
             int detectors = model.DetectorCount;
             int threadCount = parse.GetValue(threads);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = threadCount == 0 ? Environment.ProcessorCount : threadCount };
-            Parallel.For(0, shots.Count, parallel, () => new bool[detectors], (s, _, events) =>
-            {
-                for (int d = 0; d < detectors; d++)
-                {
-                    events[d] = ((shots[s][d >> 6] >> (d & 63)) & 1) != 0;
-                }
-
-                predictions[s] = decoder.Decode(events);
-                return events;
-            }, _ => { });
+            Parallel.For(0, shots.Count, parallel, s => predictions[s] = decoder.Decode(shots[s]));
             double seconds = clock.Elapsed.TotalSeconds;
 
             if (parse.GetValue(includes))

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 using VnQuantum.Simulation.Stabilizer;
 
 namespace VnQuantum.Simulation.Decoding;
@@ -216,6 +217,55 @@ public sealed class MatchingDecoder
         }
 
         return prediction;
+    }
+
+    /// <summary>
+    /// The same for one shot's detection events packed 64 to a word (bit d of word d / 64 is detector d, as a b8 or
+    /// ptb64 reader gives them); bits past the model's detectors (appended observables) are ignored. Only the set
+    /// bits are visited, so a quiet shot of a large code costs its words, not its detectors.
+    /// </summary>
+    public ulong Decode(ReadOnlySpan<ulong> packedDetectionEvents)
+    {
+        int words = Math.Min(packedDetectionEvents.Length, (_node.Length + 63) >> 6);
+        int count = 0;
+        for (int w = 0; w < words; w++)
+        {
+            count += BitOperations.PopCount(WordOfDetectors(packedDetectionEvents, w));
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        int[]? rented = count > 256 ? ArrayPool<int>.Shared.Rent(count) : null;
+        Span<int> events = rented is null ? stackalloc int[count] : rented.AsSpan(0, count);
+        int k = 0;
+        for (int w = 0; w < words; w++)
+        {
+            for (ulong bits = WordOfDetectors(packedDetectionEvents, w); bits != 0; bits &= bits - 1)
+            {
+                int node = _node[(w << 6) + BitOperations.TrailingZeroCount(bits)];
+                if (node >= 0)
+                {
+                    events[k++] = node;
+                }
+            }
+        }
+
+        ulong prediction = Match(events[..k]).Observables;
+        if (rented is not null)
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+
+        return prediction;
+    }
+
+    private ulong WordOfDetectors(ReadOnlySpan<ulong> packed, int w)
+    {
+        int past = _node.Length - (w << 6);
+        return past >= 64 ? packed[w] : packed[w] & ((1UL << past) - 1);
     }
 
     /// <summary>

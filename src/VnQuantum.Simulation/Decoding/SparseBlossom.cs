@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace VnQuantum.Simulation.Decoding;
 
 /// <summary>
@@ -88,6 +90,8 @@ internal sealed class MatchingGraph
 internal sealed class SparseBlossomMatcher
 {
     private readonly MatchingGraph _graph;
+    private readonly int[] _start;
+    private readonly Slot[] _slots; // neighbour and weight side by side: the flood reads them together
     private readonly NodeState[] _nodes;
     private readonly EventQueue _queue = new();
     private readonly Stack<Region> _freeRegions = new();
@@ -102,6 +106,13 @@ internal sealed class SparseBlossomMatcher
     public SparseBlossomMatcher(MatchingGraph graph)
     {
         _graph = graph;
+        _start = graph.Start;
+        _slots = new Slot[graph.Neighbor.Length];
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = new Slot(graph.Neighbor[i], graph.Weight[i]);
+        }
+
         _nodes = new NodeState[graph.NodeCount];
         for (int i = 0; i < _nodes.Length; i++)
         {
@@ -179,6 +190,8 @@ internal sealed class SparseBlossomMatcher
     }
 
     // ---- State ----
+
+    private readonly record struct Slot(int To, int Weight);
 
     private struct Tracker
     {
@@ -346,41 +359,48 @@ internal sealed class SparseBlossomMatcher
     }
 
     /// <summary>The next time something happens along one of the node's edges, and that edge's slot (−1: none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (int Slot, long Time) NextEventAt(int index)
     {
-        ref readonly var node = ref _nodes[index];
+        var nodes = _nodes;
+        var slots = _slots;
+        ref readonly var node = ref nodes[index];
         var own = LocalRadius(node);
         long best = long.MaxValue;
         int bestSlot = -1;
-        int end = _graph.Start[index + 1];
+        int end = _start[index + 1];
         if (own.Growing)
         {
-            for (int slot = _graph.Start[index]; slot < end; slot++)
+            var top = node.Top;
+            for (int slot = _start[index]; slot < end; slot++)
             {
-                int to = _graph.Neighbor[slot];
+                var (to, weight) = slots[slot];
                 long time;
                 if (to < 0)
                 {
-                    time = _graph.Weight[slot] - own.Y;
+                    time = weight - own.Y;
                 }
                 else
                 {
-                    ref readonly var other = ref _nodes[to];
-                    if (other.Top == node.Top)
+                    ref readonly var other = ref nodes[to];
+                    var theirTop = other.Top;
+                    if (theirTop is null)
                     {
-                        continue;
+                        time = weight - own.Y;
                     }
-
-                    var theirs = LocalRadius(other);
-                    if (theirs.Shrinking)
+                    else
                     {
-                        continue;
-                    }
+                        var theirs = theirTop.Radius;
+                        if (theirTop == top || theirs.Shrinking)
+                        {
+                            continue;
+                        }
 
-                    time = _graph.Weight[slot] - own.Y - theirs.Y;
-                    if (theirs.Growing)
-                    {
-                        time >>= 1;
+                        time = weight - own.Y - theirs.Y - other.Wrapped;
+                        if (theirs.Growing)
+                        {
+                            time >>= 1;
+                        }
                     }
                 }
 
@@ -394,18 +414,18 @@ internal sealed class SparseBlossomMatcher
         else if (!own.Shrinking)
         {
             // Frozen or empty: only a growing neighbour can reach this node.
-            for (int slot = _graph.Start[index]; slot < end; slot++)
+            for (int slot = _start[index]; slot < end; slot++)
             {
-                int to = _graph.Neighbor[slot];
+                var (to, weight) = slots[slot];
                 if (to < 0)
                 {
                     continue;
                 }
 
-                var theirs = LocalRadius(_nodes[to]);
-                if (theirs.Growing)
+                ref readonly var other = ref nodes[to];
+                if (other.Top is { Radius.Growing: true } theirTop)
                 {
-                    long time = _graph.Weight[slot] - own.Y - theirs.Y;
+                    long time = weight - own.Y - theirTop.Radius.Y - other.Wrapped;
                     if (time < best)
                     {
                         best = time;
@@ -418,6 +438,7 @@ internal sealed class SparseBlossomMatcher
         return (bestSlot, best);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Reschedule(int index)
     {
         var (slot, time) = NextEventAt(index);
@@ -431,6 +452,7 @@ internal sealed class SparseBlossomMatcher
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SetDesired(ref Tracker tracker, long time, int target)
     {
         tracker.HasDesired = true;
@@ -444,6 +466,7 @@ internal sealed class SparseBlossomMatcher
     }
 
     /// <summary>Whether a dequeued entry is the one its tracker wants now; a stale entry re-queues the wanted time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool DequeueDecision(ref Tracker tracker, long time, int target)
     {
         if (!tracker.HasQueued || time != tracker.Queued)
@@ -475,6 +498,7 @@ internal sealed class SparseBlossomMatcher
         SetDesired(ref region.Shrink, time, ~region.Id);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MwpmEvent RunUntilNextMwpmEvent()
     {
         while (_queue.TryPop(out long time, out int target))
@@ -515,6 +539,7 @@ internal sealed class SparseBlossomMatcher
         return MwpmEvent.Nothing;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MwpmEvent LookAtNode(int index)
     {
         var (slot, time) = NextEventAt(index);
@@ -535,7 +560,7 @@ internal sealed class SparseBlossomMatcher
             return MwpmEvent.Nothing;
         }
 
-        int to = _graph.Neighbor[slot];
+        int to = _slots[slot].To;
         ref var node = ref _nodes[index];
         if (to < 0)
         {
@@ -560,6 +585,7 @@ internal sealed class SparseBlossomMatcher
             new CompressedEdge(node.Source, other.Source, node.FromSource ^ other.FromSource ^ _graph.Observables[slot]));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ArriveAtEmptyNode(Region region, int empty, int from, ulong edgeObservables)
     {
         ref var node = ref _nodes[empty];
@@ -655,6 +681,7 @@ internal sealed class SparseBlossomMatcher
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RescheduleArea(Region region)
     {
         foreach (int n in region.Shell)
@@ -1201,36 +1228,35 @@ internal sealed class SparseBlossomMatcher
     /// <summary>A binary min-heap of (time, target) entries: target ≥ 0 a node to look at, ~id a shrinking region.</summary>
     private sealed class EventQueue
     {
-        private long[] _times = new long[64];
-        private int[] _targets = new int[64];
+        private Entry[] _heap = new Entry[64];
         private int _count;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Push(long time, int target)
         {
-            if (_count == _times.Length)
+            if (_count == _heap.Length)
             {
-                Array.Resize(ref _times, _count * 2);
-                Array.Resize(ref _targets, _count * 2);
+                Array.Resize(ref _heap, _count * 2);
             }
 
+            var heap = _heap;
             int i = _count++;
             while (i > 0)
             {
                 int parent = (i - 1) >> 1;
-                if (_times[parent] <= time)
+                if (heap[parent].Time <= time)
                 {
                     break;
                 }
 
-                _times[i] = _times[parent];
-                _targets[i] = _targets[parent];
+                heap[i] = heap[parent];
                 i = parent;
             }
 
-            _times[i] = time;
-            _targets[i] = target;
+            heap[i] = new Entry(time, target);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryPop(out long time, out int target)
         {
             if (_count == 0)
@@ -1240,11 +1266,10 @@ internal sealed class SparseBlossomMatcher
                 return false;
             }
 
-            time = _times[0];
-            target = _targets[0];
+            var heap = _heap;
+            (time, target) = heap[0];
             int last = --_count;
-            long movingTime = _times[last];
-            int movingTarget = _targets[last];
+            var moving = heap[last];
             int i = 0;
             while (true)
             {
@@ -1254,24 +1279,24 @@ internal sealed class SparseBlossomMatcher
                     break;
                 }
 
-                if (child + 1 < last && _times[child + 1] < _times[child])
+                if (child + 1 < last && heap[child + 1].Time < heap[child].Time)
                 {
                     child++;
                 }
 
-                if (_times[child] >= movingTime)
+                if (heap[child].Time >= moving.Time)
                 {
                     break;
                 }
 
-                _times[i] = _times[child];
-                _targets[i] = _targets[child];
+                heap[i] = heap[child];
                 i = child;
             }
 
-            _times[i] = movingTime;
-            _targets[i] = movingTarget;
+            heap[i] = moving;
             return true;
         }
+
+        private readonly record struct Entry(long Time, int Target);
     }
 }
