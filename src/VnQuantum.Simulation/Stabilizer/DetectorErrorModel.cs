@@ -827,16 +827,27 @@ internal sealed class DemTextReader(string text, string file)
                             throw Error(number, 1, "error takes one probability from 0 to 1: error(0.001) D0 D1");
                         }
 
-                        var detectors = new SortedSet<int>();
+                        // Most mechanisms are one or two pieces of one or two detectors: small lists, sorted once.
+                        var detectors = new List<int>(4);
                         ulong observables = 0;
-                        var pieces = new List<DetectorSymptom>();
-                        foreach (string target in targets.Append("^"))
+                        List<DetectorSymptom>? pieces = null;
+                        DetectorSymptom? first = null;
+                        for (int t = 0; t <= targets.Length; t++)
                         {
-                            if (target == "^")
+                            if (t == targets.Length || targets[t] == "^")
                             {
                                 if (detectors.Count > 0 || observables != 0)
                                 {
-                                    pieces.Add(new DetectorSymptom([.. detectors], observables));
+                                    detectors.Sort();
+                                    var piece = new DetectorSymptom([.. detectors], observables);
+                                    if (first is null)
+                                    {
+                                        first = piece;
+                                    }
+                                    else
+                                    {
+                                        (pieces ??= [first]).Add(piece);
+                                    }
                                 }
 
                                 detectors.Clear();
@@ -844,15 +855,26 @@ internal sealed class DemTextReader(string text, string file)
                                 continue;
                             }
 
-                            var (kind, index) = Target(number, target);
-                            if (kind == 'D' && !detectors.Add(index))
+                            var (kind, index) = Target(number, targets[t]);
+                            if (kind == 'D' && !detectors.Remove(index))
                             {
-                                detectors.Remove(index);
+                                detectors.Add(index);
                             }
                             else if (kind == 'L')
                             {
                                 observables ^= 1UL << index;
                             }
+                        }
+
+                        if (first is null)
+                        {
+                            break;
+                        }
+
+                        if (pieces is null)
+                        {
+                            Errors.Add(new DetectorError(arguments[0], first.Detectors, first.ObservableMask));
+                            break;
                         }
 
                         // The pieces' effects add up (a detector in two pieces cancels) to the mechanism's.
@@ -864,11 +886,7 @@ internal sealed class DemTextReader(string text, string file)
                             all ^= piece.ObservableMask;
                         }
 
-                        if (pieces.Count > 0)
-                        {
-                            Errors.Add(new DetectorError(arguments[0], [.. whole], all) { Components = pieces.Count > 1 ? [.. pieces] : [] });
-                        }
-
+                        Errors.Add(new DetectorError(arguments[0], [.. whole], all) { Components = [.. pieces] });
                         break;
                     }
 
