@@ -285,6 +285,70 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
         await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "status-429.png"), FullPage = true });
     }
 
+    [BrowserFact]
+    public async Task OnAPhone_NoPageScrollsSideways_TheHeaderFolds_AndPlotsFit_InBothLanguages()
+    {
+        // 360 × 740: the narrowest phones in use. Every main page in Vietnamese and English: the document is no wider
+        // than the screen (tables, code and the composer's grid scroll inside themselves), the header with its menu
+        // folded takes under a sixth of the height, and every plot's box lies within the screen.
+        string[] paths = ["/", "/People", "/People/Details/1", "/Organisations", "/Organisations/Details/2", "/Projects", "/Search?q=QKD", "/Offers", "/Events", "/Events/Details/1", "/Account/SignIn", "/Account/SignUp", "/Learn", "/Learn/intro", "/Learn/intro/03-bb84", "/Tools/Circuit", "/Tools/Composer", "/Tools/KeyRate", "/Tools/Network", "/Tools/Sensing", "/Status/429"];
+        foreach (string culture in new[] { "vi-VN", "en" })
+        {
+            await using var context = await hub.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 740 } });
+            var page = await context.NewPageAsync();
+            foreach (string path in paths)
+            {
+                string url = hub.BaseAddress + path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "culture=" + culture;
+                await page.GotoAsync(url);
+                var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+                Assert.True(widths[0] <= widths[1], $"{culture} {path}: the page is {widths[0]} px wide on a {widths[1]} px screen");
+                double header = await page.EvaluateAsync<double>("() => document.querySelector('header').getBoundingClientRect().height");
+                Assert.True(header <= 740 / 6.0, $"{culture} {path}: the folded header is {header} px high");
+                double widest = await page.EvaluateAsync<double>("() => Math.max(0, ...[...document.querySelectorAll('main svg')].map(s => s.getBoundingClientRect().right))");
+                Assert.True(widest <= widths[1], $"{culture} {path}: a plot reaches {widest} px on a {widths[1]} px screen");
+            }
+
+            // The menu opens and closes from the keyboard, and its items are then reachable.
+            await page.GotoAsync(hub.BaseAddress + "/?culture=" + culture);
+            var menu = page.Locator("button.menu-toggle");
+            var people = page.Locator("#nav-items a[href='/People']");
+            await Assertions.Expect(people).ToBeHiddenAsync();
+            await menu.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+            await Assertions.Expect(people).ToBeVisibleAsync();
+            await Axe(page, "/ (phone, menu open)");
+            if (culture == "vi-VN")
+            {
+                await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "phone-menu-open.png") });
+            }
+
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(people).ToBeHiddenAsync();
+            await Assertions.Expect(menu).ToBeFocusedAsync();
+            foreach (string shot in new[] { "/Tools/Composer", "/Tools/Sensing", "/Tools/KeyRate" })
+            {
+                await page.GotoAsync(hub.BaseAddress + shot + "?culture=" + culture);
+                await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, $"phone-{shot[7..].ToLowerInvariant()}-{culture}.png"), FullPage = true });
+            }
+
+            // Sensing labels sit above their own fields, not at the end of the line before.
+            await page.GotoAsync(hub.BaseAddress + "/Tools/Sensing?culture=" + culture);
+            foreach (string field in new[] { "Spins", "Contrast", "Photons" })
+            {
+                var label = await page.Locator($"label[for={field}]").BoundingBoxAsync();
+                var input = await page.Locator($"#{field}").BoundingBoxAsync();
+                Assert.True(label!.Y + label.Height <= input!.Y + 1 && Math.Abs(label.X - input.X) < 2, $"{culture}: the label of {field} is not above it ({label.X},{label.Y}) vs ({input.X},{input.Y})");
+            }
+        }
+
+        // On a desktop the menu button is not there and every item is in the bar.
+        var desktop = await hub.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await desktop.GotoAsync(hub.BaseAddress + "/");
+        await Assertions.Expect(desktop.Locator("button.menu-toggle")).ToBeHiddenAsync();
+        await Assertions.Expect(desktop.Locator("#nav-items a[href='/People']")).ToBeVisibleAsync();
+    }
+
     /// <summary>axe-core with the WCAG 2.0/2.1 A and AA and 2.2 AA rules: no violation allowed.</summary>
     private static async Task Axe(IPage page, string path)
     {

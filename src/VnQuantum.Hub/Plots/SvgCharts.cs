@@ -41,7 +41,7 @@ public static class SvgCharts
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
-        return plot.GetSvgXml(760, 420);
+        return Scalable(plot.GetSvgXml(760, 420), 760, 420);
     }
 
     /// <summary>The most bars a histogram draws: the commonest outcomes, then one bar for all the others.</summary>
@@ -79,7 +79,7 @@ public static class SvgCharts
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel(countsLabel);
-        return plot.GetSvgXml(760, 360);
+        return Scalable(plot.GetSvgXml(760, 360), 760, 360);
     }
 
     /// <summary>
@@ -104,6 +104,27 @@ public static class SvgCharts
         plot.Axes.SetLimitsY(0, 1.05);
         plot.Title(title);
         plot.YLabel("probability |a|²");
-        return plot.GetSvgXml(760, 360);
+        return Scalable(plot.GetSvgXml(760, 360), 760, 360);
+    }
+
+    /// <summary>
+    /// Gives an SVG a view box of its drawing size, so that with the style sheet's <c>max-width: 100%; height: auto</c>
+    /// it scales down to a phone's width instead of being cropped (ScottPlot writes a width and height only).
+    /// </summary>
+    internal static string Scalable(string svg, int width, int height)
+    {
+        int open = svg.IndexOf("<svg", StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return svg;
+        }
+
+        int close = svg.IndexOf('>', open);
+        if (close < 0 || svg.AsSpan(open, close - open).Contains("viewBox", StringComparison.Ordinal))
+        {
+            return svg;
+        }
+
+        return svg.Insert(open + 4, string.Create(CultureInfo.InvariantCulture, $" viewBox=\"0 0 {width} {height}\""));
     }
 }
