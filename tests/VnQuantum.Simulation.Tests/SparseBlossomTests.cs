@@ -107,6 +107,20 @@ public class SparseBlossomTests
     }
 
     [Fact]
+    public void BadEvents_AreRefused_AndLeaveNothingForTheNextShot()
+    {
+        // Found by review: a refused shot once left its regions behind for the next one.
+        var edges = new List<(int, int, int, ulong)> { (0, 1, 2, 1), (1, 2, 2, 2), (2, -1, 2, 4) };
+        var matcher = new SparseBlossomMatcher(new MatchingGraph(3, edges));
+        Assert.Throws<ArgumentException>(() => matcher.TryMatch([0, 0], out _, out _));
+        Assert.True(matcher.TryMatch([0, 1], out ulong observables, out long weight));
+        Assert.Equal((1UL, 2L), (observables, weight));
+        Assert.Throws<ArgumentOutOfRangeException>(() => matcher.TryMatch([0, 5], out _, out _));
+        Assert.True(matcher.TryMatch([1, 2], out observables, out weight));
+        Assert.Equal((2UL, 2L), (observables, weight));
+    }
+
+    [Fact]
     public void ATriangleWithATail_GivesTheOptimum()
     {
         // Three events on a triangle meet at once (a blossom); a tail and two boundaries give it somewhere to go.

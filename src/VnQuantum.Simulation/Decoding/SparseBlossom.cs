@@ -130,7 +130,24 @@ internal sealed class SparseBlossomMatcher
         _now = 0;
         foreach (int e in detectionEvents)
         {
-            CreateDetectionEvent(e);
+            if ((uint)e >= (uint)_nodes.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(detectionEvents), e, $"detection event {e} is not a node of the {_nodes.Length}-node graph");
+            }
+        }
+
+        try
+        {
+            foreach (int e in detectionEvents)
+            {
+                CreateDetectionEvent(e);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // An event given twice: undo the regions already made, so the next shot starts clean.
+            ResetAfterFailure();
+            throw;
         }
 
         while (true)
@@ -187,6 +204,7 @@ internal sealed class SparseBlossomMatcher
 
         _freeAltNodes.Clear();
         _altNodesInUse = 0;
+        _queue.Clear();
     }
 
     // ---- State ----
@@ -1230,6 +1248,8 @@ internal sealed class SparseBlossomMatcher
     {
         private Entry[] _heap = new Entry[64];
         private int _count;
+
+        public void Clear() => _count = 0;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Push(long time, int target)
