@@ -187,33 +187,24 @@ public sealed class MatchingDecoder
     /// <summary>The observable flips (bit o = observable o) the decoder predicts for one shot's detection events.</summary>
     public ulong Decode(ReadOnlySpan<bool> detectionEvents)
     {
-        int count = 0;
+        // Packed into words, it takes the path that visits set bits only.
         int length = Math.Min(detectionEvents.Length, _node.Length);
+        int words = (length + 63) >> 6;
+        ulong[]? rented = words > 256 ? ArrayPool<ulong>.Shared.Rent(words) : null;
+        Span<ulong> packed = rented is null ? stackalloc ulong[words] : rented.AsSpan(0, words);
+        packed.Clear();
         for (int d = 0; d < length; d++)
         {
-            count += detectionEvents[d] && _node[d] >= 0 ? 1 : 0;
-        }
-
-        if (count == 0)
-        {
-            return 0;
-        }
-
-        int[]? rented = count > 256 ? ArrayPool<int>.Shared.Rent(count) : null;
-        Span<int> events = rented is null ? stackalloc int[count] : rented.AsSpan(0, count);
-        int k = 0;
-        for (int d = 0; d < length; d++)
-        {
-            if (detectionEvents[d] && _node[d] >= 0)
+            if (detectionEvents[d])
             {
-                events[k++] = _node[d];
+                packed[d >> 6] |= 1UL << (d & 63);
             }
         }
 
-        ulong prediction = Match(events).Observables;
+        ulong prediction = Decode(packed);
         if (rented is not null)
         {
-            ArrayPool<int>.Shared.Return(rented);
+            ArrayPool<ulong>.Shared.Return(rented);
         }
 
         return prediction;
