@@ -121,6 +121,19 @@ public class SparseBlossomTests
     }
 
     [Fact]
+    public void AModelLine_CancelsRepeatedDetectors_AndReadsAVeryLongLine()
+    {
+        // The reader the decoder is built from: a detector listed twice cancels, and a line of 200,000 targets is read
+        // by sorting once (a scan per target would make it quadratic).
+        var model = Stabilizer.DetectorErrorModel.Parse("error(0.1) D0 D1 D0 D2 D2 D2 L0\nerror(0.2) D3 D3\n");
+        Assert.Equal([1, 2], model.Errors[0].Detectors.ToArray());
+        Assert.Single(model.Errors);
+        string many = "error(0.01) " + string.Join(' ', Enumerable.Range(0, 200_000).Select(d => $"D{d}"));
+        var big = Stabilizer.DetectorErrorModel.Parse(many);
+        Assert.Equal(200_000, big.Errors[0].Detectors.Length);
+    }
+
+    [Fact]
     public void ATriangleWithATail_GivesTheOptimum()
     {
         // Three events on a triangle meet at once (a blossom); a tail and two boundaries give it somewhere to go.

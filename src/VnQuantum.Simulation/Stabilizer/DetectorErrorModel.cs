@@ -836,9 +836,29 @@ internal sealed class DemTextReader(string text, string file)
                         {
                             if (t == targets.Length || targets[t] == "^")
                             {
+                                // A detector listed twice cancels: sort, then keep those listed an odd number of times
+                                // (O(n log n) even for a line of a million targets).
+                                detectors.Sort();
+                                int kept = 0;
+                                for (int i = 0; i < detectors.Count;)
+                                {
+                                    int j = i;
+                                    while (j < detectors.Count && detectors[j] == detectors[i])
+                                    {
+                                        j++;
+                                    }
+
+                                    if (((j - i) & 1) == 1)
+                                    {
+                                        detectors[kept++] = detectors[i];
+                                    }
+
+                                    i = j;
+                                }
+
+                                detectors.RemoveRange(kept, detectors.Count - kept);
                                 if (detectors.Count > 0 || observables != 0)
                                 {
-                                    detectors.Sort();
                                     var piece = new DetectorSymptom([.. detectors], observables);
                                     if (first is null)
                                     {
@@ -856,7 +876,7 @@ internal sealed class DemTextReader(string text, string file)
                             }
 
                             var (kind, index) = Target(number, targets[t]);
-                            if (kind == 'D' && !detectors.Remove(index))
+                            if (kind == 'D')
                             {
                                 detectors.Add(index);
                             }
