@@ -109,6 +109,7 @@ builder.Services.AddSingleton(services => HubMail.Create(
     builder.Environment.ContentRootPath,
     services.GetRequiredService<ILoggerFactory>().CreateLogger("VnQuantum.Hub.Mail")));
 builder.Services.AddScoped<AccountMail>();
+builder.Services.AddScoped<VnQuantum.Hub.Notices.PostNotices>();
 builder.Services.ConfigureApplicationCookie(options =>
 {
     options.LoginPath = "/Account/SignIn";

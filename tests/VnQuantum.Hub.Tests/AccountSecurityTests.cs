@@ -21,7 +21,7 @@ public sealed partial class AccountSecurityTests(HubFactory factory) : IClassFix
         return session;
     }
 
-    private static string LinkIn(MimeKit.MimeMessage message)
+    internal static string LinkIn(MimeKit.MimeMessage message)
     {
         var link = Link().Match(message.TextBody ?? string.Empty);
         Assert.True(link.Success, message.TextBody);

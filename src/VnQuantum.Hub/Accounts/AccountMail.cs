@@ -45,7 +45,7 @@ public sealed class AccountMail(UserManager<HubUser> users, IHubMail mail, IStri
         {
             await mail.SendAsync(user.Email!, text[$"mail.{kind}.subject"], text[$"mail.{kind}.body", await link()], cancel);
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or MailKit.ServiceNotConnectedException or MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Security.AuthenticationException or TimeoutException or UnauthorizedAccessException)
+        catch (Exception e) when (HubMail.IsDeliveryFailure(e))
         {
             logger.LogWarning("Could not send the {Kind} e-mail of account {UserId}: {Error}", kind, user.Id, e.Message);
         }
@@ -86,6 +86,5 @@ public sealed class AccountMail(UserManager<HubUser> users, IHubMail mail, IStri
 
     private static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
 
-    private string Base(HttpRequest request) =>
-        configuration["Hub:PublicUrl"] is { Length: > 0 } url ? url.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
+    private string Base(HttpRequest request) => HubMail.PublicBase(configuration, request);
 }

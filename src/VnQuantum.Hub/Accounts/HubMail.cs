@@ -53,6 +53,22 @@ public static class HubMail
         return new PickupDirectoryMail(folder, options.From);
     }
 
+    /// <summary>A mail server down, refusing or slow, or a pickup folder that cannot be written: logged by the caller, never fatal to the page.</summary>
+    public static bool IsDeliveryFailure(Exception e) =>
+        e is IOException or System.Net.Sockets.SocketException or MailKit.ServiceNotConnectedException or MailKit.ProtocolException
+            or SmtpCommandException or AuthenticationException or TimeoutException or UnauthorizedAccessException;
+
+    /// <summary>
+    /// Where links in mail point: Hub:PublicUrl when set, so that a forged Host header cannot make the hub mail
+    /// somebody a link to another site; the request's own origin otherwise (a single-machine start).
+    /// </summary>
+    public static string PublicBase(IConfiguration configuration, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(request);
+        return configuration["Hub:PublicUrl"] is { Length: > 0 } url ? url.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
+    }
+
     internal static MimeMessage Message(string from, string to, string subject, string body)
     {
         var message = new MimeMessage();

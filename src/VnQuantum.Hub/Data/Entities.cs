@@ -378,3 +378,50 @@ public sealed class MembershipRequest
 
     public DateTime At { get; set; }
 }
+
+/// <summary>What happened to a member's post or interest, as the notices page and the e-mail name it.</summary>
+public enum NoticeKind
+{
+    /// <summary>Somebody expressed interest in the member's post.</summary>
+    InterestReceived,
+
+    /// <summary>A network admin published the member's post.</summary>
+    PostPublished,
+
+    /// <summary>A network admin sent the member's post back, with a reason.</summary>
+    PostSentBack,
+
+    /// <summary>A post's author accepted the member's interest: each now sees the other's e-mail.</summary>
+    InterestAccepted,
+}
+
+/// <summary>
+/// One notice for one member. Only the kind and the post are stored; the words are chosen when it is shown, in the
+/// reader's language, so a notice made by an admin's request in English reads in Vietnamese to a Vietnamese reader.
+/// </summary>
+public sealed class Notice
+{
+    public long Id { get; set; }
+
+    public required string UserId { get; set; }
+
+    public NoticeKind Kind { get; set; }
+
+    public int OfferId { get; set; }
+
+    public Offer? Offer { get; set; }
+
+    /// <summary>UTC, as every time the hub stores.</summary>
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the member first saw it on the notices page; null while unread.</summary>
+    public DateTime? ReadAt { get; set; }
+}
+
+/// <summary>A member who asked for notices in the hub only, not by e-mail (a table of its own: the account rows stay as the first migration made them).</summary>
+public sealed class NoticeMailOptOut
+{
+    public required string UserId { get; set; }
+
+    public DateTime Since { get; set; }
+}

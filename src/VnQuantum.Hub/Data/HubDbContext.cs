@@ -36,6 +36,10 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<AgreementEntry> AgreementEntries => Set<AgreementEntry>();
 
+    public DbSet<Notice> Notices => Set<Notice>();
+
+    public DbSet<NoticeMailOptOut> NoticeMailOptOuts => Set<NoticeMailOptOut>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -47,6 +51,9 @@ public abstract class HubDbContext(DbContextOptions options) : IdentityDbContext
         modelBuilder.Entity<Offer>().HasIndex(o => new { o.State, o.ExpiresAt });
         modelBuilder.Entity<Offer>().HasIndex(o => o.OwnerId);
         modelBuilder.Entity<Interest>().HasIndex(i => new { i.OfferId, i.FromUserId }).IsUnique();
+        modelBuilder.Entity<Notice>().HasIndex(n => new { n.UserId, n.ReadAt });
+        modelBuilder.Entity<Notice>().HasOne(n => n.Offer).WithMany().HasForeignKey(n => n.OfferId);
+        modelBuilder.Entity<NoticeMailOptOut>().HasKey(o => o.UserId);
         modelBuilder.Entity<ExerciseAttempt>().HasIndex(a => new { a.UserId, a.Course, a.Exercise });
         modelBuilder.Entity<Job>().HasIndex(j => new { j.State, j.CreatedAt });
         modelBuilder.Entity<Job>().HasIndex(j => j.OwnerId);

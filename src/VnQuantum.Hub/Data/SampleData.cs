@@ -110,9 +110,36 @@ public static class SampleData
             new HubEvent { Title = "Trường hè lượng tử Quy Nhơn 2027", Description = "Một tuần bài giảng và thực hành: mạch lượng tử, QKD, cảm biến. A week of lectures and labs.", Location = "Quy Nhơn", StartsAt = Vn(2027, 7, 12, 8), EndsAt = Vn(2027, 7, 16, 17), Capacity = 60, Organisation = organisations[12], UpdatedAt = Vn(2026, 11, 1, 9), Sample = true },
             new HubEvent { Title = "Hội thảo QKD cho ngân hàng", Description = "Phân phối khóa lượng tử và ETSI GS QKD 014 cho trung tâm dữ liệu ngân hàng. QKD for banking data centres.", Location = "Hồ Chí Minh", StartsAt = Vn(2027, 3, 18, 9), EndsAt = Vn(2027, 3, 18, 16), Capacity = 3, Organisation = organisations[7], UpdatedAt = Vn(2026, 11, 1, 9), Sample = true },
             new HubEvent { Title = "Ngày cảm biến lượng tử Cần Thơ", Description = "Từ kế NV cho nông nghiệp và y tế. NV magnetometry for agriculture and medicine.", Location = "Cần Thơ", StartsAt = Vn(2027, 5, 6, 8), EndsAt = Vn(2027, 5, 6, 12), Organisation = organisations[4], UpdatedAt = Vn(2026, 11, 1, 9), Sample = true });
+        // A few published posts, so the matchmaking list is not empty on a first visit. They belong to no account
+        // (nobody can edit them or be notified) and expire as any post does, 90 days after the first start.
+        var now = DateTime.UtcNow;
+        db.Offers.AddRange(SamplePosts.Select(p => new Offer
+        {
+            Kind = p.Kind,
+            Title = p.Title,
+            Description = p.Description + "\n\n*(Tin mẫu, không có thật · an invented sample post.)*",
+            Pillar = p.Pillar,
+            OwnerId = SampleOwner,
+            Organisation = organisations[p.Organisation],
+            State = OfferState.Published,
+            CreatedAt = now,
+            PublishedAt = now,
+            ExpiresAt = now + Offer.Lifetime,
+        }));
         db.SaveChanges();
         return true;
     }
+
+    /// <summary>The owner id of the sample posts: no account has it (Identity's ids are GUIDs).</summary>
+    internal const string SampleOwner = "sample-data";
+
+    private static readonly (OfferKind Kind, string Title, string Description, Pillar Pillar, int Organisation)[] SamplePosts =
+    [
+        (OfferKind.PartnerWanted, "Cần đối tác thử QKD thực địa trên cáp biển Hải Phòng", "Chúng tôi có **sợi quang tối** 60 km giữa hai trạm và tìm một nhóm có hệ BB84 decoy để thử nghiệm thực địa.\n\n- thời gian: quý 2/2027\n- địa điểm: Hải Phòng – Cát Bà", Pillar.Communication, 6),
+        (OfferKind.TechnologyOffer, "Chào công nghệ: đầu dò đơn photon SNSPD", "SNSPD modules with 85 % efficiency at 1550 nm and under 50 ps jitter, with support in Vietnamese and English.", Pillar.Communication, 16),
+        (OfferKind.InvestmentSought, "Gọi vốn hạt giống: từ kế NV cho nuôi trồng thủy sản", "Một nhóm khởi nghiệp ở Cần Thơ tìm **vốn hạt giống** để đưa từ kế kim cương NV ra ao nuôi tôm.", Pillar.Sensing, 4),
+        (OfferKind.TechnologyOffer, "Giờ máy trên bàn thử ion bẫy 8 qubit", "Open hours on an eight-qubit trapped-ion testbed for Vietnamese university groups; OpenQASM 2 and 3 accepted.", Pillar.Computing, 0),
+    ];
 
     /// <summary>
     /// Adds <paramref name="count"/> more invented people (marked sample, deterministic) to a seeded database: the load

@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using VnQuantum.Hub.Data;
+using VnQuantum.Hub.Notices;
 
 namespace VnQuantum.Hub.Pages.Admin;
 
 /// <summary>The network admins' review queue: publish a submitted post (starting its lifetime) or send it back with a reason.</summary>
-public sealed class ReviewModel(HubDbContext db) : PageModel
+public sealed class ReviewModel(HubDbContext db, PostNotices notices) : PageModel
 {
     public IReadOnlyList<Offer> Queue { get; private set; } = [];
 
@@ -30,6 +31,7 @@ public sealed class ReviewModel(HubDbContext db) : PageModel
         offer.ReviewNote = null;
         await db.SaveChangesAsync();
         await SearchIndex.UpdateAsync(db, offer);
+        await notices.SendAsync(offer.OwnerId, NoticeKind.PostPublished, offer, Request, HttpContext.RequestAborted);
         return RedirectToPage();
     }
 
@@ -44,6 +46,7 @@ public sealed class ReviewModel(HubDbContext db) : PageModel
         offer.State = OfferState.Rejected;
         offer.ReviewNote = string.IsNullOrWhiteSpace(Note) ? "Chưa đạt yêu cầu · Not suitable as written." : Note.Trim();
         await db.SaveChangesAsync();
+        await notices.SendAsync(offer.OwnerId, NoticeKind.PostSentBack, offer, Request, HttpContext.RequestAborted);
         return RedirectToPage();
     }
 }

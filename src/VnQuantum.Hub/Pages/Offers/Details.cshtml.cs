@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using VnQuantum.Hub.Data;
+using VnQuantum.Hub.Notices;
 
 namespace VnQuantum.Hub.Pages.Offers;
 
@@ -13,13 +14,16 @@ namespace VnQuantum.Hub.Pages.Offers;
 /// member may express interest; the author's e-mail is shown to them only once the author accepts.
 /// </summary>
 [AllowAnonymous]
-public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db, PostNotices notices) : PageModel
 {
     public Offer Offer { get; private set; } = null!;
 
     public bool Mine { get; private set; }
 
     public Interest? MyInterest { get; private set; }
+
+    /// <summary>The author's name, for a post made as an individual and a signed-in reader (the public sees "individual").</summary>
+    public string? AuthorName { get; private set; }
 
     /// <summary>The author's e-mail, present only for a member whose interest was accepted.</summary>
     public string? Contact { get; private set; }
@@ -51,6 +55,7 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
         MyInterest = new Interest { OfferId = id, FromUserId = users.GetUserId(User)!, Message = Message.Trim().Normalize(), CreatedAt = DateTime.UtcNow };
         db.Interests.Add(MyInterest);
         await db.SaveChangesAsync();
+        await notices.SendAsync(Offer.OwnerId, NoticeKind.InterestReceived, Offer, Request, HttpContext.RequestAborted);
         return RedirectToPage(new { id });
     }
 
@@ -65,6 +70,10 @@ public sealed class DetailsModel(UserManager<HubUser> users, HubDbContext db) : 
 
         Offer = offer;
         Mine = offer.OwnerId == me;
+        if (me is not null && offer.OrganisationId is null)
+        {
+            AuthorName = await db.Users.Where(u => u.Id == offer.OwnerId).Select(u => u.Person!.Name).SingleOrDefaultAsync();
+        }
         if (me is not null && !Mine)
         {
             MyInterest = await db.Interests.AsNoTracking().FirstOrDefaultAsync(i => i.OfferId == id && i.FromUserId == me);

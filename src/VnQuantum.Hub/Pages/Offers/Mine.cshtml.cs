@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using VnQuantum.Hub.Data;
+using VnQuantum.Hub.Notices;
 
 namespace VnQuantum.Hub.Pages.Offers;
 
 /// <summary>The member's own posts (with their review state and expiry), the interest received, and the interest sent.</summary>
-public sealed class MineModel(UserManager<HubUser> users, HubDbContext db) : PageModel
+public sealed class MineModel(UserManager<HubUser> users, HubDbContext db, PostNotices notices) : PageModel
 {
     public IReadOnlyList<Offer> Posts { get; private set; } = [];
 
@@ -57,6 +58,10 @@ public sealed class MineModel(UserManager<HubUser> users, HubDbContext db) : Pag
 
         interest.State = answer;
         await db.SaveChangesAsync();
+        if (answer == InterestState.Accepted)
+        {
+            await notices.SendAsync(interest.FromUserId, NoticeKind.InterestAccepted, interest.Offer!, Request, HttpContext.RequestAborted);
+        }
         return RedirectToPage();
     }
 }

@@ -512,6 +512,52 @@ namespace VnQuantum.Hub.Data.Migrations.Postgres
                     b.ToTable("MembershipRequests");
                 });
 
+            modelBuilder.Entity("VnQuantum.Hub.Data.Notice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OfferId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OfferId");
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("Notices");
+                });
+
+            modelBuilder.Entity("VnQuantum.Hub.Data.NoticeMailOptOut", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("NoticeMailOptOuts");
+                });
+
             modelBuilder.Entity("VnQuantum.Hub.Data.Offer", b =>
                 {
                     b.Property<int>("Id")
@@ -862,6 +908,17 @@ namespace VnQuantum.Hub.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Person");
+                });
+
+            modelBuilder.Entity("VnQuantum.Hub.Data.Notice", b =>
+                {
+                    b.HasOne("VnQuantum.Hub.Data.Offer", "Offer")
+                        .WithMany()
+                        .HasForeignKey("OfferId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Offer");
                 });
 
             modelBuilder.Entity("VnQuantum.Hub.Data.Offer", b =>

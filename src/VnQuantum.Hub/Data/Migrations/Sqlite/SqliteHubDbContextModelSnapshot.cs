@@ -491,6 +491,50 @@ namespace VnQuantum.Hub.Data.Migrations.Sqlite
                     b.ToTable("MembershipRequests");
                 });
 
+            modelBuilder.Entity("VnQuantum.Hub.Data.Notice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OfferId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OfferId");
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("Notices");
+                });
+
+            modelBuilder.Entity("VnQuantum.Hub.Data.NoticeMailOptOut", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("NoticeMailOptOuts");
+                });
+
             modelBuilder.Entity("VnQuantum.Hub.Data.Offer", b =>
                 {
                     b.Property<int>("Id")
@@ -833,6 +877,17 @@ namespace VnQuantum.Hub.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Person");
+                });
+
+            modelBuilder.Entity("VnQuantum.Hub.Data.Notice", b =>
+                {
+                    b.HasOne("VnQuantum.Hub.Data.Offer", "Offer")
+                        .WithMany()
+                        .HasForeignKey("OfferId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Offer");
                 });
 
             modelBuilder.Entity("VnQuantum.Hub.Data.Offer", b =>
