@@ -36,6 +36,9 @@ public sealed class HubBrowser : IAsyncLifetime
 
     public string BaseAddress { get; private set; } = string.Empty;
 
+    /// <summary>The first admin's password, from the file the hub wrote it to.</summary>
+    public string AdminPassword => File.ReadAllLines(_file + ".admin")[1];
+
     /// <summary>Where screenshots go: the test output folder's screenshots/ (kept as CI artefacts).</summary>
     public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
@@ -283,6 +286,96 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Too many requests" })).ToBeVisibleAsync();
         await Axe(page, "/Status/429");
         await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "status-429.png"), FullPage = true });
+    }
+
+    [BrowserFact]
+    public async Task APostsAuthor_IsToldOfItsPublicationAndOfInterest_OnAPhone_InBothLanguages()
+    {
+        const string title = "Chào công nghệ: nguồn photon rối cho QKD";
+        await using var authorContext = await hub.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var author = await authorContext.NewPageAsync();
+        await author.GotoAsync(hub.BaseAddress + "/Account/SignUp");
+        await author.GetByLabel("Họ tên").FillAsync("Trịnh Hải Yến");
+        await author.GetByLabel("E-mail").FillAsync("hai.yen@example.vn");
+        await author.GetByLabel("Mật khẩu").FillAsync("bánh mì Hội An giòn rụm");
+        await author.GetByLabel("Mật khẩu").PressAsync("Enter");
+        await Assertions.Expect(author).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Manage/Profile"));
+        await author.GotoAsync(hub.BaseAddress + "/Offers/Edit");
+        await author.GetByLabel("Loại").SelectOptionAsync("TechnologyOffer");
+        await author.GetByLabel("Tiêu đề").FillAsync(title);
+        await author.GetByLabel("Mô tả").FillAsync("Nguồn cặp photon **rối** ở 1550 nm, xem [thông số](https://example.vn/epr).");
+        await author.GetByRole(AriaRole.Button, new() { Name = "Gửi duyệt" }).PressAsync("Enter");
+        await Assertions.Expect(author).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Offers/Mine$"));
+
+        // A network admin publishes it from the review queue; a member expresses interest.
+        await using (var adminContext = await hub.Browser.NewContextAsync())
+        {
+            var admin = await adminContext.NewPageAsync();
+            await admin.GotoAsync(hub.BaseAddress + "/Account/SignIn");
+            await admin.GetByLabel("E-mail").FillAsync("admin@vnquantum.local");
+            await admin.GetByLabel("Mật khẩu").FillAsync(hub.AdminPassword);
+            await admin.GetByLabel("Mật khẩu").PressAsync("Enter");
+            await admin.GotoAsync(hub.BaseAddress + "/Admin/Review");
+            await admin.Locator("section.card").Filter(new() { HasText = title }).GetByRole(AriaRole.Button, new() { Name = "Đăng", Exact = true }).ClickAsync();
+            await Assertions.Expect(admin.GetByText(title)).ToHaveCountAsync(0);
+        }
+
+        await using (var readerContext = await hub.Browser.NewContextAsync())
+        {
+            var reader = await readerContext.NewPageAsync();
+            await reader.GotoAsync(hub.BaseAddress + "/Account/SignUp");
+            await reader.GetByLabel("Họ tên").FillAsync("Lý Quốc Khánh");
+            await reader.GetByLabel("E-mail").FillAsync("quoc.khanh@example.vn");
+            await reader.GetByLabel("Mật khẩu").FillAsync("phở bò tái chín buổi sớm");
+            await reader.GetByLabel("Mật khẩu").PressAsync("Enter");
+            await Assertions.Expect(reader).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Manage/Profile"));
+            await reader.GotoAsync(hub.BaseAddress + "/Offers");
+            await reader.GetByRole(AriaRole.Link, new() { Name = title }).ClickAsync();
+            await Assertions.Expect(reader.Locator("main")).ToContainTextAsync("Trịnh Hải Yến");
+            await Assertions.Expect(reader.Locator(".prose strong")).ToHaveTextAsync("rối");
+            await reader.GetByLabel("Bày tỏ quan tâm").FillAsync("Chúng tôi muốn thử nguồn này.");
+            await reader.GetByRole(AriaRole.Button, new() { Name = "Gửi", Exact = true }).ClickAsync();
+            await Assertions.Expect(reader.GetByRole(AriaRole.Status)).ToContainTextAsync("đang chờ");
+        }
+
+        // On the author's phone: the count is in the folded menu, the notices page reads in each language and fits.
+        foreach (string culture in new[] { "vi-VN", "en" })
+        {
+            await author.GotoAsync(hub.BaseAddress + "/Offers?culture=" + culture);
+            await author.Locator("button.menu-toggle").ClickAsync();
+            var link = author.Locator("#nav-items a[href='/Notices']");
+            if (culture == "vi-VN")
+            {
+                await Assertions.Expect(link.Locator(".count")).ToHaveTextAsync("2");
+                await Axe(author, "/Offers (phone, unread notices)");
+            }
+
+            await Assertions.Expect(author.Locator("#nav-items a[href='/Offers/Mine']")).ToBeVisibleAsync();
+            if (culture == "vi-VN")
+            {
+                await link.ClickAsync();
+                await Assertions.Expect(author).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Notices$"));
+            }
+            else
+            {
+                await author.GotoAsync(hub.BaseAddress + "/Notices?culture=en"); // ?culture= holds for one request
+            }
+
+            string[] expected = culture == "en"
+                ? [$"Your post “{title}” was published.", $"Somebody is interested in your post “{title}”."]
+                : [$"Tin “{title}” của bạn đã được đăng.", $"Có người quan tâm đến tin “{title}” của bạn."];
+            foreach (string text in expected)
+            {
+                await Assertions.Expect(author.Locator("ul.notices")).ToContainTextAsync(text);
+            }
+
+            var widths = await author.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            Assert.True(widths[0] <= widths[1], $"{culture} /Notices: {widths[0]} px wide on a {widths[1]} px screen");
+            await Axe(author, "/Notices " + culture);
+            await author.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, $"phone-notices-{culture}.png"), FullPage = true });
+        }
+
+        await Assertions.Expect(author.Locator("#nav-items a[href='/Notices'] .count")).ToHaveCountAsync(0);
     }
 
     [BrowserFact]
