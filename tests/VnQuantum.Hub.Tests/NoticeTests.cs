@@ -110,6 +110,13 @@ public sealed class NoticeTests(HubFactory factory) : IClassFixture<HubFactory>
     {
         string list = await factory.Session().Get("/Offers");
         Assert.Contains("SNSPD", list);
+
+        // Pillars by their Vietnamese names, expiry as a Vietnamese date (dd/MM/yyyy), not ISO; English on request.
+        Assert.Contains("Truyền thông lượng tử", list);
+        Assert.DoesNotContain("· Communication ·", list);
+        Assert.Matches(@"\d{2}/\d{2}/\d{4}", list);
+        Assert.DoesNotMatch(@"hết hạn[^<]*\d{4}-\d{2}-\d{2}", list);
+        Assert.Contains("· Communication ·", await factory.Session().Get("/Offers?culture=en"));
         Assert.True(await Db(db => db.Offers.CountAsync(o => o.OwnerId == SampleData.SampleOwner && o.State == OfferState.Published)) >= 4);
     }
 

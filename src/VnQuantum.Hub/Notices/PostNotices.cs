@@ -20,14 +20,15 @@ public sealed class PostNotices(HubDbContext db, IHubMail mail, IStringLocalizer
     public async Task SendAsync(string userId, NoticeKind kind, Offer offer, HttpRequest request, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Email, u.EmailConfirmed }).SingleOrDefaultAsync(cancel);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Email, u.EmailConfirmed }).SingleOrDefaultAsync(CancellationToken.None);
         if (user is null)
         {
             return; // A sample post has no account behind it.
         }
 
+        // The event it tells of is already saved: a caller who goes away now must not cost the member the notice.
         db.Notices.Add(new Notice { UserId = userId, Kind = kind, OfferId = offer.Id, CreatedAt = DateTime.UtcNow });
-        await db.SaveChangesAsync(cancel);
+        await db.SaveChangesAsync(CancellationToken.None);
         if (!user.EmailConfirmed || user.Email is null || await db.NoticeMailOptOuts.AnyAsync(o => o.UserId == userId, cancel))
         {
             return;
