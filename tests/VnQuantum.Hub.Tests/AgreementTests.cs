@@ -59,6 +59,7 @@ public sealed class AgreementTests(HubFactory factory) : IClassFixture<HubFactor
         Assert.Contains("khác với bản đề xuất", await (await b.Post($"/Agreements/Details/{id}", new() { ["hash"] = new string('0', 64) }, $"/Agreements/Details/{id}?handler=Sign")).Content.ReadAsStringAsync());
         await b.Post($"/Agreements/Details/{id}", new() { ["hash"] = hash }, $"/Agreements/Details/{id}?handler=Sign");
         string signed = await a.Get($"/Agreements/Details/{id}");
+        Assert.Contains("(UTC+7)</time>", signed);
         Assert.Contains("data-state=\"Signed\"", signed);
         Assert.Contains("Không thể", await (await a.Post($"/Agreements/Details/{id}", new(), $"/Agreements/Details/{id}?handler=Withdraw")).Content.ReadAsStringAsync());
 

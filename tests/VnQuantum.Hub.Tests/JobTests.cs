@@ -48,7 +48,10 @@ public sealed class JobTests(TightJobsFactory factory) : IClassFixture<TightJobs
         string page = await owner.Get($"/Jobs/Details/{id}");
         Assert.Contains("Succeeded", page);
         Assert.Contains("<svg", page);
-        Assert.Contains($"/Jobs/Details/{id}", await owner.Get("/Jobs"));
+        string jobs = await owner.Get("/Jobs");
+        Assert.Contains($"/Jobs/Details/{id}", jobs);
+        Assert.Contains("(UTC+7)</time>", jobs); // Vietnam time, zone named, not ISO
+        Assert.DoesNotMatch(@"<td>\d{4}-\d{2}-\d{2} ", jobs);
 
         // Another member, or the public, cannot see, poll or cancel it.
         var other = factory.Session();
