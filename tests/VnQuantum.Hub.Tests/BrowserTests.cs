@@ -258,6 +258,84 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
     }
 
     [BrowserFact]
+    public async Task TheComposer_DrawsLive_WithoutAReload_OnAPhoneAndADesktop_InBothLanguages()
+    {
+        foreach (var (culture, width, height) in new[] { ("vi-VN", 390, 844), ("en", 1280, 900) })
+        {
+            bool vi = culture == "vi-VN";
+            await using var context = await hub.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync($"{hub.BaseAddress}/Tools/Composer?culture={culture}");
+            await page.EvaluateAsync("() => { window.stayed = true; }");
+            string step = vi ? "bước" : "step";
+            string empty = vi ? "trống" : "empty";
+            ILocator Cell(int q, int s, string name) => page.GetByRole(AriaRole.Button, new() { Name = $"q[{q}], {step} {s}: {name}", Exact = true });
+            ILocator Sphere(int q, string numbers) => page.GetByRole(AriaRole.Img, new() { Name = (vi ? $"Véc-tơ Bloch của q[{q}]: " : $"Bloch vector of q[{q}]: ") + numbers, Exact = true });
+
+            // It starts empty: both qubits at |0⟩.
+            await Assertions.Expect(Sphere(0, vi ? "x = 0,00, y = 0,00, z = 1,00" : "x = 0.00, y = 0.00, z = 1.00")).ToBeVisibleAsync();
+
+            // H on q[0]: its vector turns to +x, and the program and link follow.
+            await page.GetByRole(AriaRole.Radio, new() { Name = "H", Exact = true }).CheckAsync();
+            await Cell(0, 1, empty).ClickAsync();
+            await Assertions.Expect(Cell(0, 1, "H")).ToHaveTextAsync("H");
+            await Assertions.Expect(page.Locator("#composer-qasm")).ToContainTextAsync("h q[0];");
+            await Assertions.Expect(Sphere(0, vi ? "x = 1,00, y = 0,00, z = 0,00" : "x = 1.00, y = 0.00, z = 0.00")).ToBeVisibleAsync();
+
+            // CNOT: control, then target in the same step. The halves of a Bell pair have no vector of their own.
+            await page.GetByRole(AriaRole.Radio, new() { Name = "CNOT", Exact = true }).CheckAsync();
+            await Cell(0, 2, empty).ClickAsync();
+            await Assertions.Expect(page.Locator("#composer-message")).ToContainTextAsync(vi ? "chọn qubit đích" : "now choose the target");
+            await Cell(1, 2, empty).ClickAsync();
+            await Assertions.Expect(page.Locator("#composer-qasm")).ToContainTextAsync("cx q[0], q[1];");
+            await Assertions.Expect(Sphere(1, vi ? "x = 0,00, y = 0,00, z = 0,00" : "x = 0.00, y = 0.00, z = 0.00")).ToBeVisibleAsync();
+
+            // A rotation with an angle typed in the page's language, dragged from the palette onto its cell.
+            await page.GetByLabel(vi ? "Góc θ" : "Angle θ", new() { Exact = true }).FillAsync(vi ? "0,5" : "0.5");
+            await page.Locator("label.gate", new() { HasText = "Ry(θ)" }).DragToAsync(Cell(1, 3, empty));
+            await Assertions.Expect(Cell(1, 3, vi ? "Ry(0,5)" : "Ry(0.5)")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#composer-qasm")).ToContainTextAsync("ry(0.5) q[1];");
+
+            // Measurements bring the histogram.
+            await page.GetByRole(AriaRole.Radio, new() { Name = vi ? "đo" : "measure", Exact = true }).CheckAsync();
+            await Cell(0, 4, empty).ClickAsync();
+            await Assertions.Expect(page.Locator("#composer-histogram svg")).ToBeVisibleAsync();
+            Assert.True(await page.EvaluateAsync<bool>("() => window.stayed === true"), "the page reloaded");
+
+            // The address is the circuit: opened afresh, it shows the same grid.
+            Assert.Contains("c=", page.Url);
+            var shared = await context.NewPageAsync();
+            await shared.GotoAsync(page.Url + "&culture=" + culture);
+            await Assertions.Expect(shared.GetByRole(AriaRole.Button, new() { Name = $"q[1], {step} 3: " + (vi ? "Ry(0,5)" : "Ry(0.5)"), Exact = true })).ToBeVisibleAsync();
+            await Assertions.Expect(shared.Locator("#composer-qasm")).ToHaveTextAsync(await page.Locator("#composer-qasm").TextContentAsync() ?? "x");
+            await shared.CloseAsync();
+
+            // Export: an OpenQASM 2 file to download.
+            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#composer-qasm2").ClickAsync());
+            Assert.Equal("composer.qasm2.qasm", download.SuggestedFilename);
+            Assert.StartsWith("OPENQASM 2.0;", await File.ReadAllTextAsync(await download.PathAsync()));
+
+            // Import: a QASM 2 GHZ state replaces the grid; a bad program is refused at its line, the grid kept.
+            await page.GetByText(vi ? "Nhập OpenQASM 2 hoặc 3" : "Import OpenQASM 2 or 3").ClickAsync();
+            var source = page.Locator("#Source");
+            await source.FillAsync("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\n");
+            await page.GetByRole(AriaRole.Button, new() { Name = vi ? "Nhập" : "Import", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.Locator("#composer-message")).ToContainTextAsync(vi ? "Đã nhập: 3 phép toán." : "Imported: 3 operations.");
+            await Assertions.Expect(Cell(2, 3, vi ? "CNOT đích, điều khiển q[1]" : "CNOT target, control q[1]")).ToBeVisibleAsync();
+            await source.FillAsync("OPENQASM 3.0;\nqubit[1] q;\nhadamard q[0];\n");
+            await page.GetByRole(AriaRole.Button, new() { Name = vi ? "Nhập" : "Import", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.Locator("#composer-message")).ToContainTextAsync("import.qasm:3:1");
+            await Assertions.Expect(Cell(2, 3, vi ? "CNOT đích, điều khiển q[1]" : "CNOT target, control q[1]")).ToBeVisibleAsync();
+            Assert.True(await page.EvaluateAsync<bool>("() => window.stayed === true"), "the page reloaded");
+
+            var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            Assert.True(widths[0] <= widths[1], $"{culture} composer: {widths[0]} px wide on a {widths[1]} px screen");
+            await Axe(page, "/Tools/Composer live " + culture);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, $"composer-live-{culture}-{width}.png"), FullPage = true });
+        }
+    }
+
+    [BrowserFact]
     public async Task MainPages_PassAxeWcag22AA()
     {
         var page = await hub.Browser.NewPageAsync();

@@ -86,7 +86,7 @@ public static class SvgCharts
     /// A state's amplitudes as bars: height the probability |a|², colour the phase arg a (hue round the colour wheel,
     /// red at 0), the usual picture of a small state vector.
     /// </summary>
-    public static string State(string title, IReadOnlyList<string> labels, IReadOnlyList<System.Numerics.Complex> amplitudes)
+    public static string State(string title, IReadOnlyList<string> labels, IReadOnlyList<System.Numerics.Complex> amplitudes, string probabilityLabel = "probability |a|²")
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(amplitudes);
@@ -103,8 +103,48 @@ public static class SvgCharts
         plot.Axes.Margins(bottom: 0);
         plot.Axes.SetLimitsY(0, 1.05);
         plot.Title(title);
-        plot.YLabel("probability |a|²");
+        plot.YLabel(probabilityLabel);
         return Scalable(plot.GetSvgXml(760, 360), 760, 360);
+    }
+
+    /// <summary>
+    /// One qubit's Bloch sphere, drawn by hand (ScottPlot has no 3-D): the sphere in an oblique view with |0⟩ at the
+    /// top, the equator, the x and y axes, and the vector (shorter than the radius for a mixed qubit). The
+    /// <paramref name="description"/> is its accessible name, the numbers a screen reader says.
+    /// </summary>
+    public static string BlochSphere(string label, (double X, double Y, double Z) vector, string description)
+    {
+        const double cx = 70, cy = 72, r = 50;
+
+        // x points out of the page (down-left), y right, z up.
+        static (double U, double V) Project(double x, double y, double z) => (cx + (r * (y - (0.42 * x))), cy + (r * ((0.32 * x) - z)));
+        string P(double x, double y, double z)
+        {
+            var (u, v) = Project(x, y, z);
+            return string.Create(CultureInfo.InvariantCulture, $"{u:0.#},{v:0.#}");
+        }
+
+        var equator = string.Join(' ', Enumerable.Range(0, 49).Select(i => P(Math.Cos(i * Math.PI / 24), Math.Sin(i * Math.PI / 24), 0)));
+        var (tipU, tipV) = Project(vector.X, vector.Y, vector.Z);
+        var (xu, xv) = Project(1.25, 0, 0);
+        var (yu, yv) = Project(0, 1.22, 0);
+        string Escape(string t) => System.Security.SecurityElement.Escape(t);
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 140 150" width="140" height="150" role="img" aria-label="{Escape(description)}">
+            <circle cx="{cx}" cy="{cy}" r="{r}" fill="#f4f6fa" stroke="#5f6368" stroke-width="1"/>
+            <polyline points="{equator}" fill="none" stroke="#9aa0a6" stroke-width="0.8" stroke-dasharray="3 2"/>
+            <polyline points="{P(-1, 0, 0)} {P(1.25, 0, 0)}" fill="none" stroke="#9aa0a6" stroke-width="0.8"/>
+            <polyline points="{P(0, -1, 0)} {P(0, 1.22, 0)}" fill="none" stroke="#9aa0a6" stroke-width="0.8"/>
+            <line x1="{cx}" y1="{cy - r}" x2="{cx}" y2="{cy + r}" stroke="#9aa0a6" stroke-width="0.8"/>
+            <text x="{cx}" y="{cy - r - 4}" font-size="11" text-anchor="middle" fill="#202124">|0⟩</text>
+            <text x="{cx}" y="{cy + r + 12}" font-size="11" text-anchor="middle" fill="#202124">|1⟩</text>
+            <text x="{xu - 6:0.#}" y="{xv + 8:0.#}" font-size="10" fill="#5f6368">x</text>
+            <text x="{yu + 3:0.#}" y="{yv + 4:0.#}" font-size="10" fill="#5f6368">y</text>
+            <line x1="{cx}" y1="{cy}" x2="{tipU:0.#}" y2="{tipV:0.#}" stroke="#b3261e" stroke-width="2.5" stroke-linecap="round"/>
+            <circle cx="{tipU:0.#}" cy="{tipV:0.#}" r="3.5" fill="#b3261e"/>
+            <text x="4" y="12" font-size="12" font-weight="600" fill="#202124">{Escape(label)}</text>
+            </svg>
+            """);
     }
 
     /// <summary>
