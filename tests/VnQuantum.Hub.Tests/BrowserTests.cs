@@ -231,7 +231,8 @@ public sealed class BrowserTests(HubBrowser hub) : IClassFixture<HubBrowser>
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Jobs/Details/[0-9]+$"));
 
         // The status block polls itself (htmx) and turns into the result without a reload.
-        await Assertions.Expect(page.Locator("[data-state]")).ToHaveTextAsync("Succeeded", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("[data-state]")).ToHaveTextAsync("Hoàn thành");
         await Assertions.Expect(page.Locator("#job-status figure svg")).ToBeVisibleAsync();
         await Axe(page, "/Jobs/Details");
         await page.ScreenshotAsync(new() { Path = Path.Combine(HubBrowser.Screenshots, "job.png"), FullPage = true });

@@ -46,7 +46,7 @@ public sealed class JobTests(TightJobsFactory factory) : IClassFixture<TightJobs
         Assert.Equal(1.0, job.Progress);
         Assert.NotNull(job.Node);
         string page = await owner.Get($"/Jobs/Details/{id}");
-        Assert.Contains("Succeeded", page);
+        Assert.Contains("data-state=\"Succeeded\">Hoàn thành<", page);
         Assert.Contains("<svg", page);
         string jobs = await owner.Get("/Jobs");
         Assert.Contains($"/Jobs/Details/{id}", jobs);
@@ -64,7 +64,7 @@ public sealed class JobTests(TightJobsFactory factory) : IClassFixture<TightJobs
 
         // Shared by its owner, anybody with the link reads it.
         await owner.Post($"/Jobs/Details/{id}", new() { ["shared"] = "true" }, $"/Jobs/Details/{id}?handler=Share");
-        Assert.Contains("Succeeded", await factory.Session().Get($"/Jobs/Details/{id}"));
+        Assert.Contains("data-state=\"Succeeded\"", await factory.Session().Get($"/Jobs/Details/{id}"));
     }
 
     [Fact]
