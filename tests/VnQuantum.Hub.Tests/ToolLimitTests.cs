@@ -47,6 +47,19 @@ public sealed partial class ToolLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AComposerImport_OfAnEndlessLoop_IsStoppedAtTheToolDeadline_AndKeepsTheGrid()
+    {
+        using var factory = new HubFactory { Settings = { ["Hub:Tools:Seconds"] = "1" } };
+        var session = factory.Session();
+        session.Client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        var response = await session.Post("/Tools/Composer", new() { ["Grid"] = "h;", ["Source"] = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nfor int i in [0:100000000] { h q[0]; }\n" }, "/Tools/Composer?handler=Import");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var view = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.StartsWith("Đã dừng sau 1 giây", view.RootElement.GetProperty("message").GetString());
+        Assert.StartsWith("h,", view.RootElement.GetProperty("grid").GetString());
+    }
+
+    [Fact]
     public async Task ALessonCheck_IsStoppedAtTheToolDeadline()
     {
         using var factory = new HubFactory { Settings = { ["Hub:Tools:Seconds"] = "1" } };

@@ -26,7 +26,7 @@ namespace VnQuantum.Hub.Pages.Tools;
 [AllowAnonymous]
 [RequestTimeout(ToolLimits.Policy)]
 [EnableRateLimiting(ToolLimits.Policy)]
-public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageModel
+public sealed class ComposerModel(IStringLocalizer<SharedResource> text, ToolLimits limits) : PageModel
 {
     /// <summary>The most characters of OpenQASM the import reads (a 6-qubit, 10-step circuit is far smaller).</summary>
     public const int MaxImportLength = 20_000;
@@ -167,7 +167,18 @@ public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageM
             return Done(text["composer.import.empty", MaxImportLength.ToString("N0", CultureInfo.CurrentCulture)]);
         }
 
-        var parsed = QasmFrontEnd.Parse(Source, "import.qasm", cancel: HttpContext.RequestAborted);
+        // A program's loops are bounded by the compiler's step limit and by the tool pages' deadline; at the deadline
+        // the page says so (and the live view gets its message) instead of the middleware's bare 503.
+        QasmParseResult parsed;
+        try
+        {
+            parsed = QasmFrontEnd.Parse(Source, "import.qasm", cancel: HttpContext.RequestAborted);
+        }
+        catch (OperationCanceledException) when (HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return Done(text["tools.timeout", limits.Seconds]);
+        }
+
         if (parsed.Circuit is not { } circuit)
         {
             var error = parsed.Error!;
@@ -193,7 +204,9 @@ public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageM
         Run();
         if (Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
         {
-            return new JsonResult(LiveView());
+            // Serialised here, not by JsonResult: its formatter writes with the request's token, which the deadline
+            // has already cancelled when an import was stopped, and the view would arrive cut off.
+            return Content(System.Text.Json.JsonSerializer.Serialize(LiveView(), System.Text.Json.JsonSerializerOptions.Web), "application/json; charset=utf-8");
         }
 
         return Page();
@@ -201,9 +214,12 @@ public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageM
 
     private void Run()
     {
+        // After an import stopped at the deadline, the grid still has to be drawn: at most 6 qubits and 10 steps,
+        // which no deadline needs to bound.
+        var cancel = HttpContext.RequestAborted.IsCancellationRequested ? CancellationToken.None : HttpContext.RequestAborted;
         Grid = Circuit.ToString();
         var state = QasmFrontEnd.Parse(Circuit.ToQasm(measurements: false), "composer.qasm").Circuit!;
-        var vector = CircuitExecutor.Run(state, new ExecutionOptions { Shots = 0, Seed = Seed, IncludeStatevector = true, Method = SimulationMethod.StateVector, Cancellation = HttpContext.RequestAborted }).Statevector!;
+        var vector = CircuitExecutor.Run(state, new ExecutionOptions { Shots = 0, Seed = Seed, IncludeStatevector = true, Method = SimulationMethod.StateVector, Cancellation = cancel }).Statevector!;
 
         // Basis states written q[n-1]…q[0], as the counts are.
         var labels = Enumerable.Range(0, vector.Length).Select(i => Convert.ToString(i, 2).PadLeft(Circuit.Qubits, '0')).ToArray();
@@ -214,7 +230,7 @@ public sealed class ComposerModel(IStringLocalizer<SharedResource> text) : PageM
             $"q[{q}]", b, text["composer.bloch.vector", q, Coordinate(b.X), Coordinate(b.Y), Coordinate(b.Z)]))];
         if (Circuit.HasMeasurement)
         {
-            var result = CircuitExecutor.Run(QasmFrontEnd.Parse(Circuit.ToQasm(), "composer.qasm").Circuit!, new ExecutionOptions { Shots = Shots, Seed = Seed, Cancellation = HttpContext.RequestAborted });
+            var result = CircuitExecutor.Run(QasmFrontEnd.Parse(Circuit.ToQasm(), "composer.qasm").Circuit!, new ExecutionOptions { Shots = Shots, Seed = Seed, Cancellation = cancel });
             Histogram = SvgCharts.Histogram(text["chart.shots.seed", Shots, Seed], result.Counts, text["chart.counts"], text["chart.other"]);
         }
     }
